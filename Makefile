@@ -1,0 +1,34 @@
+# newsclean — the two commands a new user needs: `make run` and `make test`.
+# Set-up creates .venv/ in the repo and installs the project there (editable, with dev tools).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+
+.PHONY: setup run test lint clean help
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)  ## create .venv/ and install newsclean with its dev tools
+
+run: setup  ## set up, then clean seeds/ into warehouse/news.duckdb and print the summary
+	$(BIN)/newsclean run
+
+lint: setup  ## ruff
+	$(BIN)/ruff check .
+
+test: setup lint  ## set up, lint, and run the test suite
+	$(BIN)/pytest -q
+
+clean:  ## remove the venv, the warehouse file and reports
+	rm -rf $(VENV) warehouse/news.duckdb warehouse/news.duckdb.wal reports

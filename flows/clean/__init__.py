@@ -1,0 +1,104 @@
+"""Clean (silver): bronze frame → articles, date candidates and the repair log.
+
+The order of the steps matters and is fixed here, in one place:
+unicode → structure → boilerplate → reflow → dates → metadata.
+Each step is a pure `pl.DataFrame -> pl.DataFrame` function that adds or rewrites
+columns and appends to `repairs`; none of them knows about Prefect or DuckDB.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import polars as pl
+
+from flows.clean.dates import resolve_dates
+from flows.clean.metadata import add_metadata
+from flows.clean.repairs import REPAIRS
+from flows.clean.structure import extract_title
+from flows.clean.unicode import repair_unicode
+
+Step = Callable[[pl.DataFrame], pl.DataFrame]
+
+STEPS: tuple[Step, ...] = (repair_unicode, extract_title, resolve_dates)
+
+ARTICLE_COLUMNS = [
+    "article_id",
+    "doc_id",
+    "source_id",
+    "source_uri",
+    "url",
+    "title",
+    "body",
+    "published_date",
+    "published_at",
+    "language",
+    "word_count",
+    "run_id",
+]
+
+
+@dataclass(frozen=True)
+class CleanResult:
+    """What the clean stage hands to validation: three frames keyed by article_id."""
+
+    articles: pl.DataFrame
+    date_candidates: pl.DataFrame
+    quality_issues: pl.DataFrame
+
+
+def _working_frame(raw: pl.DataFrame) -> pl.DataFrame:
+    """Select the bronze columns the steps work on, under the names they expect."""
+    return raw.select(
+        pl.col("doc_id").alias("article_id"),
+        "doc_id",
+        "source_id",
+        "source_uri",
+        "url",
+        "run_id",
+        pl.col("raw_text").fill_null("").alias("text"),
+        pl.col("title").alias("title_hint"),
+        pl.col("date").alias("date_hint"),
+        pl.lit([], dtype=REPAIRS).alias("repairs"),
+    )
+
+
+def finish_body(df: pl.DataFrame) -> pl.DataFrame:
+    """Trim each line and collapse runs of blank lines: the body as stored."""
+    return df.with_columns(
+        pl.col("text")
+        .str.replace_all(r"[ \t]+\n", "\n")
+        .str.replace_all(r"\n[ \t]+", "\n")
+        .str.replace_all(r"\n{3,}", "\n\n")
+        .str.strip_chars()
+        .alias("body")
+    )
+
+
+def run_steps(raw: pl.DataFrame, steps: tuple[Step, ...] = STEPS) -> pl.DataFrame:
+    """Apply the cleaning steps to the bronze rows; returns the wide working frame."""
+    df = _working_frame(raw)
+    for step in steps:
+        df = step(df)
+    return add_metadata(finish_body(df))
+
+
+def clean_batch(raw: pl.DataFrame) -> CleanResult:
+    """Clean every bronze row that was read without an ingest error."""
+    df = run_steps(raw.filter(pl.col("error").is_null()))
+    candidates = (
+        df.select("article_id", pl.col("date_candidates"))
+        .explode("date_candidates")
+        .drop_nulls("date_candidates")
+        .with_columns(pl.int_range(pl.len()).over("article_id").alias("candidate_index"))
+        .unnest("date_candidates")
+    )
+    issues = (
+        df.select("article_id", "repairs")
+        .explode("repairs")
+        .drop_nulls("repairs")
+        .unnest("repairs")
+        .with_columns(pl.int_range(pl.len()).over("article_id").alias("issue_index"))
+    )
+    return CleanResult(df.select(ARTICLE_COLUMNS), candidates, issues)

@@ -1,0 +1,35 @@
+"""Run per-document Python logic over a frame and return new typed columns.
+
+Some cleaning (structure, dates) is per-document parsing that polars expressions
+cannot express. This helper keeps that logic in plain functions of plain values —
+easy to unit-test — while each step stays `frame -> frame` with declared dtypes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import polars as pl
+
+from flows.clean.repairs import REPAIRS, append_repairs
+
+
+def map_rows(
+    df: pl.DataFrame,
+    fn: Callable[..., dict[str, Any]],
+    inputs: Sequence[str],
+    outputs: dict[str, pl.DataType],
+) -> pl.DataFrame:
+    """Call `fn(*row[inputs])` per row; its dict gives `outputs` (+ optional "repairs")."""
+    columns = [df[name].to_list() for name in inputs]
+    results = [fn(*values) for values in zip(*columns, strict=True)]
+    new = [
+        pl.Series(name, [r[name] for r in results], dtype=dtype) for name, dtype in outputs.items()
+    ]
+    out = df.with_columns(new) if new else df
+    if results and any("repairs" in r for r in results):
+        out = append_repairs(
+            out, pl.Series("_new", [r.get("repairs", []) for r in results], dtype=REPAIRS)
+        )
+    return out

@@ -1,0 +1,138 @@
+"""Unicode repair: fix what is broken, never impose a house style.
+
+ftfy runs with a deliberate config (as datatrove's FTFY formatter does): it fixes
+mojibake, C1 controls, HTML entities, lossy sequences and terminal escapes, but does
+not uncurl quotes, change character widths, split ligatures or normalise to NFC/NFKC
+— those change correct text. ftfy costs ~100 µs per kB, so it only runs on documents
+that a vectorised test (ftfy's own badness regex plus entities and control
+characters) flags; clean documents never pay for it.
+
+After ftfy, characters that cannot be recovered (U+FFFD) are removed and logged, and
+odd spaces (NBSP, thin, ideographic, zero-width) are normalised so later steps can
+rely on plain spaces and "\n" line ends.
+"""
+
+from __future__ import annotations
+
+import re
+
+import ftfy
+import polars as pl
+from ftfy.badness import BADNESS_RE
+
+from flows.clean.repairs import REPAIRS, Repair, append_repairs, excerpt, repair
+
+FTFY_CONFIG = ftfy.TextFixerConfig(
+    unescape_html="auto",  # unescape entities unless the text looks like real HTML
+    remove_terminal_escapes=True,  # ANSI colour codes are never article text
+    fix_encoding=True,  # the point: undo UTF-8 read as cp1252/latin-1/…
+    restore_byte_a0=True,  # "Ã " where NBSP became a space is still mojibake
+    replace_lossy_sequences=True,  # mojibake that lost a byte → U+FFFD, removed below
+    decode_inconsistent_utf8=True,  # fix mojibake inside otherwise good text
+    fix_c1_controls=True,  # C1 controls are cp1252 punctuation read as latin-1
+    fix_latin_ligatures=False,  # "ﬁ" is correct text, not damage
+    fix_character_width=False,  # full-width forms are correct in CJK text
+    uncurl_quotes=False,  # curly quotes are the author's, keep them exactly
+    fix_line_breaks=False,  # line ends are normalised below, without touching U+2028 meaning
+    fix_surrogates=True,
+    remove_control_chars=True,
+    normalization=None,  # NFC would rewrite correct decomposed text
+    explain=True,
+)
+
+
+def compact_verbose(pattern: str) -> str:
+    """Rewrite a Python re.VERBOSE pattern for engines without Python's verbose rules.
+
+    Rust's regex (polars) also drops whitespace inside [...] in verbose mode, where
+    Python keeps it; so whitespace and comments are removed here, outside classes only.
+    """
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]" or (bool(out) and out[-1] == "[")
+        elif ch == "[":
+            in_class = True
+        elif ch.isspace():
+            i += 1
+            continue
+        elif ch == "#":
+            while i < len(pattern) and pattern[i] != "\n":
+                i += 1
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+_ENTITY = r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+NEEDS_FTFY = f"(?:{compact_verbose(BADNESS_RE.pattern)})|{_ENTITY}|{_CONTROL}|\x1b"
+
+# Spaces that are not U+0020 but mean one; zero-width characters that mean nothing.
+ODD_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+ODD_SPACES_PL = "[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
+ZERO_WIDTH_PL = "[\u200b\u200c\u200d\u2060\ufeff\u00ad]"
+REPLACEMENT = "\ufffd"
+
+
+def fix_text(text: str) -> tuple[str, list[Repair]]:
+    """ftfy with FTFY_CONFIG on one text; returns the text and what was done."""
+    fixed, explanation = ftfy.fix_and_explain(text, FTFY_CONFIG)
+    if fixed == text:
+        return text, []
+    steps = ", ".join(f"{a} {p}" for a, p in (explanation or []))
+    return fixed, [repair("unicode_fixed", steps or "ftfy changed the text")]
+
+
+def remove_replacement_chars(text: str) -> tuple[str, list[Repair]]:
+    """Drop U+FFFD (the information is gone) and log where each one stood."""
+    if REPLACEMENT not in text:
+        return text, []
+    repairs = [
+        repair("unrecoverable_char", "U+FFFD removed: " + excerpt(text, m.start(), m.end(), 20))
+        for m in re.finditer(REPLACEMENT, text)
+    ][:20]
+    return text.replace(REPLACEMENT, ""), repairs
+
+
+def _repair_one(text: str) -> tuple[str, list[Repair]]:
+    fixed, log = fix_text(text)
+    fixed, lost = remove_replacement_chars(fixed)
+    return fixed, log + lost
+
+
+def repair_unicode(df: pl.DataFrame, column: str = "text") -> pl.DataFrame:
+    """Polars step: repair `column` in place and append to `repairs`.
+
+    Only rows matching NEEDS_FTFY (or holding U+FFFD) go through Python; the
+    whitespace normalisation is vectorised for every row.
+    """
+    flagged = df.select(
+        (pl.col(column).str.contains(NEEDS_FTFY) | pl.col(column).str.contains(REPLACEMENT))
+        .fill_null(False)
+        .alias("f")
+    )["f"]
+    texts = df[column].to_list()
+    logs: list[list[Repair]] = [[] for _ in texts]
+    for i in flagged.arg_true().to_list():
+        texts[i], logs[i] = _repair_one(texts[i])
+    nbsp = df.select(pl.col(column).str.count_matches(ODD_SPACES_PL).fill_null(0).alias("n"))["n"]
+    for i in (nbsp > 0).arg_true().to_list():
+        logs[i].append(repair("odd_spaces_normalised", f"{nbsp[i]} non-breaking/odd spaces"))
+    out = df.with_columns(pl.Series(column, texts, dtype=pl.String))
+    out = out.with_columns(
+        pl.col(column)
+        .str.replace_all("\r\n?", "\n")
+        .str.replace_all(ODD_SPACES_PL, " ")
+        .str.replace_all(ZERO_WIDTH_PL, "")
+    )
+    return append_repairs(out, pl.Series("_new", logs, dtype=REPAIRS))

@@ -1,0 +1,73 @@
+"""Settings: one optional TOML file plus NEWSCLEAN_* environment overrides.
+
+Resolution order (later wins): built-in defaults → `newsclean.toml` in the working
+directory (or the file named by NEWSCLEAN_CONFIG) → environment variables → CLI flags.
+Keeping every knob in one dataclass means the flow, the CLI and the tests agree on
+what a "default run" is.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "NEWSCLEAN_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting a run needs; immutable so a run cannot change it half-way."""
+
+    inputs: tuple[str, ...] = ("seeds",)
+    warehouse: str = "warehouse/news.duckdb"
+    reports_dir: str = "reports"
+    # Files per batch: a batch is the unit of a Prefect task and of one DuckDB
+    # transaction, so it bounds both memory and the work lost on a crash.
+    batch_size: int = 2000
+    # Documents larger than this are quarantined instead of cleaned (bytes).
+    max_document_bytes: int = 64 * 1024 * 1024
+    thresholds: dict[str, float] = field(default_factory=dict)
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        """Return a copy with the non-None keyword arguments applied."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def _coerce(name: str, value: Any) -> Any:
+    """Turn a TOML/env value into the type the field declares."""
+    default = getattr(Settings(), name)
+    if isinstance(default, tuple):
+        if isinstance(value, str):
+            return tuple(p for p in value.split(os.pathsep) if p)
+        return tuple(str(v) for v in value)
+    if isinstance(default, bool):
+        return str(value).lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(value)
+    if isinstance(default, dict):
+        return {str(k): float(v) for k, v in dict(value).items()}
+    return str(value)
+
+
+def load_settings(config_file: str | os.PathLike[str] | None = None) -> Settings:
+    """Build Settings from defaults, the TOML file (if any) and the environment."""
+    values: dict[str, Any] = {}
+    path = Path(config_file or os.environ.get(ENV_PREFIX + "CONFIG", "newsclean.toml"))
+    names = {f.name for f in fields(Settings)}
+    if path.is_file():
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+        unknown = set(data) - names
+        if unknown:
+            raise ValueError(
+                f"{path}: unknown setting(s) {sorted(unknown)}; known: {sorted(names)}"
+            )
+        values.update({k: _coerce(k, v) for k, v in data.items()})
+    for name in names - {"thresholds"}:
+        env = os.environ.get(ENV_PREFIX + name.upper())
+        if env is not None:
+            values[name] = _coerce(name, env)
+    return Settings(**values)

@@ -1,0 +1,244 @@
+"""Readers per input format: every file becomes raw records, or error records.
+
+A reader never raises on bad content: a file it cannot read (binary, undecodable,
+malformed line, missing `text` column, no permission) yields a record whose `error`
+says why, so the run can quarantine it and go on. Whole-file formats (.txt/.md and
+unknown extensions) give one record; record formats (.jsonl/.ndjson, .csv, .parquet)
+give one record per line/row.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from flows.ingest.encoding import decode_bytes
+
+TEXT_SUFFIXES = {".txt", ".md", ".text"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+CSV_SUFFIXES = {".csv"}
+PARQUET_SUFFIXES = {".parquet"}
+# Known record fields; anything else in a record is kept as JSON in `extra`.
+KNOWN_FIELDS = ("id", "url", "title", "date", "text")
+
+
+@dataclass
+class RawRecord:
+    """One input record as read, before any cleaning (the bronze layer)."""
+
+    source_uri: str
+    record_index: int
+    format: str
+    encoding: str
+    sha256: str
+    raw_text: str | None
+    source_id: str
+    url: str | None = None
+    title: str | None = None
+    date: str | None = None
+    extra: str | None = None
+    error: str | None = None
+    size_bytes: int = 0
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def sha256_hex(data: bytes) -> str:
+    """Hex sha256 of bytes: the content key behind idempotent loads."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def format_of(path: Path) -> str:
+    """The reader name for a path, by suffix; unknown suffixes are read as text."""
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        return "jsonl"
+    if suffix in CSV_SUFFIXES:
+        return "csv"
+    if suffix in PARQUET_SUFFIXES:
+        return "parquet"
+    return "text"
+
+
+def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
+    """Expand files and folders (recursively) into a sorted list of input files.
+
+    Returns (files, problems): a path that does not exist is a problem to report,
+    not a crash. Hidden files and folders (".git", ".DS_Store") are not inputs.
+    """
+    files: set[Path] = set()
+    problems: list[str] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_file():
+            files.add(path.resolve())
+        elif path.is_dir():
+            for child in path.rglob("*"):
+                rel = child.relative_to(path)
+                if child.is_file() and not any(p.startswith(".") for p in rel.parts):
+                    files.add(child.resolve())
+        else:
+            problems.append(f"input path does not exist: {raw}")
+    return sorted(files), problems
+
+
+def _error_record(
+    path: Path, fmt: str, reason: str, data: bytes = b"", index: int = 0
+) -> RawRecord:
+    return RawRecord(
+        source_uri=str(path),
+        record_index=index,
+        format=fmt,
+        encoding="unknown",
+        sha256=sha256_hex(data),
+        raw_text=None,
+        source_id=path.stem,
+        error=reason,
+        size_bytes=len(data),
+    )
+
+
+def _str_or_none(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _record_from_mapping(
+    path: Path, fmt: str, encoding: str, index: int, row: dict[str, Any], data: bytes
+) -> RawRecord:
+    """Build a record from a dict row of a record format (jsonl/csv/parquet)."""
+    text = row.get("text")
+    extra = {k: v for k, v in row.items() if k not in KNOWN_FIELDS}
+    rec = RawRecord(
+        source_uri=str(path),
+        record_index=index,
+        format=fmt,
+        encoding=encoding,
+        sha256=sha256_hex(data),
+        raw_text=_str_or_none(text),
+        source_id=_str_or_none(row.get("id")) or f"{path.stem}:{index}",
+        url=_str_or_none(row.get("url")),
+        title=_str_or_none(row.get("title")),
+        date=_str_or_none(row.get("date")),
+        extra=json.dumps(extra, ensure_ascii=False, default=str) if extra else None,
+        size_bytes=len(data),
+    )
+    if "text" not in row:
+        rec.error = f"record has no 'text' field (fields: {sorted(row)})"
+    elif text is None:
+        rec.error = "record's 'text' field is null"
+    return rec
+
+
+def read_text(path: Path, data: bytes) -> Iterator[RawRecord]:
+    """One article per file, like the seeds."""
+    decoded = decode_bytes(data)
+    yield RawRecord(
+        source_uri=str(path),
+        record_index=0,
+        format="text",
+        encoding=decoded.encoding,
+        sha256=sha256_hex(data),
+        raw_text=decoded.text,
+        source_id=path.stem,
+        error=decoded.error,
+        size_bytes=len(data),
+    )
+
+
+def read_jsonl(path: Path, data: bytes) -> Iterator[RawRecord]:
+    """One article per line; a malformed line becomes an error record, not a crash."""
+    decoded = decode_bytes(data)
+    if decoded.text is None:
+        yield _error_record(path, "jsonl", decoded.error or "undecodable", data)
+        return
+    index = 0
+    for line in decoded.text.splitlines():
+        if not line.strip():
+            continue
+        line_bytes = line.encode("utf-8", errors="surrogatepass")
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            rec = _error_record(
+                path, "jsonl", f"line {index + 1}: invalid JSON ({exc.msg})", line_bytes, index
+            )
+            rec.raw_text, rec.encoding = line, decoded.encoding
+            yield rec
+        else:
+            if not isinstance(row, dict):
+                rec = _error_record(
+                    path,
+                    "jsonl",
+                    f"line {index + 1}: expected a JSON object, got {type(row).__name__}",
+                    line_bytes,
+                    index,
+                )
+                rec.raw_text, rec.encoding = line, decoded.encoding
+                yield rec
+            else:
+                yield _record_from_mapping(path, "jsonl", decoded.encoding, index, row, line_bytes)
+        index += 1
+
+
+def read_csv(path: Path, data: bytes) -> Iterator[RawRecord]:
+    """One article per row; a header row names the fields."""
+    decoded = decode_bytes(data)
+    if decoded.text is None:
+        yield _error_record(path, "csv", decoded.error or "undecodable", data)
+        return
+    reader = csv.DictReader(io.StringIO(decoded.text, newline=""))
+    index = 0
+    try:
+        for row in reader:
+            clean = {k: v for k, v in row.items() if k is not None}
+            if None in row:  # more cells than header names: keep them, flag it
+                clean["_extra_cells"] = row[None]
+            payload = json.dumps(row, ensure_ascii=False, default=str).encode()
+            rec = _record_from_mapping(path, "csv", decoded.encoding, index, clean, payload)
+            if reader.fieldnames and "text" not in reader.fieldnames:
+                rec.error = f"CSV has no 'text' column (columns: {reader.fieldnames})"
+            yield rec
+            index += 1
+    except csv.Error as exc:
+        yield _error_record(path, "csv", f"row {index + 1}: broken CSV ({exc})", data, index)
+
+
+def read_parquet(path: Path, data: bytes) -> Iterator[RawRecord]:
+    """One article per row; a file without a `text` column is one error record."""
+    try:
+        frame = pl.read_parquet(io.BytesIO(data))
+    except Exception as exc:  # polars raises several error types for bad files
+        yield _error_record(path, "parquet", f"unreadable Parquet: {exc}", data)
+        return
+    if "text" not in frame.columns:
+        yield _error_record(
+            path, "parquet", f"Parquet has no 'text' column (columns: {frame.columns})", data
+        )
+        return
+    for index, row in enumerate(frame.iter_rows(named=True)):
+        payload = json.dumps(row, ensure_ascii=False, default=str).encode()
+        yield _record_from_mapping(path, "parquet", "parquet", index, row, payload)
+
+
+READERS = {"text": read_text, "jsonl": read_jsonl, "csv": read_csv, "parquet": read_parquet}
+
+
+def read_file(path: Path) -> list[RawRecord]:
+    """Read one input file into records; I/O and content problems become error records."""
+    fmt = format_of(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return [_error_record(path, fmt, f"cannot read file: {exc.strerror or exc}")]
+    return list(READERS[fmt](path, data))

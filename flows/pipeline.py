@@ -1,0 +1,179 @@
+"""The Prefect flow `news_etl`: ingest → clean → validate → load → report, per batch.
+
+This is the only module that imports Prefect. Tasks work on batches of files (never
+one task per document) and take/return polars frames in memory; their results are
+not cached or persisted (NO_CACHE), because the warehouse is the record of a run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
+
+from flows.clean import CleanResult, clean_batch
+from flows.config import Settings, load_settings
+from flows.ingest import discover, ingest_files
+from flows.report import render_markdown
+from flows.validate import ValidatedBatch, validate_batch
+from warehouse import LoadCounts, Warehouse
+
+log = logging.getLogger("newsclean")
+
+
+@dataclass
+class RunSummary:
+    """What `newsclean run` prints and the flow returns."""
+
+    run_id: str
+    status: str
+    counts: LoadCounts
+    repairs: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    report_path: str | None = None
+    warehouse: str = ""
+    message: str | None = None
+
+
+def _say(message: str) -> None:
+    """Progress to the console (newsclean logger) and to the Prefect run log."""
+    log.info(message)
+    with contextlib.suppress(Exception):  # outside a run context (tests calling .fn)
+        get_run_logger().info(message)
+
+
+def batches(items: Sequence[Path], size: int) -> Iterator[list[Path]]:
+    """Consecutive slices of at most `size` items."""
+    for start in range(0, len(items), max(1, size)):
+        yield list(items[start : start + max(1, size)])
+
+
+@task(name="ingest", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
+def ingest_task(files: list[Path], run_id: str, ingested_at: datetime) -> pl.DataFrame:
+    """Read a batch of files into the bronze frame (I/O: retried with backoff)."""
+    return ingest_files(files, run_id, ingested_at)
+
+
+@task(name="clean", cache_policy=NO_CACHE)
+def clean_task(raw: pl.DataFrame) -> CleanResult:
+    """Run the cleaning steps on a batch."""
+    return clean_batch(raw)
+
+
+@task(name="validate", cache_policy=NO_CACHE)
+def validate_task(raw: pl.DataFrame, cleaned: CleanResult) -> ValidatedBatch:
+    """Validate every frame; failures become quarantine rows."""
+    return validate_batch(raw, cleaned)
+
+
+@task(name="load", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
+def load_task(warehouse: str, run_id: str, batch: ValidatedBatch) -> LoadCounts:
+    """Load a batch into DuckDB in one transaction (idempotent, so safe to retry)."""
+    return Warehouse(warehouse).load_batch(run_id, batch.frames())
+
+
+@task(name="report", cache_policy=NO_CACHE)
+def report_task(warehouse: str, run_id: str, reports_dir: str) -> tuple[str, dict[str, int]]:
+    """Write the run's Markdown report from the warehouse and publish Prefect artifacts."""
+    store = Warehouse(warehouse)
+    run = store.named("run_summary", run_id=run_id).to_dicts()[0]
+    repairs = store.named("repairs_by_kind", run_id=run_id)
+    reasons = store.named("quarantine_reasons", run_id=run_id)
+    markdown = render_markdown(run, repairs, reasons)
+    out = Path(reports_dir) / f"run-{run_id}.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(markdown, encoding="utf-8")
+    create_markdown_artifact(
+        markdown=markdown, key="newsclean-run-summary", description=f"newsclean run {run_id}"
+    )
+    if not repairs.is_empty():
+        create_table_artifact(
+            table=repairs.to_dicts(), key="newsclean-repairs", description="Repairs by kind"
+        )
+    return str(out), dict(zip(repairs["kind"].to_list(), repairs["n"].to_list(), strict=True))
+
+
+@flow(name="news_etl", log_prints=True)
+def news_etl(
+    inputs: list[str] | None = None,
+    warehouse: str | None = None,
+    batch_size: int | None = None,
+    reports_dir: str | None = None,
+) -> RunSummary:
+    """Clean news text from `inputs` (files or folders) into the DuckDB `warehouse`."""
+    settings: Settings = load_settings().with_overrides(
+        inputs=tuple(inputs) if inputs else None,
+        warehouse=warehouse,
+        batch_size=batch_size,
+        reports_dir=reports_dir,
+    )
+    started = time.perf_counter()
+    run_id = datetime.now().strftime("%Y%m%dT%H%M%S-") + uuid.uuid4().hex[:8]
+    store = Warehouse(settings.warehouse)
+    files, problems = discover(settings.inputs)
+    if problems:
+        raise FileNotFoundError("; ".join(problems))
+    fr_id = flow_run.get_id()
+    store.start_run(run_id, str(fr_id) if fr_id else None, list(settings.inputs), datetime.now())
+    _say(f"run {run_id}: {len(files)} input file(s) → {settings.warehouse}")
+    counts = LoadCounts()
+    try:
+        ingested_at = datetime.now()
+        all_batches = list(batches(files, settings.batch_size))
+        for number, batch in enumerate(all_batches, start=1):
+            raw = ingest_task(batch, run_id, ingested_at)
+            cleaned = clean_task(raw)
+            validated = validate_task(raw, cleaned)
+            loaded = load_task(settings.warehouse, run_id, validated)
+            counts = counts + loaded
+            _say(
+                f"batch {number}/{len(all_batches)}: read {loaded.docs_read}, "
+                f"loaded {loaded.articles_loaded}, quarantined {loaded.quarantined}, "
+                f"unchanged {loaded.skipped}"
+            )
+        store.finish_run(run_id, "Completed", None, datetime.now())
+        report_path, repairs = report_task(settings.warehouse, run_id, settings.reports_dir)
+    except BaseException as exc:
+        store.finish_run(run_id, "Failed", f"{type(exc).__name__}: {exc}", datetime.now())
+        raise
+    return RunSummary(
+        run_id=run_id,
+        status="Completed",
+        counts=counts,
+        repairs=repairs,
+        seconds=time.perf_counter() - started,
+        report_path=report_path,
+        warehouse=settings.warehouse,
+    )
+
+
+def summary_rows(summary: RunSummary) -> list[tuple[str, Any]]:
+    """The summary as (label, value) rows for printing."""
+    c = summary.counts
+    rows: list[tuple[str, Any]] = [
+        ("run", summary.run_id),
+        ("status", summary.status),
+        ("documents read", c.docs_read),
+        ("articles loaded", c.articles_loaded),
+        ("quarantined", c.quarantined),
+        ("unchanged (skipped)", c.skipped),
+    ]
+    rows += [(f"repairs: {kind}", n) for kind, n in sorted(summary.repairs.items())]
+    rows += [
+        ("time", f"{summary.seconds:.1f} s"),
+        ("warehouse", summary.warehouse),
+        ("report", summary.report_path or "-"),
+    ]
+    return rows

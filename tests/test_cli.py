@@ -1,0 +1,34 @@
+"""The command line: help text, exit codes, read-only SQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flows.cli import build_parser, main
+
+
+def test_help_explains_every_run_option(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["run", "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    for option in ("--input", "--warehouse", "--batch-size", "--reports-dir", "--verbose"):
+        assert option in out
+
+
+def test_missing_input_is_a_clear_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code = main(["run", "--input", str(tmp_path / "nope"), "--warehouse", str(tmp_path / "w")])
+    assert code == 2
+    assert "not found" in capsys.readouterr().err
+
+
+def test_sql_without_warehouse(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["sql", "select 1", "--warehouse", str(tmp_path / "none.duckdb")]) == 2
+    assert "run `newsclean run` first" in capsys.readouterr().err
+
+
+def test_parser_has_subcommands() -> None:
+    actions = [a for a in build_parser()._actions if a.dest == "command"]
+    assert set(actions[0].choices) >= {"run", "sql"}

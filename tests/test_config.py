@@ -1,0 +1,37 @@
+"""Settings: defaults, TOML file, environment overrides, unknown keys refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flows.config import Settings, load_settings
+
+
+def test_defaults_are_the_seed_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)
+    s = load_settings()
+    assert s.inputs == ("seeds",)
+    assert s.warehouse == "warehouse/news.duckdb"
+
+
+def test_toml_then_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    cfg = tmp_path / "newsclean.toml"
+    cfg.write_text('inputs = ["a", "b"]\nbatch_size = 10\nwarehouse = "x.duckdb"\n')
+    monkeypatch.setenv("NEWSCLEAN_BATCH_SIZE", "7")
+    s = load_settings(cfg)
+    assert (s.inputs, s.batch_size, s.warehouse) == (("a", "b"), 7, "x.duckdb")
+    assert s.with_overrides(warehouse="y", batch_size=None).warehouse == "y"
+
+
+def test_unknown_setting_is_an_error(tmp_path: Path) -> None:
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("batchsize = 3\n")
+    with pytest.raises(ValueError, match="unknown setting"):
+        load_settings(cfg)
+
+
+def test_settings_are_immutable() -> None:
+    with pytest.raises(AttributeError):
+        Settings().batch_size = 3  # type: ignore[misc]

@@ -1,0 +1,78 @@
+"""End to end: the news_etl Prefect flow on real inputs into a temporary warehouse."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from flows.pipeline import news_etl
+from tests.conftest import SEEDS
+from warehouse import Warehouse
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+
+def _count(store: Warehouse, table: str) -> int:
+    return int(store.query(f"select count(*) from {table}").item())
+
+
+def test_seeds_end_to_end_and_rerun_adds_nothing(warehouse_path: Path, tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    summary = news_etl(inputs=[str(SEEDS)], warehouse=str(warehouse_path), reports_dir=str(reports))
+    store = Warehouse(warehouse_path)
+    assert summary.status == "Completed"
+    assert (
+        summary.counts.docs_read,
+        summary.counts.articles_loaded,
+        summary.counts.quarantined,
+    ) == (5, 5, 0)
+    assert (
+        _count(store, "raw_documents"),
+        _count(store, "articles"),
+        _count(store, "quarantine"),
+    ) == (5, 5, 0)
+    run = store.query("select * from runs").row(0, named=True)
+    assert run["status"] == "Completed" and run["flow_run_id"]
+    assert Path(summary.report_path).read_text().startswith(f"# newsclean run `{summary.run_id}`")
+
+    before = {
+        t: _count(store, t)
+        for t in ("raw_documents", "articles", "date_candidates", "quality_issues", "quarantine")
+    }
+    again = news_etl(inputs=[str(SEEDS)], warehouse=str(warehouse_path), reports_dir=str(reports))
+    assert (again.counts.articles_loaded, again.counts.skipped) == (0, 5)
+    assert {t: _count(store, t) for t in before} == before
+    assert _count(store, "runs") == 2
+
+
+def test_changed_file_is_a_new_version_and_bad_input_is_quarantined(
+    warehouse_path: Path, tmp_path: Path
+) -> None:
+    inputs = tmp_path / "in"
+    shutil.copytree(SEEDS, inputs)
+    (inputs / "empty.txt").write_bytes(b"")
+    (inputs / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    (inputs / "feed.jsonl").write_text('{"id": "j1", "text": "A short wire story."}\n{oops\n')
+    reports = str(tmp_path / "reports")
+    first = news_etl(inputs=[str(inputs)], warehouse=str(warehouse_path), reports_dir=reports)
+    c = first.counts
+    assert c.docs_read == 9
+    assert (c.articles_loaded, c.quarantined) == (6, 3)
+    store = Warehouse(warehouse_path)
+    reasons = dict(store.query("select source_uri, reason_text from quarantine").iter_rows())
+    assert "not text: PNG image" in reasons[str(inputs / "picture.png")]
+    assert "body" in reasons[str(inputs / "empty.txt")]
+    assert "invalid JSON" in reasons[str(inputs / "feed.jsonl")]
+
+    seed = sorted(inputs.glob("00*.txt"))[0]
+    seed.write_text(
+        seed.read_text(encoding="utf-8") + "\n\nA correction was added.", encoding="utf-8"
+    )
+    second = news_etl(inputs=[str(inputs)], warehouse=str(warehouse_path), reports_dir=reports)
+    assert (second.counts.articles_loaded, second.counts.skipped) == (1, 8)
+    versions = store.query(
+        "select count(*) from articles where source_uri = $u", {"u": str(seed)}
+    ).item()
+    assert versions == 2

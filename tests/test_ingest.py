@@ -1,0 +1,133 @@
+"""Ingest: encodings, formats and bad input become records, never crashes."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from flows.ingest import discover, doc_id_for, ingest_files
+from flows.ingest.encoding import decode_bytes
+from flows.ingest.readers import read_file
+from tests.conftest import SEEDS
+
+TEXT = "Café owners in Zürich said “prices” rose — again.\nSecond line."
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        (TEXT.encode("utf-8"), "utf-8"),
+        (b"\xef\xbb\xbf" + TEXT.encode("utf-8"), "utf-8-sig"),
+        (TEXT.encode("utf-16"), "utf-16"),
+        (TEXT.encode("utf-16-le"), "utf-16-le"),
+        (TEXT.encode("utf-16-be"), "utf-16-be"),
+    ],
+)
+def test_decode_recovers_text_exactly(data: bytes, encoding: str) -> None:
+    decoded = decode_bytes(data)
+    assert decoded.error is None
+    assert decoded.encoding == encoding
+    assert decoded.text == TEXT
+
+
+def test_decode_legacy_single_byte() -> None:
+    text = "Les élèves ont reçu leurs diplômes à Paris après l'été, dit-il à la presse. " * 3
+    decoded = decode_bytes(text.encode("cp1252"))
+    assert decoded.error is None
+    assert decoded.text == text
+    assert decoded.encoding in {"cp1252", "latin_1", "iso8859_15", "iso8859_1"}
+
+
+def test_decode_utf8_with_stray_cp1252_byte_keeps_everything() -> None:
+    data = "Zürich’s mayor".encode() + b" said \x93no\x94."
+    decoded = decode_bytes(data)
+    assert decoded.text == "Zürich’s mayor said “no”."
+    assert decoded.encoding == "utf-8+cp1252"
+
+
+@pytest.mark.parametrize(
+    "data", [b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, b"%PDF-1.7\n\x00\x01\x02binary"]
+)
+def test_decode_refuses_binary_with_a_reason(data: bytes) -> None:
+    decoded = decode_bytes(data)
+    assert decoded.text is None
+    assert decoded.error and decoded.error.startswith("not text")
+
+
+def test_decode_empty() -> None:
+    assert decode_bytes(b"").text == ""
+
+
+def test_discover_recurses_skips_hidden_and_reports_missing(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "one.txt").write_text("x")
+    (tmp_path / ".hidden").write_text("x")
+    (tmp_path / "a" / ".DS_Store").write_bytes(b"\x00")
+    files, problems = discover([tmp_path, tmp_path / "nope"])
+    assert [f.name for f in files] == ["one.txt"]
+    assert problems == [f"input path does not exist: {tmp_path / 'nope'}"]
+
+
+def test_jsonl_good_and_malformed_lines(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    lines = [
+        json.dumps({"id": "a1", "url": "https://x.test/a", "text": "Body A", "section": "World"}),
+        "{not json",
+        json.dumps({"id": "a2", "title": "No text here"}),
+        json.dumps(["a", "list"]),
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    records = read_file(path)
+    assert [r.record_index for r in records] == [0, 1, 2, 3]
+    good, bad_json, no_text, not_object = records
+    assert good.error is None and good.source_id == "a1" and good.url == "https://x.test/a"
+    assert json.loads(good.extra) == {"section": "World"}
+    assert bad_json.error.startswith("line 2: invalid JSON")
+    assert bad_json.raw_text == "{not json"
+    assert "no 'text' field" in no_text.error
+    assert "expected a JSON object" in not_object.error
+
+
+def test_csv_and_parquet_records(tmp_path: Path) -> None:
+    csv_path = tmp_path / "a.csv"
+    csv_path.write_text('id,text,lang\nc1,"Hello, world",en\nc2,"Second ""quoted""",fr\n')
+    records = read_file(csv_path)
+    assert [r.raw_text for r in records] == ["Hello, world", 'Second "quoted"']
+    assert json.loads(records[1].extra) == {"lang": "fr"}
+
+    pq = tmp_path / "b.parquet"
+    pl.DataFrame({"id": ["p1"], "text": ["Parquet body"], "date": ["2024-01-02"]}).write_parquet(pq)
+    (rec,) = read_file(pq)
+    assert (rec.source_id, rec.raw_text, rec.date, rec.error) == (
+        "p1",
+        "Parquet body",
+        "2024-01-02",
+        None,
+    )
+
+    no_text = tmp_path / "c.parquet"
+    pl.DataFrame({"body": ["x"]}).write_parquet(no_text)
+    (bad,) = read_file(no_text)
+    assert bad.error and "no 'text' column" in bad.error
+
+
+def test_ingest_seeds_frame() -> None:
+    files, _ = discover([SEEDS])
+    raw = ingest_files(files, "run-1", datetime(2026, 1, 1))
+    assert raw.height == 5
+    assert raw["error"].null_count() == 5
+    assert set(raw["encoding"]) == {"utf-8"}
+    first = raw.row(0, named=True)
+    assert first["raw_text"] == files[0].read_text(encoding="utf-8")  # verbatim
+    assert first["doc_id"] == doc_id_for(first["source_uri"], 0, first["sha256"])
+
+
+def test_doc_id_changes_with_content_only() -> None:
+    a = doc_id_for("/x.txt", 0, "0" * 64)
+    assert a == doc_id_for("/x.txt", 0, "0" * 64)
+    assert a != doc_id_for("/x.txt", 0, "1" * 64)
+    assert a != doc_id_for("/y.txt", 0, "0" * 64)

@@ -1,0 +1,75 @@
+"""Warehouse: migrations apply once, batch loads are idempotent and reconcile."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from flows.clean import clean_batch
+from flows.ingest import discover, ingest_files
+from flows.validate import validate_batch
+from tests.conftest import SEEDS
+from warehouse import Warehouse, migrate
+from warehouse.store import migrations
+
+
+def test_migrations_apply_once(tmp_path: Path) -> None:
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    assert migrate(con) == [v for v, _, _ in migrations()]
+    assert migrate(con) == []
+    tables = {
+        r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()
+    }
+    assert {
+        "raw_documents",
+        "articles",
+        "date_candidates",
+        "quality_issues",
+        "quarantine",
+        "runs",
+    } <= tables
+    con.close()
+
+
+def _seed_batch(run_id: str):
+    files, _ = discover([SEEDS])
+    raw = ingest_files(files, run_id, datetime(2026, 1, 1))
+    return validate_batch(raw, clean_batch(raw))
+
+
+def test_load_is_idempotent(warehouse_path: Path) -> None:
+    store = Warehouse(warehouse_path)
+    store.start_run("r1", None, ["seeds"], datetime.now())
+    first = store.load_batch("r1", _seed_batch("r1").frames())
+    assert (first.docs_read, first.articles_loaded, first.quarantined, first.skipped) == (
+        5,
+        5,
+        0,
+        0,
+    )
+    store.start_run("r2", None, ["seeds"], datetime.now())
+    second = store.load_batch("r2", _seed_batch("r2").frames())
+    assert (second.articles_loaded, second.skipped) == (0, 5)
+    counts = store.query(
+        "select (select count(*) from raw_documents) r, (select count(*) from articles) a"
+    ).row(0)
+    assert counts == (5, 5)
+    run = store.named("run_summary", run_id="r2").row(0, named=True)
+    assert run["docs_read"] == run["articles_loaded"] + run["quarantined"] + run["skipped"]
+
+
+def test_failed_load_leaves_nothing_behind(warehouse_path: Path) -> None:
+    store = Warehouse(warehouse_path)
+    store.start_run("r1", None, ["seeds"], datetime.now())
+    frames = _seed_batch("r1").frames()
+    frames["batch_issues"] = frames["batch_issues"].drop("kind")  # breaks a later statement
+    try:
+        store.load_batch("r1", frames)
+    except duckdb.Error:
+        pass
+    else:
+        raise AssertionError("a broken batch must fail its load")
+    assert store.query("select count(*) from raw_documents").item() == 0
+    assert store.query("select count(*) from articles").item() == 0

@@ -1,0 +1,171 @@
+"""The only place that opens DuckDB: connect, migrate, load batches, read back.
+
+SQL lives in `migrations/*.sql` (schema, applied once each, in order) and
+`queries/*.sql` (named statements with $parameters); nothing here builds SQL from
+strings. Connections are short-lived — opened per load or read and closed — so an
+analyst can open the file between batches.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+HERE = Path(__file__).resolve().parent
+MIGRATIONS = HERE / "migrations"
+QUERIES = HERE / "queries"
+_MIGRATION_NAME = re.compile(r"^(\d+)_([\w-]+)\.sql$")
+
+
+@cache
+def sql(name: str) -> str:
+    """The text of `queries/<name>.sql`."""
+    return (QUERIES / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def migrations() -> list[tuple[int, str, Path]]:
+    """All migration files as (version, name, path), in version order."""
+    found = []
+    for path in MIGRATIONS.glob("*.sql"):
+        m = _MIGRATION_NAME.match(path.name)
+        if m:
+            found.append((int(m.group(1)), m.group(2), path))
+    return sorted(found)
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply the migrations this database has not seen; returns the versions applied."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        "version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)"
+    )
+    done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    applied = []
+    for version, name, path in migrations():
+        if version in done:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(path.read_text(encoding="utf-8"))
+            con.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, now()::TIMESTAMP)", [version, name]
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(version)
+    return applied
+
+
+@dataclass(frozen=True)
+class LoadCounts:
+    """What one batch load did: reconciles as read = loaded + quarantined + skipped."""
+
+    docs_read: int = 0
+    articles_loaded: int = 0
+    quarantined: int = 0
+    skipped: int = 0
+
+    def __add__(self, other: LoadCounts) -> LoadCounts:
+        return LoadCounts(
+            self.docs_read + other.docs_read,
+            self.articles_loaded + other.articles_loaded,
+            self.quarantined + other.quarantined,
+            self.skipped + other.skipped,
+        )
+
+
+class Warehouse:
+    """A DuckDB warehouse file; every method opens and closes its own connection."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    @contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection; a writable one is migrated to the latest schema first."""
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(self.path), read_only=read_only)
+        try:
+            if not read_only:
+                migrate(con)
+            yield con
+        finally:
+            con.close()
+
+    def initialise(self) -> None:
+        """Create the file and apply migrations."""
+        with self.connect():
+            pass
+
+    def start_run(
+        self, run_id: str, flow_run_id: str | None, inputs: list[str], started_at: datetime
+    ) -> None:
+        with self.connect() as con:
+            con.execute(
+                sql("start_run"),
+                {
+                    "run_id": run_id,
+                    "flow_run_id": flow_run_id,
+                    "started_at": started_at,
+                    "inputs": "\n".join(inputs),
+                },
+            )
+
+    def load_batch(self, run_id: str, frames: Mapping[str, pl.DataFrame]) -> LoadCounts:
+        """Load one batch in one transaction; documents already present are skipped.
+
+        `frames` maps batch_raw, batch_articles, batch_candidates, batch_issues and
+        batch_quarantine to polars frames; they are handed over as Arrow (no row-by-row
+        inserts).
+        """
+        with self.connect() as con:
+            for name, frame in frames.items():
+                con.register(name, frame.to_arrow())
+            con.execute("BEGIN TRANSACTION")
+            try:
+                row = con.execute(sql("load_batch")).fetchone()
+                assert row is not None
+                counts = LoadCounts(*(int(v) for v in row))
+                con.execute(sql("add_run_counts"), {"run_id": run_id, **counts.__dict__})
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+        return counts
+
+    def finish_run(
+        self, run_id: str, status: str, message: str | None, finished_at: datetime
+    ) -> None:
+        with self.connect() as con:
+            con.execute(
+                sql("finish_run"),
+                {
+                    "run_id": run_id,
+                    "status": status,
+                    "message": message,
+                    "finished_at": finished_at,
+                },
+            )
+
+    def query(
+        self, statement: str, params: Mapping[str, Any] | None = None, read_only: bool = True
+    ) -> pl.DataFrame:
+        """Run one statement and return its result as a polars frame."""
+        with self.connect(read_only=read_only) as con:
+            return con.sql(statement, params=dict(params or {})).pl()
+
+    def named(self, name: str, **params: Any) -> pl.DataFrame:
+        """Run the named query `queries/<name>.sql` read-only."""
+        return self.query(sql(name), params)
