@@ -21,6 +21,7 @@ examples:
   newsclean run                              clean seeds/ into warehouse/news.duckdb
   newsclean run --input data/ --input more.jsonl --warehouse /tmp/news.duckdb
   newsclean sql "select source_id, title, published_date from articles"
+  newsclean eval --dataset ../shared/data/news-text-dev/boilerplate.jsonl
 
 settings come from newsclean.toml (if present) and NEWSCLEAN_* environment variables;
 command-line flags win over both.
@@ -77,6 +78,41 @@ def cmd_sql(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    import json
+
+    from flows.evaluation import evaluate_records
+
+    path = Path(args.dataset)
+    if not path.is_file():
+        print(f"newsclean: no dataset at {path}", file=sys.stderr)
+        return 2
+    records = [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+    print(f"evaluating {len(records)} record(s) from {path} …", file=sys.stderr)
+    report, results = evaluate_records(records)
+    rows: list[tuple[str, object]] = [
+        ("records", report.records),
+        ("quarantined", report.quarantined),
+    ]
+    if report.body:
+        rows += [
+            ("body precision", f"{report.body.precision:.3f}"),
+            ("body recall", f"{report.body.recall:.3f}"),
+            ("body F1", f"{report.body.f1:.3f}"),
+        ]
+    if report.date_accuracy is not None:
+        rows.append(("date accuracy (exact day)", f"{report.date_accuracy:.3f}"))
+    _print_table(rows, f"newsclean eval: {path.name}")
+    if args.output:
+        Path(args.output).write_text(
+            "\n".join(json.dumps(r, default=str, ensure_ascii=False) for r in results) + "\n",
+            encoding="utf-8",
+        )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsclean",
@@ -116,6 +152,22 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--reports-dir", metavar="DIR", help="where run reports go (default reports/)")
     run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's own logs")
     run.set_defaults(func=cmd_run)
+
+    ev = sub.add_parser(
+        "eval",
+        help="score the cleaning on a labelled JSONL dataset",
+        description="Run the real ingest → clean → validate stages on a JSONL file of "
+        "{id, url, text, gold_body?, gold_date?} and print body precision/recall/F1 "
+        "(4-token shingles, averaged per page) and exact-day date accuracy.",
+    )
+    ev.add_argument(
+        "--dataset",
+        required=True,
+        metavar="FILE.jsonl",
+        help="e.g. ../shared/data/news-text-dev/boilerplate.jsonl",
+    )
+    ev.add_argument("--output", metavar="FILE.jsonl", help="also write each record's output")
+    ev.set_defaults(func=cmd_eval)
 
     q = sub.add_parser(
         "sql",

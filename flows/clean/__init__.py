@@ -1,7 +1,9 @@
 """Clean (silver): bronze frame → articles, date candidates and the repair log.
 
 The order of the steps matters and is fixed here, in one place:
-unicode → structure → boilerplate → reflow → dates → metadata.
+unicode → reflow (unwrap) → structure (header) → boilerplate → structure (dateline,
+teasers) → reflow (paragraphs) → dates → metadata. Hard wraps are joined before
+boilerplate scoring because the scorer judges whole lines.
 Each step is a pure `pl.DataFrame -> pl.DataFrame` function that adds or rewrites
 columns and appends to `repairs`; none of them knows about Prefect or DuckDB.
 """
@@ -13,15 +15,32 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from flows.clean.boilerplate import remove_boilerplate
 from flows.clean.dates import resolve_dates
 from flows.clean.metadata import add_metadata
+from flows.clean.reflow import reflow_paragraphs, unwrap_lines
 from flows.clean.repairs import REPAIRS
-from flows.clean.structure import extract_title
+from flows.clean.structure import extract_dateline, extract_header
 from flows.clean.unicode import repair_unicode
 
 Step = Callable[[pl.DataFrame], pl.DataFrame]
 
-STEPS: tuple[Step, ...] = (repair_unicode, extract_title, resolve_dates)
+
+def keep_source(df: pl.DataFrame) -> pl.DataFrame:
+    """Keep the repaired full text: dates are looked for in all of it, header included."""
+    return df.with_columns(pl.col("text").alias("source_text"))
+
+
+STEPS: tuple[Step, ...] = (
+    repair_unicode,
+    keep_source,
+    unwrap_lines,
+    extract_header,
+    remove_boilerplate,
+    extract_dateline,
+    reflow_paragraphs,
+    resolve_dates,
+)
 
 ARTICLE_COLUMNS = [
     "article_id",
@@ -35,6 +54,11 @@ ARTICLE_COLUMNS = [
     "published_at",
     "language",
     "word_count",
+    "outlet",
+    "agency",
+    "location",
+    "date_origin",
+    "date_confidence",
     "run_id",
 ]
 
@@ -60,6 +84,7 @@ def _working_frame(raw: pl.DataFrame) -> pl.DataFrame:
         pl.col("raw_text").fill_null("").alias("text"),
         pl.col("title").alias("title_hint"),
         pl.col("date").alias("date_hint"),
+        "ingested_at",
         pl.lit([], dtype=REPAIRS).alias("repairs"),
     )
 

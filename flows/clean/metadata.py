@@ -1,4 +1,4 @@
-"""Metadata derived from the cleaned article: language and word count."""
+"""Metadata derived from the cleaned article: outlet, language and word count."""
 
 from __future__ import annotations
 
@@ -17,9 +17,14 @@ def detect_language(text: str | None) -> str | None:
     return lang
 
 
+URL_HOST = r"^[A-Za-z][A-Za-z0-9+.-]*://(?:www\.)?([^/:?#]+)"
+
+
 def add_metadata(df: pl.DataFrame) -> pl.DataFrame:
-    """Polars step: adds `language` and `word_count` from `body`."""
+    """Polars step: adds `language` and `word_count` from `body`; `outlet` from the URL
+    host when the dateline named none."""
     return df.with_columns(
+        pl.coalesce(pl.col("outlet"), pl.col("url").str.extract(URL_HOST, 1)).alias("outlet"),
         pl.col("body").map_elements(detect_language, return_dtype=pl.String).alias("language"),
         pl.col("body").str.count_matches(r"\w+").cast(pl.Int64).alias("word_count"),
     )

@@ -1,12 +1,18 @@
-"""Article structure: split the title off the text.
+"""Article structure: header lines, title, dateline and teasers.
 
-A title is taken only when the text plainly has one: a short first line with no
-sentence-final punctuation, followed by more text. A title printed twice (common
-in scraped pages) is kept once.
+Two steps, around boilerplate removal:
+- `split_header` (before): removes header stamps at the top — a " date YYYY-MM-DD"
+  prefix, a URL line, a bare timestamp line — and picks the title. The first line
+  stays in the text because boilerplate removal uses it as the headline anchor.
+- `tidy_body` (after): removes the title wherever it is printed again, drops
+  truncated teasers ("… French Foreign... 07.03.2022") and parses the dateline
+  ("PARIS (Outlet / Agency - date)", "CITY, Month D, YYYY (AGENCY) -", "(MENAFN)")
+  into location/outlet/agency, removing it from the body.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import polars as pl
@@ -14,31 +20,185 @@ import polars as pl
 from flows.clean.repairs import repair
 from flows.clean.rows import map_rows
 
-MAX_TITLE_CHARS = 200
+MAX_TITLE_CHARS = 300
+HEADER_LINES = 4  # header stamps are only looked for this near the top
+
+DATE_PREFIX = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\s*")
+URL_LINE = re.compile(r"^\s*(https?://\S+)\s*$")
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_WEEKDAY = r"(?:(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*,?\s+)?"
+STAMP_LINE = re.compile(
+    rf"(?i)^\s*{_WEEKDAY}(?:\d{{4}}-\d{{2}}-\d{{2}}(?:[ T]\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}(?:,?\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?"
+    rf"|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}(?:,?\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?"
+    rf"|\d{{1,2}}[./]\d{{1,2}}[./]\d{{4}}(?:\s+\d{{1,2}}:\d{{2}})?)"
+    rf"(?:\s*(?:am|pm|a\.m\.|p\.m\.))?(?:\s*(?:GMT|UTC|[A-Z]{{2,4}}T|[+-]\d{{2}}:?\d{{2}}))?\s*$"
+)
+SITE_SUFFIX = re.compile(r"\s+[-|–—]\s+([^-|–—]{2,40})$")
+
+# Datelines, tried in order on the first body paragraph.
+_CITY = r"[A-Z][A-Z .'’-]{1,40}?(?:,\s*[A-Z][a-z]+\.?)?"
+DATELINE_PAREN = re.compile(rf"^({_CITY})\s*\(([^()]{{2,80}})\)\s*(?:[-–—:]\s*)?")
+DATELINE_DATED = re.compile(
+    rf"^({_CITY}),\s*({_MONTH}\s*\d{{1,2}},?\s*\d{{4}}|\d{{1,2}}\s+{_MONTH}\s+\d{{4}})"
+    r"\s*\(([^()]{2,40})\)\s*[-–—:]\s*",
+    re.IGNORECASE,
+)
+AGENCY_ONLY = re.compile(r"^\(([A-Z][A-Za-z&.-]{1,20})\)\s*[-–—:]?\s*")
+TEASER_END = re.compile(
+    r"(?:\.\.\.|…)\s*(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2})?(?:\s+\d{1,2}:\d{2})?\s*$"
+)
+TRAILING_DATE = re.compile(r"(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2})\s*$")
 
 
-def _looks_like_title(line: str) -> bool:
-    line = line.strip()
-    return 0 < len(line) <= MAX_TITLE_CHARS and not line.endswith((".", ",", ";", ":"))
+def _norm(line: str) -> str:
+    return " ".join(re.findall(r"\w+", line.casefold()))
 
 
-def split_title(text: str, given_title: str | None) -> dict[str, Any]:
-    """Return the title (given or found) and the text without it."""
+def _clean_title(line: str, text: str, url: str | None) -> str:
+    """Drop a " - Site" suffix when the bare headline is printed again or names the site."""
+    m = SITE_SUFFIX.search(line)
+    if not m:
+        return line
+    bare = line[: m.start()].strip()
+    site = re.sub(r"\W", "", m.group(1).casefold())
+    domain = re.sub(r"\W", "", (url or "").casefold())
+    reprinted = any(_norm(other) == _norm(bare) for other in text.split("\n")[1:])
+    return bare if reprinted or (site and site in domain) else line
+
+
+def split_header(text: str, title_hint: str | None, url_hint: str | None) -> dict[str, Any]:
+    """Remove header stamps from the top; choose the title (the text keeps it)."""
     lines = text.split("\n")
-    nonblank = [i for i, line in enumerate(lines) if line.strip()]
     repairs = []
-    title = given_title.strip() if given_title and given_title.strip() else None
-    if title is None and len(nonblank) > 1 and _looks_like_title(lines[nonblank[0]]):
-        title = lines[nonblank[0]].strip()
-    drop = {i for i in nonblank[:3] if title and lines[i].strip() == title}
-    if len(drop) > 1:
-        repairs.append(repair("title_deduplicated", f"title printed {len(drop)} times"))
-    body = "\n".join(line for i, line in enumerate(lines) if i not in drop)
-    return {"title": title, "text": body, "repairs": repairs}
+    url = url_hint
+    title = title_hint.strip() if title_hint and title_hint.strip() else None
+    nonblank = [i for i, line in enumerate(lines) if line.strip()][:HEADER_LINES]
+    drop: set[int] = set()
+    for i in nonblank:
+        line = lines[i]
+        m = DATE_PREFIX.match(line)
+        if m:
+            rest = line[m.end() :].strip()
+            repairs.append(repair("header_removed", f"date prefix {m.group(1)!r}"))
+            u = URL_LINE.match(rest)
+            if u:
+                url = url or u.group(1)
+                drop.add(i)
+            elif rest:
+                lines[i] = rest
+                title = title or rest
+                drop.add(i)
+            else:
+                drop.add(i)
+        elif URL_LINE.match(line):
+            url = url or line.strip()
+            drop.add(i)
+            repairs.append(repair("header_removed", "URL line"))
+        elif STAMP_LINE.match(line):
+            drop.add(i)
+            repairs.append(repair("header_removed", f"timestamp line {line.strip()!r}"))
+    kept = [line for i, line in enumerate(lines) if i not in drop]
+    body = "\n".join(kept)
+    if title is None:
+        first = next((line.strip() for line in kept if line.strip()), "")
+        more = sum(1 for line in kept if line.strip()) > 1
+        if more and 0 < len(first) <= MAX_TITLE_CHARS and not first.endswith((".", ",", ";")):
+            title = _clean_title(first, body, url)
+    return {"text": body, "title": title, "url": url, "repairs": repairs}
 
 
-def extract_title(df: pl.DataFrame) -> pl.DataFrame:
-    """Polars step: adds `title`, removes it from `text`."""
+def parse_dateline(paragraph: str) -> dict[str, Any]:
+    """Location, outlet, agency and date text of a leading dateline, and where it ends."""
+    found = {"location": None, "outlet": None, "agency": None, "dateline_date": None, "end": 0}
+    m = DATELINE_DATED.match(paragraph)
+    if m:
+        found.update(
+            location=m.group(1).strip(),
+            dateline_date=m.group(2),
+            agency=m.group(3).strip(),
+            end=m.end(),
+        )
+        return found
+    m = DATELINE_PAREN.match(paragraph)
+    if m and len(m.group(1).split()) <= 5:
+        inside = m.group(2)
+        parts = re.split(r"\s+[-–—]\s+", inside, maxsplit=1)
+        names = [p.strip() for p in parts[0].split("/") if p.strip()]
+        if len(parts) > 1:
+            found["dateline_date"] = parts[1].strip()
+        if len(names) >= 2:
+            found["outlet"], found["agency"] = names[0], "/".join(names[1:])
+        elif names:
+            found["agency"] = names[0]
+        found.update(location=m.group(1).strip(), end=m.end())
+        return found
+    m = AGENCY_ONLY.match(paragraph)
+    if m:
+        found.update(agency=m.group(1), end=m.end())
+    return found
+
+
+def tidy_body(text: str, title: str | None) -> dict[str, Any]:
+    """Remove reprinted titles and teasers; parse and strip the dateline."""
+    repairs = []
+    lines = text.split("\n")
+    if title:
+        key = _norm(title)
+        before = len(lines)
+        lines = [line for line in lines if _norm(line) != key]
+        if before - len(lines):
+            repairs.append(
+                repair(
+                    "title_removed_from_body",
+                    f"title printed {before - len(lines)} time(s) in the text",
+                )
+            )
+    out = []
+    for line in lines:
+        stripped = line.strip()
+        if (
+            stripped
+            and TEASER_END.search(stripped)
+            and (TRAILING_DATE.search(stripped) or (len(stripped.split()) <= 40 and not out))
+        ):
+            repairs.append(repair("teaser_removed", stripped[:80]))
+            continue
+        out.append(line)
+    meta = {"location": None, "outlet": None, "agency": None, "dateline_date": None}
+    first = next((i for i, line in enumerate(out) if line.strip()), None)
+    if first is not None:
+        found = parse_dateline(out[first].strip())
+        if found["end"]:
+            meta = {k: found[k] for k in meta}
+            out[first] = out[first].strip()[found["end"] :]
+            repairs.append(
+                repair("dateline_parsed", ", ".join(f"{k}={v}" for k, v in meta.items() if v))
+            )
+    return {"text": "\n".join(out), **meta, "repairs": repairs}
+
+
+def extract_header(df: pl.DataFrame) -> pl.DataFrame:
+    """Polars step: adds `title`, may fill `url`, removes header stamps from `text`."""
     return map_rows(
-        df, split_title, ["text", "title_hint"], {"title": pl.String(), "text": pl.String()}
+        df,
+        split_header,
+        ["text", "title_hint", "url"],
+        {"text": pl.String(), "title": pl.String(), "url": pl.String()},
+    )
+
+
+def extract_dateline(df: pl.DataFrame) -> pl.DataFrame:
+    """Polars step: adds dateline location/outlet/agency; strips title copies and teasers."""
+    return map_rows(
+        df,
+        tidy_body,
+        ["text", "title"],
+        {
+            "text": pl.String(),
+            "location": pl.String(),
+            "outlet": pl.String(),
+            "agency": pl.String(),
+            "dateline_date": pl.String(),
+        },
     )

@@ -104,35 +104,55 @@ def remove_replacement_chars(text: str) -> tuple[str, list[Repair]]:
     return text.replace(REPLACEMENT, ""), repairs
 
 
+def normalise_spaces(text: str) -> str:
+    """Plain spaces and "\n" line ends; zero-width characters dropped."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return ZERO_WIDTH.sub("", ODD_SPACES.sub(" ", text))
+
+
 def _repair_one(text: str) -> tuple[str, list[Repair]]:
-    fixed, log = fix_text(text)
-    fixed, lost = remove_replacement_chars(fixed)
-    return fixed, log + lost
+    """ftfy + U+FFFD removal + space normalisation, repeated until nothing changes.
+
+    Removing a soft hyphen or NBSP can expose a mojibake pair that was not adjacent
+    before, so one pass is not always a fixed point; three always were in testing.
+    """
+    log: list[Repair] = []
+    for _ in range(3):
+        fixed, done = fix_text(text)
+        fixed, lost = remove_replacement_chars(fixed)
+        fixed = normalise_spaces(fixed)
+        log += done + lost
+        if fixed == text:
+            break
+        text = fixed
+    return text, log
 
 
 def repair_unicode(df: pl.DataFrame, column: str = "text") -> pl.DataFrame:
     """Polars step: repair `column` in place and append to `repairs`.
 
     Only rows matching NEEDS_FTFY (or holding U+FFFD) go through Python; the
-    whitespace normalisation is vectorised for every row.
+    whitespace normalisation is vectorised for every other row, and a row that it
+    changes is checked again (normalising can bring mojibake pairs together).
     """
-    flagged = df.select(
-        (pl.col(column).str.contains(NEEDS_FTFY) | pl.col(column).str.contains(REPLACEMENT))
-        .fill_null(False)
-        .alias("f")
-    )["f"]
-    texts = df[column].to_list()
-    logs: list[list[Repair]] = [[] for _ in texts]
-    for i in flagged.arg_true().to_list():
-        texts[i], logs[i] = _repair_one(texts[i])
+    gate = pl.col(column).str.contains(NEEDS_FTFY) | pl.col(column).str.contains(REPLACEMENT)
     nbsp = df.select(pl.col(column).str.count_matches(ODD_SPACES_PL).fill_null(0).alias("n"))["n"]
-    for i in (nbsp > 0).arg_true().to_list():
-        logs[i].append(repair("odd_spaces_normalised", f"{nbsp[i]} non-breaking/odd spaces"))
-    out = df.with_columns(pl.Series(column, texts, dtype=pl.String))
-    out = out.with_columns(
+    normalised = df.select(
         pl.col(column)
         .str.replace_all("\r\n?", "\n")
         .str.replace_all(ODD_SPACES_PL, " ")
         .str.replace_all(ZERO_WIDTH_PL, "")
+    )[column]
+    flagged = (
+        df.select(gate.fill_null(False).alias("f"))["f"]
+        | pl.DataFrame({column: normalised}).select(gate.fill_null(False).alias("f"))["f"]
     )
+    texts = normalised.to_list()
+    originals = df[column].to_list()
+    logs: list[list[Repair]] = [[] for _ in texts]
+    for i in flagged.arg_true().to_list():
+        texts[i], logs[i] = _repair_one(originals[i])
+    for i in (nbsp > 0).arg_true().to_list():
+        logs[i].append(repair("odd_spaces_normalised", f"{nbsp[i]} non-breaking/odd spaces"))
+    out = df.with_columns(pl.Series(column, texts, dtype=pl.String))
     return append_repairs(out, pl.Series("_new", logs, dtype=REPAIRS))
