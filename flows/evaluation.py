@@ -107,12 +107,12 @@ def evaluate_records(records: list[dict]) -> tuple[EvalReport, list[dict]]:
             record_index=i,
             format="jsonl",
             encoding="utf-8",
-            sha256=sha256_hex(json_text.encode()),
+            sha256=sha256_hex(str(rec.get("text")).encode()),
             raw_text=rec.get("text"),
             source_id=str(rec.get("id", i)),
             url=rec.get("url"),
         )
-        for i, (rec, json_text) in enumerate((r, str(r.get("text"))) for r in records)
+        for i, rec in enumerate(records)
     ]
     raw = records_to_frame(raws, "eval", datetime.now())
     batch = validate_batch(raw, clean_batch(raw))
