@@ -102,3 +102,12 @@ def test_seed_004(cleaned: CleanResult) -> None:
     conflicts = [i for i in _issues(cleaned, a) if i["kind"] == "date_conflict"]
     assert conflicts and "Wednesday" in conflicts[0]["detail"]
     assert "Tuesday, 02 January 2024" not in a["body"]
+
+
+def test_acronym_expansion_is_not_a_dateline() -> None:
+    from flows.clean.structure import parse_dateline
+
+    prose = "NATO (North Atlantic Treaty Organization) said on Monday it would meet."
+    assert parse_dateline(prose)["end"] == 0
+    wire = parse_dateline("ST. JOSEPH, Mich. (AP) — Michigan health authorities said")
+    assert (wire["location"], wire["agency"]) == ("ST. JOSEPH, Mich.", "AP")

@@ -121,8 +121,11 @@ def parse_dateline(paragraph: str) -> dict[str, Any]:
         )
         return found
     m = DATELINE_PAREN.match(paragraph)
-    if m and len(m.group(1).split()) <= 5:
-        inside = m.group(2)
+    # "(Sputnik)", "(AP)", "(Outlet / Agency - date)" — not an expansion such as
+    # "NATO (North Atlantic Treaty Organization) said", which is prose.
+    inside = m.group(2) if m else ""
+    looks_like_credit = len(inside.split()) <= 3 or "/" in inside or re.search(r"\s[-–—]\s", inside)
+    if m and len(m.group(1).split()) <= 5 and looks_like_credit:
         parts = re.split(r"\s+[-–—]\s+", inside, maxsplit=1)
         names = [p.strip() for p in parts[0].split("/") if p.strip()]
         if len(parts) > 1:
