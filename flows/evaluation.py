@@ -14,6 +14,12 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+
+from flows.clean import clean_batch
+from flows.ingest import records_to_frame
+from flows.ingest.readers import RawRecord, sha256_hex
+from flows.validate import validate_batch
 
 _TOKEN = re.compile(r"\w+")
 NGRAM = 4
@@ -94,13 +100,6 @@ def evaluate_records(records: list[dict]) -> tuple[EvalReport, list[dict]]:
     Records are {id, url, text, gold_body?, gold_date?}. A quarantined record counts
     as an empty body and no date. Returns the report and per-record outputs.
     """
-    from datetime import datetime
-
-    from flows.clean import clean_batch
-    from flows.ingest import records_to_frame
-    from flows.ingest.readers import RawRecord, sha256_hex
-    from flows.validate import validate_batch
-
     raws = [
         RawRecord(
             source_uri="eval",

@@ -28,10 +28,10 @@ from typing import Any
 
 import polars as pl
 
+from flows.clean.headline import WORD, norm, strip_site_suffix
 from flows.clean.repairs import repair
 from flows.clean.rows import map_rows
 
-WORD = re.compile(r"\w+")
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 SENTENCE_END = re.compile(r"[.!?…。！？\"”’»)\]]\s*$")
 FURNITURE = re.compile(
@@ -54,7 +54,6 @@ SOFT_END = re.compile(
     r"read (also|more)|see also|tags?|filed under\b.*|share( this( article| story)?)?|"
     r"latest news|you are here|advertisement)\W*$"
 )
-SITE_SUFFIX = re.compile(r"\s+[-|–—:·»]\s+[^-|–—:·»]{2,60}$")
 HARD = -1e6
 
 
@@ -97,14 +96,9 @@ def is_titleish(line: str) -> bool:
     return sum(1 for w in words if w[0].isupper()) / len(words) >= 0.75
 
 
-def norm(line: str) -> str:
-    """Case- and punctuation-insensitive form of a line, for matching repeats."""
-    return " ".join(WORD.findall(line.casefold()))
-
-
 def headline_of(first_line: str) -> str | None:
     """The page headline from its first line (the <title>), minus a " - Site" suffix."""
-    head = norm(SITE_SUFFIX.sub("", first_line))
+    head = norm(strip_site_suffix(first_line))
     return head if len(head.split()) >= 3 else None
 
 
@@ -195,9 +189,7 @@ def main_block(text: str, w: Weights = WEIGHTS) -> tuple[str, int]:
     scores = _shape_scores(content, list(raw_scores), w)
     first, last = _best_run(scores)
     keep = {
-        idx[k]
-        for k in range(first, last + 1)
-        if raw_scores[k] > w.furniture and raw_scores[k] > HARD and raw_scores[k] > w.soft_end
+        idx[k] for k in range(first, last + 1) if raw_scores[k] > max(w.furniture, w.soft_end, HARD)
     }
     out = [
         line

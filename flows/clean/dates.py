@@ -27,6 +27,7 @@ from typing import Any
 
 import polars as pl
 
+from flows.clean.headline import strip_site_suffix
 from flows.clean.repairs import Repair, repair
 from flows.clean.rows import map_rows
 
@@ -47,7 +48,7 @@ ORIGIN_WEIGHT = {"record": 100, "url": 80, "byline": 60, "dateline": 55, "header
 AGREEMENT = 15
 WEEKDAY_MATCH = 12
 NEAR_BODY = 8
-MAX_BODY_CANDIDATES = 40
+MAX_CANDIDATES = 80  # per text; a page listing more dates is an archive, not an article
 HEADLINE_ZONE = 400  # characters after a reprinted headline where the byline sits
 
 MONTHS = {
@@ -66,11 +67,7 @@ MONTHS = {
     "dec": 12,
 }
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_MON = (
-    r"(january|february|march|april|may|june|july|august|september|october|november|"
-    r"december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\b\.?"
-)
-ENGLISH_MONTHS = {
+FULL_MONTHS = (
     "january",
     "february",
     "march",
@@ -83,19 +80,10 @@ ENGLISH_MONTHS = {
     "october",
     "november",
     "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-}
+)
+ENGLISH_MONTHS = set(FULL_MONTHS) | set(MONTHS)
+# Longest alternatives first, so "september" is not read as "sep" + "tember".
+_MON = rf"({'|'.join(sorted(ENGLISH_MONTHS, key=len, reverse=True))})\b\.?"
 TIME = re.compile(
     r"^[,\s]*(?:at\s+|um\s+|à\s+|-\s*|\|\s*)?(\d{1,2}):(\d{2})(?::(\d{2}))?"
     r"\s*(am|pm|a\.m\.|p\.m\.)?",
@@ -226,7 +214,7 @@ def _time_after(text: str, end: int, day: date) -> datetime | None:
 def _headline_zones(text: str) -> list[tuple[int, int]]:
     """Spans just after the headline is printed again (where bylines and dates sit)."""
     first = text.lstrip().split("\n", 1)[0]
-    head = re.sub(r"\s+[-|–—:·»]\s+[^-|–—:·»]{2,60}$", "", first).strip()
+    head = strip_site_suffix(first)
     if len(head.split()) < 3:
         return []
     zones, start = [], len(text) - len(text.lstrip()) + len(first)
@@ -276,7 +264,7 @@ def text_candidates(text: str, header_end: int) -> list[dict[str, Any]]:
                 at = _time_after(text, m.end(), day)
                 found.append(_candidate(raw, origin, m.start(), day, at, note))
     found.sort(key=lambda c: c["position"])
-    return found[: MAX_BODY_CANDIDATES * 2]
+    return found[:MAX_CANDIDATES]
 
 
 def url_candidates(url: str | None) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from typing import Any
 
 import polars as pl
 
+from flows.clean.headline import norm
 from flows.clean.repairs import repair
 from flows.clean.rows import map_rows
 
@@ -51,10 +52,6 @@ TEASER_END = re.compile(
 TRAILING_DATE = re.compile(r"(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2})\s*$")
 
 
-def _norm(line: str) -> str:
-    return " ".join(re.findall(r"\w+", line.casefold()))
-
-
 def _clean_title(line: str, text: str, url: str | None) -> str:
     """Drop a " - Site" suffix when the bare headline is printed again or names the site."""
     m = SITE_SUFFIX.search(line)
@@ -63,7 +60,7 @@ def _clean_title(line: str, text: str, url: str | None) -> str:
     bare = line[: m.start()].strip()
     site = re.sub(r"\W", "", m.group(1).casefold())
     domain = re.sub(r"\W", "", (url or "").casefold())
-    reprinted = any(_norm(other) == _norm(bare) for other in text.split("\n")[1:])
+    reprinted = any(norm(other) == norm(bare) for other in text.split("\n")[1:])
     return bare if reprinted or (site and site in domain) else line
 
 
@@ -147,9 +144,9 @@ def tidy_body(text: str, title: str | None) -> dict[str, Any]:
     repairs = []
     lines = text.split("\n")
     if title:
-        key = _norm(title)
+        key = norm(title)
         before = len(lines)
-        lines = [line for line in lines if _norm(line) != key]
+        lines = [line for line in lines if norm(line) != key]
         if before - len(lines):
             repairs.append(
                 repair(
