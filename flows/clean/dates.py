@@ -2,18 +2,27 @@
 
 Candidates come from the record's `date` field, the URL (/2022/03/07/, /20220307/),
 header stamps at the top of the text, bylines ("Updated:", "First Published:",
-"Publié le"), the dateline, and date mentions in the text. Numeric and English
-forms are parsed by regex (fast, and exact about D.M.Y vs M/D/Y); other languages'
-month names go to dateparser, cached because the same strings repeat across pages.
-A date without a year is kept as a partial candidate and never completed by guessing.
+"Publié le", or a short line next to the reprinted headline), the dateline, and date
+mentions in the text. Numeric and English forms are parsed by regex (fast, and exact
+about D.M.Y vs M/D/Y); other languages' month names go to dateparser, cached because
+the same strings repeat across pages. Arabic-Indic and Persian digits are read as
+ASCII, Solar Hijri dates are converted (convertdate), and two-digit years are accepted
+only when a time of day follows. A date without a year is kept as a partial candidate
+and never completed by guessing.
 
 Choice (highest score wins; every rule is a line in `_score`):
 - origin: record > URL > byline > dateline > header stamp > body mention;
+- the byline nearest the reprinted headline, or one labelled "published", gains;
+- a date in a photo caption ("FILE - In this … photo") or an embedded post is a
+  citation, never a byline;
 - among header stamps, the one nearest the body (a timestamp directly above the
   article beats a page banner);
-- agreement: each other candidate on the same day adds weight;
-- weekday words in the text ("said on Thursday") that match the day add weight;
-- dates after the ingest time (+1 day) are rejected; ambiguous D/M readings weigh half.
+- agreement: other candidates on the same day add weight, body mentions less, and
+  at most two count (a listing repeating a date is not many votes);
+- weekday words in the text ("said on Thursday") that match the day add weight, but
+  not the weekday printed inside a stamp itself;
+- an "Updated" date loses to a publication stamp when there is one;
+- dates after the ingest time (+1 day) are rejected; ambiguous D/M readings weigh less.
 The chosen candidate is marked, others keep a note why they lost, and a `date_conflict`
 issue is logged when a strong candidate disagrees with the choice.
 """
@@ -27,7 +36,7 @@ from typing import Any
 
 import polars as pl
 
-from flows.clean.headline import strip_site_suffix
+from flows.clean.headline import headline_variants
 from flows.clean.repairs import Repair, repair
 from flows.clean.rows import map_rows
 
@@ -45,11 +54,19 @@ CANDIDATE = pl.Struct(
 )
 
 ORIGIN_WEIGHT = {"record": 100, "url": 80, "byline": 60, "dateline": 55, "header": 50, "body": 20}
-AGREEMENT = 15
+AGREEMENT = 15  # per agreeing header/URL/byline/dateline candidate …
+BODY_AGREEMENT = 5  # … and per agreeing body mention, a weak vote (lists repeat dates)
+MAX_AGREEING = 2  # a list of 30 identical dates (an archive, a feed) is not 30 votes
+UPDATED_PENALTY = 20  # "Updated …" is a later date than the publication
 WEEKDAY_MATCH = 12
 NEAR_BODY = 8
+HEADLINE_STAMP = 10  # the byline nearest the reprinted headline
+NEAR_HEADLINE = "next to the headline"
+LABELLED = "labelled as published"
 MAX_CANDIDATES = 80  # per text; a page listing more dates is an archive, not an article
 HEADLINE_ZONE = 400  # characters after a reprinted headline where the byline sits
+HEADLINE_LEAD = 200  # … and before it, where many sites print the timestamp
+BYLINE_MAX_WORDS = 15  # a byline or stamp is a short line; a date in prose is a mention
 
 MONTHS = {
     "jan": 1,
@@ -82,10 +99,35 @@ FULL_MONTHS = (
     "december",
 )
 ENGLISH_MONTHS = set(FULL_MONTHS) | set(MONTHS)
+# Arabic-Indic, Persian, Devanagari and Bengali digits → ASCII (same length, so
+# match positions stay valid in the original text).
+NATIVE_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹०१२३४५६७८९০১২৩৪৫৬৭৮৯", "0123456789" * 4)
+# Iranian sites date articles in the Solar Hijri calendar ("29 بهمن 1398").
+JALALI_MONTHS = {
+    name: i + 1
+    for i, names in enumerate(
+        [
+            ("فروردین",),
+            ("اردیبهشت",),
+            ("خرداد",),
+            ("تیر",),
+            ("مرداد", "امرداد"),
+            ("شهریور",),
+            ("مهر",),
+            ("آبان",),
+            ("آذر",),
+            ("دی",),
+            ("بهمن",),
+            ("اسفند",),
+        ]
+    )
+    for name in names
+}
+ARABIC_LETTER_VARIANTS = str.maketrans("يكۀ", "یکه")
 # Longest alternatives first, so "september" is not read as "sep" + "tember".
 _MON = rf"({'|'.join(sorted(ENGLISH_MONTHS, key=len, reverse=True))})\b\.?"
 TIME = re.compile(
-    r"^[,\s]*(?:at\s+|um\s+|à\s+|-\s*|\|\s*)?(\d{1,2}):(\d{2})(?::(\d{2}))?"
+    r"^[,\s]*(?:at\s+|um\s+|à\s+|-\s*|\|\s*|/\s*)?(\d{1,2}):(\d{2})(?::(\d{2}))?"
     r"\s*(am|pm|a\.m\.|p\.m\.)?",
     re.IGNORECASE,
 )
@@ -96,17 +138,34 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("cjk", re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")),
     ("ymd", re.compile(r"(?<![\d.])(\d{4})\.\s(\d{1,2})\.\s(\d{1,2})\.")),
     ("dmy_dot", re.compile(r"(?<![\d.])(\d{1,2})[.-](\d{1,2})[.-](\d{4})(?![\d])")),
-    ("slash", re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])")),
+    ("slash", re.compile(r"(?<![\d/])(\d{1,2})\s?/\s?(\d{1,2})\s?/\s?(\d{4})(?![\d/])")),
+    ("jalali", re.compile(r"(?<!\d)(\d{1,2})\s+([^\W\d_]{2,9})\s+(1[34]\d\d)(?!\d)")),
+    # Two-digit years only when a time follows ("27 Mar 20 à 9:21", "27.03.20 09:21"):
+    # alone, "27 March 20" is as likely a count as a year.
+    (
+        "d_mon_yy",
+        re.compile(
+            rf"(?i)\b(\d{{1,2}})\s+{_MON}\s+(\d{{2}})(?=,?\s+(?:at\s+|à\s+|um\s+|-\s+)?\d{{1,2}}[:h]\d{{2}})"
+        ),
+    ),
+    (
+        "dmy_yy",
+        re.compile(
+            r"(?<![\d./])(\d{1,2})([./])(\d{1,2})\2(\d{2})(?=,?\s+(?:at\s+|à\s+|um\s+|-\s+)?\d{1,2}:\d{2})"
+        ),
+    ),
     (
         "d_mon_y",
         re.compile(rf"(?i)\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON},?\s+(\d{{4}})\b"),
     ),
     ("mon_d_y", re.compile(rf"(?i)\b{_MON}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b")),
     (
+        # "17 de marzo de 2020", "24. März 2020", "24 نيسان / أبريل 2020" (Levantine
+        # Arabic prints the Syriac and the standard month name side by side).
         "intl",
         re.compile(
-            r"(?i)\b(\d{1,2})\.?\s+(?:de\s+)?([^\W\d_]{3,12})\.?,?\s+(?:de\s+)?"
-            r"(\d{4})\b"
+            r"(?i)\b(\d{1,2})\.?\s+(?:de\s+)?([^\W\d_]{3,12})\.?"
+            r"(?:\s*/\s*([^\W\d_]{3,12}))?,?\s+(?:de\s+)?(\d{4})\b"
         ),
     ),
     ("intl_md", re.compile(r"(?i)\b([^\W\d_]{3,12})\.?\s+(\d{1,2}),?\s+(\d{4})\b")),
@@ -122,6 +181,19 @@ BYLINE = re.compile(
     r"veröffentlicht|aktualisiert|publicado|atualizado|pubblicato|aggiornato|опубликовано|"
     r"обновлено|güncelleme|yayınlanma|opublikowano|gepubliceerd|\bby\b|\|)[^\n]{0,40}$"
 )
+# An explicit publication label is the strongest byline there is.
+PUBLISHED = re.compile(
+    r"(?i)(published|posted|date:|publié|veröffentlicht|publicado|pubblicato|"
+    r"опубликовано|опубліковано|yayınlanma|opublikowano|gepubliceerd|تاریخ انتشار|"
+    r"تم نشره|نشر في)[^\n]{0,40}$"
+)
+UPDATED = re.compile(
+    r"(?i)(updated|update:|last modified|mis à jour|modifié|aktualisiert|actualizado|"
+    r"atualizado|aggiornato|обновлено|обновлен|оновлено|güncelleme|zaktualizowano|"
+    r"bijgewerkt)[^\n]{0,40}$"
+)
+# A date in a photo caption or an embedded post is a citation, not a byline.
+CITATION = re.compile(r"(?i)\bfile(?: photo)?\b\s*[-–—:,]|file photo|\(@\w+\)|pic\.twitter\.com")
 ENGLISH_HINT = re.compile(r"\b(the|and|of|to|in|is|that)\b")
 WEEKDAY_WORD = re.compile(r"(?i)\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")
 
@@ -173,6 +245,27 @@ def _readings(kind: str, groups: tuple[str, ...]) -> list[tuple[date, str | None
     if kind == "mon_d_y":
         d = _safe_date(int(groups[2]), MONTHS[groups[0].lower()[:3]], int(groups[1]))
         return [(d, None)] if d else []
+    if kind == "d_mon_yy":
+        d = _safe_date(2000 + int(groups[2]), MONTHS[groups[1].lower()[:3]], int(groups[0]))
+        return [(d, "two-digit year")] if d else []
+    if kind == "dmy_yy":
+        a, b, y = int(groups[0]), int(groups[2]), 2000 + int(groups[3])
+        if groups[1] == ".":
+            d = _safe_date(y, b, a)
+            return [(d, "two-digit year")] if d else []
+        return _readings("slash", (str(a), str(b), str(y)))
+    if kind == "jalali":
+        month = JALALI_MONTHS.get(groups[1].translate(ARABIC_LETTER_VARIANTS))
+        if not month:
+            return []
+        from convertdate import persian  # only Persian pages pay for the import
+
+        try:
+            y, m, d = persian.to_gregorian(int(groups[2]), month, int(groups[0]))
+        except ValueError:
+            return []
+        day = _safe_date(y, m, d)
+        return [(day, "Solar Hijri calendar")] if day else []
     return []
 
 
@@ -211,59 +304,124 @@ def _time_after(text: str, end: int, day: date) -> datetime | None:
     return datetime(day.year, day.month, day.day, hour, minute, second)
 
 
-def _headline_zones(text: str) -> list[tuple[int, int]]:
-    """Spans just after the headline is printed again (where bylines and dates sit)."""
+def _headline_spans(text: str) -> list[tuple[int, int]]:
+    """Where the page title is printed again below the top line."""
     first = text.lstrip().split("\n", 1)[0]
-    head = strip_site_suffix(first)
-    if len(head.split()) < 3:
-        return []
-    zones, start = [], len(text) - len(text.lstrip()) + len(first)
-    while True:
-        pos = text.find(head, start)
-        if pos < 0:
-            return zones
-        zones.append((pos + len(head), pos + len(head) + HEADLINE_ZONE))
-        start = pos + len(head)
+    spans: list[tuple[int, int]] = []
+    for head in headline_variants(first):
+        if len(head.split()) < 3:
+            continue
+        start = len(text) - len(text.lstrip()) + len(first)
+        while (pos := text.find(head, start)) >= 0:
+            spans.append((pos, pos + len(head)))
+            start = pos + len(head)
+    return spans
+
+
+def _byline_zone_end(text: str, head_end: int) -> int:
+    """The byline sits between the headline and the first line of prose."""
+    limit = head_end + HEADLINE_ZONE
+    pos = text.find("\n", head_end)
+    while 0 <= pos < limit:
+        nxt = text.find("\n", pos + 1)
+        line = text[pos + 1 : nxt if nxt >= 0 else len(text)]
+        if len(line.split()) > BYLINE_MAX_WORDS:
+            return pos
+        if nxt < 0:
+            break
+        pos = nxt
+    return limit
+
+
+def _mark_nearest_to_headline(found: list[dict[str, Any]], spans: list[tuple[int, int]]) -> None:
+    """Note the dated byline closest to a reprinted headline: the article's own stamp."""
+
+    def distance(c: dict[str, Any]) -> int:
+        return min(max(a - c["position"], c["position"] - b, 0) for a, b in spans)
+
+    near = [c for c in found if c["origin"] == "byline" and c["parsed_date"] is not None]
+    if not spans or not near:
+        return
+    best = min(distance(c) for c in near)
+    for c in near:
+        if distance(c) == best and best <= HEADLINE_ZONE:
+            c["note"] = "; ".join(filter(None, [c["note"], NEAR_HEADLINE]))
+
+
+def _line_at(text: str, start: int, end: int) -> str:
+    """The whole line holding text[start:end]."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    return text[line_start : line_end if line_end >= 0 else len(text)]
+
+
+def _origin(text: str, m: re.Match[str], header_end: int, zones: list[tuple[int, int]]) -> str:
+    """Where a date mention sits: header stamp, byline (or stamp by the headline), body."""
+    if m.start() < header_end:
+        return "header"
+    line = _line_at(text, m.start(), m.end())
+    if CITATION.search(line):
+        return "body"
+    before = text[max(0, m.start() - 60) : m.start()]
+    if BYLINE.search(before[before.rfind("\n") + 1 :]):
+        return "byline"
+    if len(line.split()) <= BYLINE_MAX_WORDS and any(a <= m.start() < b for a, b in zones):
+        return "byline"
+    return "body"
+
+
+def _intl_readings(day: str, words: tuple[str | None, ...], year: str) -> list:
+    """Other languages' month names, through dateparser (each spelling tried)."""
+    for word in filter(None, words):
+        if word.lower().rstrip(".") in ENGLISH_MONTHS:
+            return []  # English months are handled exactly by the patterns above
+        parsed = _dateparser(f"{day} {word} {year}")
+        if parsed:
+            return [(parsed, None)]
+    return []
 
 
 def text_candidates(text: str, header_end: int) -> list[dict[str, Any]]:
     """Every dated (or partial) mention in `text`, with its origin by context."""
     found: list[dict[str, Any]] = []
-    zones = _headline_zones(text)
+    original, text = text, text.translate(NATIVE_DIGITS)
+    spans = _headline_spans(text)
+    zones = [(a - HEADLINE_LEAD, _byline_zone_end(text, b)) for a, b in spans]
     taken: list[tuple[int, int]] = []
     for kind, pattern in PATTERNS:
         for m in pattern.finditer(text):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
-            before = text[max(0, m.start() - 60) : m.start()]
-            if m.start() < header_end:
-                origin = "header"
-            elif BYLINE.search(before[before.rfind("\n") + 1 :]) or any(
-                a <= m.start() < b for a, b in zones
-            ):
-                origin = "byline"
-            else:
-                origin = "body"
-            raw = m.group(0).strip()
+            origin = _origin(text, m, header_end, zones)
+            raw = original[m.start() : m.end()].strip()
             if kind == "partial":
                 found.append(_candidate(raw, origin, m.start(), None, note="no year"))
                 taken.append(m.span())
                 continue
-            if kind in {"intl", "intl_md"}:
-                word = m.group(2) if kind == "intl" else m.group(1)
-                if word.lower().rstrip(".") in ENGLISH_MONTHS:
-                    continue  # English months are handled exactly above
-                day = _dateparser(raw)
-                readings = [(day, None)] if day else []
+            if kind == "intl":
+                readings = _intl_readings(m.group(1), (m.group(2), m.group(3)), m.group(4))
+            elif kind == "intl_md":
+                readings = _intl_readings(m.group(2), (m.group(1),), m.group(3))
             else:
                 readings = _readings(kind, m.groups())
             if not readings:
                 continue
             taken.append(m.span())
+            before = text[max(0, m.start() - 60) : m.start()]
+            line_before = before[before.rfind("\n") + 1 :]
+            label = (
+                "updated"
+                if UPDATED.search(line_before)
+                else LABELLED
+                if PUBLISHED.search(line_before)
+                else None
+            )
             for day, note in readings:
                 at = _time_after(text, m.end(), day)
+                note = "; ".join(filter(None, [note, label])) or None
                 found.append(_candidate(raw, origin, m.start(), day, at, note))
     found.sort(key=lambda c: c["position"])
+    _mark_nearest_to_headline(found, spans)
     return found[:MAX_CANDIDATES]
 
 
@@ -292,6 +450,19 @@ def _header_end(text: str) -> int:
     return pos
 
 
+def _weekday_mentions(text: str, positions: list[int]) -> set[int]:
+    """Weekdays named in the text, except those printed as part of a date stamp.
+
+    "Wednesday, September 30, 2020" names its own weekday; counting it as evidence
+    for itself would let a page banner outvote the byline.
+    """
+    found = set()
+    for m in WEEKDAY_WORD.finditer(text, 0, 4000):
+        if not any(0 <= p - m.end() <= 6 for p in positions):
+            found.add(WEEKDAYS.index(m.group(1).lower()))
+    return found
+
+
 def choose(
     candidates: list[dict[str, Any]], text: str, ingested: datetime
 ) -> tuple[dict[str, Any] | None, float, list[Repair]]:
@@ -314,31 +485,49 @@ def choose(
                 )
             ],
         )
-    weekdays = {WEEKDAYS.index(w.lower()) for w in WEEKDAY_WORD.findall(text[:4000])}
+    weekdays = _weekday_mentions(text, [c["position"] for c in dated if c["position"] is not None])
     # M/D/Y is a US habit; elsewhere D/M/Y. English prose is the cheap proxy.
     english = len(ENGLISH_HINT.findall(text[:5000])) >= 8
     headers = [c for c in usable if c["origin"] == "header"]
     nearest_header = max(headers, key=lambda c: c["position"]) if headers else None
-    body_rank = {id(c): i for i, c in enumerate(c for c in usable if c["origin"] == "body")}
+    rank = {
+        id(c): i
+        for origin in ("body", "byline")
+        for i, c in enumerate(c for c in usable if c["origin"] == origin)
+    }
+    # "Updated" loses only to a publication stamp that is there; alone, it is the date.
+    has_published = any(
+        c["origin"] != "body" and "updated" not in (c["note"] or "") for c in usable
+    )
 
     def _score(c: dict[str, Any]) -> float:
         s = float(ORIGIN_WEIGHT[c["origin"]])
-        s += AGREEMENT * sum(
-            1
+        agreeing = [
+            o
             for o in usable
             if o is not c
             and o["parsed_date"] == c["parsed_date"]
             and (o["origin"] != c["origin"] or o["position"] != c["position"])
-        )
+        ]
+        strong = sum(1 for o in agreeing if o["origin"] != "body")
+        s += AGREEMENT * min(strong, MAX_AGREEING)
+        s += BODY_AGREEMENT * min(len(agreeing) - strong, MAX_AGREEING)
         if c["parsed_date"].weekday() in weekdays:
             s += WEEKDAY_MATCH
         if c is nearest_header and len(headers) > 1:
             s += NEAR_BODY
         if c["origin"] == "body":
-            s -= min(body_rank.get(id(c), 0), 10)  # earlier mentions are likelier
-        if c["note"] and c["note"].startswith("ambiguous"):
+            s -= min(rank.get(id(c), 0), 10)  # earlier mentions are likelier
+        elif c["origin"] == "byline":
+            s -= 2 * min(rank.get(id(c), 0), 5)  # the first byline is the article's
+        note = c["note"] or ""
+        if NEAR_HEADLINE in note or LABELLED in note:
+            s += HEADLINE_STAMP
+        if "updated" in note and has_published:
+            s -= UPDATED_PENALTY
+        if note.startswith("ambiguous"):
             preferred = "ambiguous M/D/Y" if english else "ambiguous D/M/Y"
-            s *= 0.6 if c["note"] == preferred else 0.4
+            s *= 0.6 if note.startswith(preferred) else 0.4
         return s
 
     scored = sorted(((_score(c), c) for c in usable), key=lambda x: -x[0])
@@ -348,6 +537,7 @@ def choose(
     agree = [o for o in usable if o is not best and o["parsed_date"] == best["parsed_date"]]
     if agree:
         reasons.append(f"agrees with {len(agree)} other candidate(s)")
+    reasons += [r for r in (NEAR_HEADLINE, LABELLED) if r in (best["note"] or "")]
     if best["parsed_date"].weekday() in weekdays:
         reasons.append(f"text mentions {WEEKDAYS[best['parsed_date'].weekday()].title()}")
     best["note"] = "chosen: " + ", ".join(reasons)

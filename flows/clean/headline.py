@@ -11,6 +11,8 @@ import re
 WORD = re.compile(r"\w+")
 # " - Site", " | Site", " : Site" … at the end of a page's <title> line.
 PAGE_SITE_SUFFIX = re.compile(r"\s+[-|–—:·»]\s+[^-|–—:·»]{2,60}$")
+# "Site - " … at the start, the other common order.
+PAGE_SITE_PREFIX = re.compile(r"^[^-|–—:·»]{2,40}\s+[-|–—:·»]\s+")
 
 
 def norm(line: str) -> str:
@@ -20,4 +22,17 @@ def norm(line: str) -> str:
 
 def strip_site_suffix(first_line: str) -> str:
     """The first line (the page title) without a trailing " - Site"."""
-    return PAGE_SITE_SUFFIX.sub("", first_line).strip()
+    head = first_line.strip()
+    # Titles may carry several trailing parts: "Headline | Section | Site".
+    while (shorter := PAGE_SITE_SUFFIX.sub("", head).strip()) != head and len(shorter.split()) >= 3:
+        head = shorter
+    return head
+
+
+def headline_variants(first_line: str) -> list[str]:
+    """Ways the page title may be printed again: without a site suffix or prefix."""
+    variants = [strip_site_suffix(first_line)]
+    without_prefix = PAGE_SITE_PREFIX.sub("", first_line).strip()
+    if without_prefix != first_line.strip() and without_prefix not in variants:
+        variants.append(without_prefix)
+    return variants

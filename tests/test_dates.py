@@ -1,0 +1,102 @@
+"""Date resolution rules, each on a small page written like the real ones it covers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flows.clean.dates import resolve
+
+INGESTED = datetime(2026, 11, 24)
+NAV = "\n".join(["Home", "World", "Business", "Sport", "Culture", "Opinion"])
+
+
+def chosen(text: str, url: str | None = None) -> date | None:
+    return resolve(text, url, None, None, INGESTED)["published_date"]
+
+
+def page(title: str, stamp: str, body: str, extra: str = "") -> str:
+    return f"{title} | Section | Site\n\n{NAV}\n\n{title}\n\n{stamp}\n\n{body}\n\n{extra}"
+
+
+BODY = (
+    "The council said the plan would go ahead after a long debate about the budget "
+    "and the schedule for the works in the city centre."
+)
+
+
+def test_persian_digits_and_solar_hijri_calendar() -> None:
+    text = page("خبر مهم درباره بودجه شهر", "تاریخ انتشار: ۲۹ بهمن ۱۳۹۸ - ۰۶:۵۵", "متن خبر")
+    assert chosen(text) == date(2020, 2, 18)
+
+
+def test_arabic_indic_digits_read_day_first() -> None:
+    text = page("طهران تدفن العالم وتتهم المعارضة", "٠٢:٠٠ الثلاثاء ١ / ١٢ / ٢٠٢٠", "نص الخبر")
+    assert chosen(text) == date(2020, 12, 1)
+
+
+def test_levantine_double_month_name() -> None:
+    text = page("وفيات بسبب فيروس كورونا في الأردن", "تم نشره الجمعة 24 نيسان / أبريل 2020", "نص")
+    assert chosen(text) == date(2020, 4, 24)
+
+
+def test_two_digit_year_only_with_a_time() -> None:
+    stamped = page("Le centre hospitalier lance un appel", "Publié le 27 Mar 20 à 9:21", BODY)
+    assert chosen(stamped) == date(2020, 3, 27)
+    count = page("The council votes on the plan", "By Staff", "They met on 27 Mar 20 people.")
+    assert chosen(count) is None
+
+
+def test_published_beats_updated_but_updated_alone_counts() -> None:
+    both = page(
+        "Some US states begin lifting lockdowns",
+        "22:57 GMT 28.04.2020 (updated 11:14 GMT 29.04.2020)",
+        BODY,
+    )
+    assert chosen(both) == date(2020, 4, 28)
+    alone = page(
+        "Tiz the Law draws the post", "Updated 9:53 am PDT, Tuesday, September 1, 2020", BODY
+    )
+    assert chosen(alone) == date(2020, 9, 1)
+
+
+def test_photo_caption_and_embedded_post_dates_are_citations() -> None:
+    caption = (
+        "FILE - In this June 20, 2020, file photo, the horse crosses the finish line ahead "
+        "of the field at the track in front of an empty grandstand."
+    )
+    text = page("Tiz the Law draws the post", "Updated September 1, 2020", caption)
+    text += "\n\nJune 20, 2020 was the race. June 20, 2020 again."
+    assert chosen(text) == date(2020, 9, 1)
+    tweet = page(
+        "Trump visited his golf course again",
+        "6:14 a.m.",
+        "— Daniel Dale (@ddale8) January 1, 2020",
+        "The count was published on January 2, 2020 and again on January 2, 2020.",
+    )
+    assert chosen(tweet) == date(2020, 1, 2)
+
+
+def test_banner_weekday_is_not_evidence_for_itself() -> None:
+    text = (
+        "Site - SEBI should settle the mutual fund cases\n\n"
+        "Wednesday, September 30, 2020 02:45 PM English\n\n"
+        f"{NAV}\n\nSEBI should settle the mutual fund cases\n\n"
+        f"Staff Writer / Mumbai September 29, 2020\n\n{BODY}"
+    )
+    assert chosen(text) == date(2020, 9, 29)
+
+
+def test_a_list_of_repeated_dates_is_not_many_votes() -> None:
+    listing = "\n".join(f"Event {i} in the region 2020.08.19. 08.00." for i in range(8))
+    text = page("Fatigue may follow recovery from the virus", "2020. 08. 18. 21:35", BODY, listing)
+    assert chosen(text) == date(2020, 8, 18)
+
+
+def test_stamp_nearest_the_headline_beats_print_edition_date() -> None:
+    text = (
+        "Cutting heads in the name of the prophet | World | Politics | Site\n\n"
+        f"{NAV}\n\nFresh issue\n\nNo. 42. 14/10/2020\nSwan lake: how many such places?\n\n"
+        "19.10.2020 09:34\nAndrei Sidorchik\n\n"
+        f"Cutting heads in the name of the prophet\n\n{BODY}"
+    )
+    assert chosen(text) == date(2020, 10, 19)
