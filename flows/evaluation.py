@@ -15,8 +15,14 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
+import polars as pl
+
+from flows.bench import corruption
+from flows.bench.corruption import CorruptionReport
 from flows.clean import clean_batch
+from flows.clean.unicode import repair_unicode
 from flows.ingest import records_to_frame
 from flows.ingest.readers import RawRecord, sha256_hex
 from flows.validate import validate_batch
@@ -94,12 +100,8 @@ class EvalReport:
     quarantined: int
 
 
-def evaluate_records(records: list[dict]) -> tuple[EvalReport, list[dict]]:
-    """Run the real ingest → clean → validate stages on dataset records and score them.
-
-    Records are {id, url, text, gold_body?, gold_date?}. A quarantined record counts
-    as an empty body and no date. Returns the report and per-record outputs.
-    """
+def _bronze(records: Sequence[dict]) -> pl.DataFrame:
+    """Dataset records as the ingest stage would have produced them."""
     raws = [
         RawRecord(
             source_uri="eval",
@@ -113,8 +115,35 @@ def evaluate_records(records: list[dict]) -> tuple[EvalReport, list[dict]]:
         )
         for i, rec in enumerate(records)
     ]
-    raw = records_to_frame(raws, "eval", datetime.now())
-    batch = validate_batch(raw, clean_batch(raw))
+    return records_to_frame(raws, "eval", datetime.now())
+
+
+def clean_bodies(texts: list[str]) -> list[str | None]:
+    """The cleaned body of each text, through the real clean stage, in order."""
+    articles = clean_batch(_bronze([{"id": i, "text": t} for i, t in enumerate(texts)])).articles
+    by_id = dict(zip(articles["source_id"].to_list(), articles["body"].to_list(), strict=True))
+    return [by_id.get(str(i)) for i in range(len(texts))]
+
+
+def repair_texts(texts: list[str]) -> list[str]:
+    """Only the Unicode repair step, on each text."""
+    return repair_unicode(pl.DataFrame({"text": texts}, schema={"text": pl.String}))[
+        "text"
+    ].to_list()
+
+
+def corruption_benchmark(paths: Sequence[Path], seed: int = 0) -> CorruptionReport:
+    """The corruption benchmark (flows.bench.corruption) run on the real pipeline."""
+    return corruption.score(corruption.load_texts(paths), clean_bodies, repair_texts, seed)
+
+
+def evaluate_records(records: list[dict]) -> tuple[EvalReport, list[dict]]:
+    """Run the real ingest → clean → validate stages on dataset records and score them.
+
+    Records are {id, url, text, gold_body?, gold_date?}. A quarantined record counts
+    as an empty body and no date. Returns the report and per-record outputs.
+    """
+    batch = validate_batch(raw := _bronze(records), clean_batch(raw))
     out = {row["source_id"]: row for row in batch.articles.iter_rows(named=True)}
     results = []
     for rec in records:

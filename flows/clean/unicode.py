@@ -18,7 +18,7 @@ import re
 
 import ftfy
 import polars as pl
-from ftfy.badness import BADNESS_RE
+from ftfy.badness import BADNESS_RE, badness
 
 from flows.clean.repairs import REPAIRS, Repair, append_repairs, excerpt, repair
 
@@ -72,25 +72,56 @@ def compact_verbose(pattern: str) -> str:
     return "".join(out)
 
 
-_ENTITY = r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+ENTITY = r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
 _CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
-NEEDS_FTFY = f"(?:{compact_verbose(BADNESS_RE.pattern)})|{_ENTITY}|{_CONTROL}|\x1b"
+NEEDS_FTFY = f"(?:{compact_verbose(BADNESS_RE.pattern)})|{ENTITY}|{_CONTROL}|\x1b"
+CONTROL_RE = re.compile(f"{_CONTROL}|\x1b")
 
-# Spaces that are not U+0020 but mean one; zero-width characters that mean nothing.
+# Spaces that are not U+0020 but mean one; invisible characters that mean nothing
+# (zero-width space, word joiner, stray BOM, soft hyphen). ZWNJ and ZWJ are kept:
+# Persian and Indic spelling and emoji sequences depend on them.
 ODD_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
-ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+ZERO_WIDTH = re.compile("[\u200b\u2060\ufeff\u00ad]")
 ODD_SPACES_PL = "[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
-ZERO_WIDTH_PL = "[\u200b\u200c\u200d\u2060\ufeff\u00ad]"
+ZERO_WIDTH_PL = "[\u200b\u2060\ufeff\u00ad]"
 REPLACEMENT = "\ufffd"
 
 
+def _ftfy_lines(text: str, steps: dict[str, None]) -> str:
+    """ftfy on each line that could hold damage (non-ASCII, "&", or controls)."""
+    lines = text.splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        if line.isascii() and "&" not in line and not CONTROL_RE.search(line):
+            continue
+        fixed, explanation = ftfy.fix_and_explain(line, FTFY_CONFIG)
+        if fixed != line:
+            lines[i] = fixed
+            steps.update(dict.fromkeys(f"{a} {p}" for a, p in (explanation or [])))
+    return "".join(lines)
+
+
 def fix_text(text: str) -> tuple[str, list[Repair]]:
-    """ftfy with FTFY_CONFIG on one text; returns the text and what was done."""
-    fixed, explanation = ftfy.fix_and_explain(text, FTFY_CONFIG)
+    """ftfy with FTFY_CONFIG on one text; returns the text and what was done.
+
+    Two readings are tried and the less bad one (ftfy's badness count) is kept:
+    the whole text, then each line (a page that is mojibake throughout is undone best
+    as one piece: short lines alone carry too little evidence), and each line alone
+    (one damaged paragraph in an otherwise clean text does not re-encode as a whole;
+    this is how `ftfy.fix_text` works). Only flagged documents get here, so the
+    second reading costs nothing on clean ones.
+    """
+    whole, explanation = ftfy.fix_and_explain(text, FTFY_CONFIG)
+    whole_steps = dict.fromkeys(f"{a} {p}" for a, p in (explanation or []))
+    whole = _ftfy_lines(whole, whole_steps)
+    fixed, steps = whole, whole_steps
+    if (left := badness(whole)) > 0:  # something still looks broken: try line by line
+        line_steps: dict[str, None] = {}
+        by_line = _ftfy_lines(text, line_steps)
+        if badness(by_line) < left:
+            fixed, steps = by_line, line_steps
     if fixed == text:
         return text, []
-    steps = ", ".join(f"{a} {p}" for a, p in (explanation or []))
-    return fixed, [repair("unicode_fixed", steps or "ftfy changed the text")]
+    return fixed, [repair("unicode_fixed", ", ".join(steps) or "ftfy changed the text")]
 
 
 def remove_replacement_chars(text: str) -> tuple[str, list[Repair]]:

@@ -1,0 +1,1 @@
+"""Benchmarks: corruption (repair quality); throughput comes with the bench issue."""
