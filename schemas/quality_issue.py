@@ -12,6 +12,8 @@ class QualityIssueModel(pa.DataFrameModel):
     issue_index: int = pa.Field(ge=0)
     kind: str = pa.Field(str_matches=r"^[a-z][a-z0-9_]*$")
     detail: str = pa.Field(nullable=True)
+    before: str = pa.Field(nullable=True)  # excerpt of the text before the repair
+    after: str = pa.Field(nullable=True)  # … and after it
 
     class Config:
         strict = False

@@ -215,10 +215,15 @@ def main_block(
 
 def _strip(text: str, site_lines: list[str] | None) -> dict[str, Any]:
     body, dropped = main_block(text, site_lines=frozenset(site_lines or ()))
-    repairs = (
-        [repair("boilerplate_removed", f"{dropped} line(s) of page furniture")] if dropped else []
-    )
-    return {"text": body, "repairs": repairs}
+    if not dropped:
+        return {"text": body, "repairs": []}
+    kept = {line.strip() for line in body.split("\n")}
+    sample = [s for line in text.split("\n") if (s := line.strip()) and s not in kept][:6]
+    detail = f"{dropped} line(s) of page furniture"
+    return {
+        "text": body,
+        "repairs": [repair("boilerplate_removed", detail, " ⏎ ".join(sample), "")],
+    }
 
 
 SITE_REPEAT_DOCS = 3  # distinct documents of one source a line must recur in

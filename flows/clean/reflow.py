@@ -18,7 +18,7 @@ from typing import Any
 
 import polars as pl
 
-from flows.clean.repairs import repair
+from flows.clean.repairs import changed_window, repair
 from flows.clean.rows import map_rows
 
 TERMINAL = re.compile(r"[.!?:;\"”’»)\]…]$")
@@ -77,15 +77,21 @@ def paragraphs(text: str) -> str:
 
 def _unwrap(text: str) -> dict[str, Any]:
     out, joined = unwrap(text)
+    if not joined:
+        return {"text": out, "repairs": []}
+    before, after = changed_window(text, out)
     return {
         "text": out,
-        "repairs": [repair("hard_wraps_joined", f"{joined} line break(s)")] if joined else [],
+        "repairs": [repair("hard_wraps_joined", f"{joined} line break(s)", before, after)],
     }
 
 
 def _finish(text: str) -> dict[str, Any]:
     out, glued = unglue(text)
-    repairs = [repair("glued_sentences_split", f"{glued} sentence(s)")] if glued else []
+    repairs = []
+    if glued:
+        before, after = changed_window(text, out, width=30)
+        repairs.append(repair("glued_sentences_split", f"{glued} sentence(s)", before, after))
     return {"text": paragraphs(out), "repairs": repairs}
 
 

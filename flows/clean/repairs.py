@@ -8,15 +8,44 @@ from __future__ import annotations
 
 import polars as pl
 
-REPAIR = pl.Struct({"kind": pl.String(), "detail": pl.String()})
+# before/after: a short excerpt of the text around the change, for the report's examples.
+REPAIR = pl.Struct(
+    {"kind": pl.String(), "detail": pl.String(), "before": pl.String(), "after": pl.String()}
+)
 REPAIRS = pl.List(REPAIR)
 
-Repair = dict[str, str]
+Repair = dict[str, str | None]
+EXAMPLE_CHARS = 160  # longest before/after excerpt kept per repair
 
 
-def repair(kind: str, detail: str) -> Repair:
-    """One repair-log entry."""
-    return {"kind": kind, "detail": detail}
+def repair(kind: str, detail: str, before: str | None = None, after: str | None = None) -> Repair:
+    """One repair-log entry, with an optional before/after excerpt."""
+    return {
+        "kind": kind,
+        "detail": detail,
+        "before": None if before is None else before[:EXAMPLE_CHARS],
+        "after": None if after is None else after[:EXAMPLE_CHARS],
+    }
+
+
+def changed_window(before: str, after: str, width: int = 50) -> tuple[str, str]:
+    """Matching excerpts of two texts around their first difference."""
+    i = next(
+        (k for k, (x, y) in enumerate(zip(before, after, strict=False)) if x != y),
+        min(len(before), len(after)),
+    )
+    tail = len(before) - i
+    j = next(
+        (k for k in range(1, min(tail, len(after) - i) + 1) if before[-k] != after[-k]),
+        None,
+    )
+    end_b = len(before) - (j - 1) if j else i + 1
+    end_a = len(after) - (j - 1) if j else i + 1
+    lo = max(0, i - width)
+    return (
+        before[lo : min(len(before), end_b + width)].replace("\n", " ⏎ "),
+        after[lo : min(len(after), end_a + width)].replace("\n", " ⏎ "),
+    )
 
 
 def append_repairs(df: pl.DataFrame, new: list[list[Repair]] | pl.Series) -> pl.DataFrame:

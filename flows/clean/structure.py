@@ -77,7 +77,7 @@ def split_header(text: str, title_hint: str | None, url_hint: str | None) -> dic
         m = DATE_PREFIX.match(line)
         if m:
             rest = line[m.end() :].strip()
-            repairs.append(repair("header_removed", f"date prefix {m.group(1)!r}"))
+            repairs.append(repair("header_removed", f"date prefix {m.group(1)!r}", line, rest))
             u = URL_LINE.match(rest)
             if u:
                 url = url or u.group(1)
@@ -91,10 +91,10 @@ def split_header(text: str, title_hint: str | None, url_hint: str | None) -> dic
         elif URL_LINE.match(line):
             url = url or line.strip()
             drop.add(i)
-            repairs.append(repair("header_removed", "URL line"))
+            repairs.append(repair("header_removed", "URL line", line.strip(), ""))
         elif STAMP_LINE.match(line):
             drop.add(i)
-            repairs.append(repair("header_removed", f"timestamp line {line.strip()!r}"))
+            repairs.append(repair("header_removed", "timestamp line", line.strip(), ""))
     kept = [line for i, line in enumerate(lines) if i not in drop]
     body = "\n".join(kept)
     if title is None:
@@ -162,7 +162,7 @@ def tidy_body(text: str, title: str | None) -> dict[str, Any]:
             and TEASER_END.search(stripped)
             and (TRAILING_DATE.search(stripped) or (len(stripped.split()) <= 40 and not out))
         ):
-            repairs.append(repair("teaser_removed", stripped[:80]))
+            repairs.append(repair("teaser_removed", stripped[:80], stripped, ""))
             continue
         out.append(line)
     meta = {"location": None, "outlet": None, "agency": None, "dateline_date": None}
@@ -171,9 +171,15 @@ def tidy_body(text: str, title: str | None) -> dict[str, Any]:
         found = parse_dateline(out[first].strip())
         if found["end"]:
             meta = {k: found[k] for k in meta}
-            out[first] = out[first].strip()[found["end"] :]
+            line = out[first].strip()
+            out[first] = line[found["end"] :]
             repairs.append(
-                repair("dateline_parsed", ", ".join(f"{k}={v}" for k, v in meta.items() if v))
+                repair(
+                    "dateline_parsed",
+                    ", ".join(f"{k}={v}" for k, v in meta.items() if v),
+                    line[: found["end"] + 40],
+                    out[first][:40],
+                )
             )
     return {"text": "\n".join(out), **meta, "repairs": repairs}
 

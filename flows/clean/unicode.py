@@ -20,7 +20,7 @@ import ftfy
 import polars as pl
 from ftfy.badness import BADNESS_RE, badness
 
-from flows.clean.repairs import REPAIRS, Repair, append_repairs, excerpt, repair
+from flows.clean.repairs import REPAIRS, Repair, append_repairs, changed_window, excerpt, repair
 
 FTFY_CONFIG = ftfy.TextFixerConfig(
     unescape_html="auto",  # unescape entities unless the text looks like real HTML
@@ -121,7 +121,9 @@ def fix_text(text: str) -> tuple[str, list[Repair]]:
             fixed, steps = by_line, line_steps
     if fixed == text:
         return text, []
-    return fixed, [repair("unicode_fixed", ", ".join(steps) or "ftfy changed the text")]
+    before, after = changed_window(text, fixed)
+    detail = ", ".join(steps) or "ftfy changed the text"
+    return fixed, [repair("unicode_fixed", detail, before, after)]
 
 
 def remove_replacement_chars(text: str) -> tuple[str, list[Repair]]:
@@ -129,7 +131,12 @@ def remove_replacement_chars(text: str) -> tuple[str, list[Repair]]:
     if REPLACEMENT not in text:
         return text, []
     repairs = [
-        repair("unrecoverable_char", "U+FFFD removed: " + excerpt(text, m.start(), m.end(), 20))
+        repair(
+            "unrecoverable_char",
+            "U+FFFD removed: " + excerpt(text, m.start(), m.end(), 20),
+            excerpt(text, m.start(), m.end(), 30),
+            excerpt(text, m.start(), m.end(), 30).replace(REPLACEMENT, ""),
+        )
         for m in re.finditer(REPLACEMENT, text)
     ][:20]
     return text.replace(REPLACEMENT, ""), repairs

@@ -24,7 +24,7 @@ INSERT INTO date_candidates BY NAME
     WHERE a.doc_id IN (SELECT doc_id FROM new_docs);
 
 INSERT INTO quality_issues BY NAME
-    SELECT i.article_id, i.issue_index, i.kind, i.detail, a.run_id
+    SELECT i.article_id, i.issue_index, i.kind, i.detail, i.before, i.after, a.run_id
     FROM batch_issues i JOIN batch_articles a USING (article_id)
     WHERE a.doc_id IN (SELECT doc_id FROM new_docs);
 
