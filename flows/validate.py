@@ -18,6 +18,7 @@ from schemas import (
     Failure,
     QualityIssueModel,
     RawDocumentModel,
+    check_references,
     split_valid,
 )
 
@@ -104,4 +105,6 @@ def validate_batch(raw: pl.DataFrame, cleaned: CleanResult) -> ValidatedBatch:
     issues, _ = split_valid(
         cleaned.quality_issues.filter(pl.col("article_id").is_in(keep)), QualityIssueModel
     )
+    check_references(candidates, articles, "article_id", "date_candidates")
+    check_references(issues, articles, "article_id", "quality_issues")
     return ValidatedBatch(raw, articles, candidates, issues, pl.concat([ingest_q, validate_q]))

@@ -8,7 +8,7 @@ from schemas.article import ArticleModel
 from schemas.date_candidate import DateCandidateModel
 from schemas.quality_issue import QualityIssueModel
 from schemas.raw_document import RawDocumentModel
-from schemas.validate import Failure, split_valid
+from schemas.validate import Failure, check_references, split_valid
 
 __all__ = [
     "ArticleModel",
@@ -16,5 +16,6 @@ __all__ = [
     "Failure",
     "QualityIssueModel",
     "RawDocumentModel",
+    "check_references",
     "split_valid",
 ]

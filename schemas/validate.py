@@ -57,3 +57,14 @@ def split_valid(
     bad = pl.Series(sorted(failures), dtype=pl.Int64)
     valid = frame.with_row_index("_row").filter(~pl.col("_row").is_in(bad)).drop("_row")
     return valid, failures
+
+
+def check_references(child: pl.DataFrame, parent: pl.DataFrame, key: str, name: str) -> None:
+    """Every `child[key]` must exist in `parent[key]` (candidates and issues belong to
+    a loaded article). An orphan is a pipeline bug, so it raises."""
+    orphans = child.join(parent.select(key), on=key, how="anti")
+    if orphans.height:
+        raise ValueError(
+            f"{name}: {orphans.height} row(s) reference no {key} in the parent frame "
+            f"(a pipeline bug): {orphans[key].unique().head(5).to_list()}"
+        )

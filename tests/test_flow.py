@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -54,24 +55,31 @@ def test_changed_file_is_a_new_version_and_bad_input_is_quarantined(
     shutil.copytree(SEEDS, inputs)
     (inputs / "empty.txt").write_bytes(b"")
     (inputs / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
-    (inputs / "feed.jsonl").write_text('{"id": "j1", "text": "A short wire story."}\n{oops\n')
+    story = "The port reopened on Monday after a week of repairs to the sea wall, officials said. "
+    (inputs / "feed.jsonl").write_text(json.dumps({"id": "j1", "text": story * 2}) + "\n{oops\n")
+    (inputs / "menu.txt").write_text(
+        "Home\nWorld\nBusiness\nSport\nSubscribe\nWe use cookies. Accept all cookies\n"
+        "© 2024 Example Media. All rights reserved.\n"
+    )
     reports = str(tmp_path / "reports")
     first = news_etl(inputs=[str(inputs)], warehouse=str(warehouse_path), reports_dir=reports)
     c = first.counts
-    assert c.docs_read == 9
-    assert (c.articles_loaded, c.quarantined) == (6, 3)
+    assert c.docs_read == 10
+    assert (c.articles_loaded, c.quarantined) == (6, 4)
+    assert c.docs_read == c.articles_loaded + c.quarantined + c.skipped
     store = Warehouse(warehouse_path)
     reasons = dict(store.query("select source_uri, reason_text from quarantine").iter_rows())
     assert "not text: PNG image" in reasons[str(inputs / "picture.png")]
     assert "body" in reasons[str(inputs / "empty.txt")]
     assert "invalid JSON" in reasons[str(inputs / "feed.jsonl")]
+    assert "body_min_length" in reasons[str(inputs / "menu.txt")]
 
     seed = sorted(inputs.glob("00*.txt"))[0]
     seed.write_text(
         seed.read_text(encoding="utf-8") + "\n\nA correction was added.", encoding="utf-8"
     )
     second = news_etl(inputs=[str(inputs)], warehouse=str(warehouse_path), reports_dir=reports)
-    assert (second.counts.articles_loaded, second.counts.skipped) == (1, 8)
+    assert (second.counts.articles_loaded, second.counts.skipped) == (1, 9)
     versions = store.query(
         "select count(*) from articles where source_uri = $u", {"u": str(seed)}
     ).item()

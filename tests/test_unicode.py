@@ -61,7 +61,7 @@ def test_vectorised_gate_agrees_with_ftfy_badness() -> None:
 
     from ftfy.badness import BADNESS_RE
 
-    from flows.clean.unicode import compact_verbose
+    from schemas.text_checks import compact_verbose
     from tests.conftest import DEV_SET, SEEDS
 
     samples = ["Russiaâ€™s", "cafÃ© ", "Ã la carte", "РџСЂРёРІРµС‚", "naïve café", "×²", "plain"]

@@ -33,7 +33,7 @@ from pathlib import Path
 import ftfy.bad_codecs  # noqa: F401  (registers the "sloppy-windows-1252" codec)
 import polars as pl
 
-from flows.clean.unicode import ENTITY
+from schemas.text_checks import ENTITY
 
 KINDS = ("cp1252", "latin1", "double", "one_paragraph", "html_entities", "replacement_chars")
 # Whitespace for "changed beyond whitespace": \s plus the zero-width spaces (ZWSP,

@@ -18,9 +18,10 @@ import re
 
 import ftfy
 import polars as pl
-from ftfy.badness import BADNESS_RE, badness
+from ftfy.badness import badness
 
 from flows.clean.repairs import REPAIRS, Repair, append_repairs, changed_window, excerpt, repair
+from schemas.text_checks import CONTROL, ENTITY, MOJIBAKE
 
 FTFY_CONFIG = ftfy.TextFixerConfig(
     unescape_html="auto",  # unescape entities unless the text looks like real HTML
@@ -41,41 +42,8 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
 )
 
 
-def compact_verbose(pattern: str) -> str:
-    """Rewrite a Python re.VERBOSE pattern for engines without Python's verbose rules.
-
-    Rust's regex (polars) also drops whitespace inside [...] in verbose mode, where
-    Python keeps it; so whitespace and comments are removed here, outside classes only.
-    """
-    out: list[str] = []
-    in_class = False
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            out.append(pattern[i : i + 2])
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]" or (bool(out) and out[-1] == "[")
-        elif ch == "[":
-            in_class = True
-        elif ch.isspace():
-            i += 1
-            continue
-        elif ch == "#":
-            while i < len(pattern) and pattern[i] != "\n":
-                i += 1
-            continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
-
-
-ENTITY = r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
-_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
-NEEDS_FTFY = f"(?:{compact_verbose(BADNESS_RE.pattern)})|{ENTITY}|{_CONTROL}|\x1b"
-CONTROL_RE = re.compile(f"{_CONTROL}|\x1b")
+NEEDS_FTFY = f"(?:{MOJIBAKE})|{ENTITY}|{CONTROL}|\x1b"
+CONTROL_RE = re.compile(f"{CONTROL}|\x1b")
 
 # Spaces that are not U+0020 but mean one; invisible characters that mean nothing
 # (zero-width space, word joiner, stray BOM, soft hyphen). ZWNJ and ZWJ are kept:
