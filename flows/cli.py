@@ -20,7 +20,10 @@ EPILOG = """\
 examples:
   newsclean run                              clean seeds/ into warehouse/news.duckdb
   newsclean run --input data/ --input more.jsonl --warehouse /tmp/news.duckdb
+  newsclean run --threshold max_quarantine_rate=0.1   fail the run above 10 % quarantined
+  newsclean report --open                    (re)write and open the latest run's report
   newsclean sql "select source_id, title, published_date from articles"
+  newsclean sql "select * from quality_by_run"
   newsclean eval --dataset ../shared/data/news-text-dev/boilerplate.jsonl
   newsclean bench corruption                 damage clean text six ways, check the repair
 
@@ -44,24 +47,90 @@ def _print_table(rows: Sequence[tuple[str, object]], title: str) -> None:
         print(f"{label:<{width}}  {value}")
 
 
+def _parse_thresholds(pairs: Sequence[str] | None) -> dict[str, float]:
+    """NAME=VALUE pairs from --threshold; checked against the known gates."""
+    from flows.quality import validate_thresholds
+
+    limits: dict[str, float] = {}
+    for pair in pairs or []:
+        name, sep, value = pair.partition("=")
+        try:
+            limits[name.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep:
+            raise ValueError(
+                f"--threshold expects NAME=VALUE, e.g. max_quarantine_rate=0.1: {pair!r}"
+            )
+    validate_thresholds(limits)
+    return limits
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     _prepare_environment(args.verbose)
-    from flows.pipeline import news_etl, summary_rows
-
-    settings = load_settings()
+    try:
+        settings = load_settings()
+        limits = _parse_thresholds(args.threshold)
+    except ValueError as exc:
+        print(f"newsclean: {exc}", file=sys.stderr)
+        return 2
     inputs = args.input or list(settings.inputs)
     missing = [p for p in inputs if not Path(p).exists()]
     if missing:
         print(f"newsclean: input path(s) not found: {', '.join(missing)}", file=sys.stderr)
         return 2
-    summary = news_etl(
+    from flows.pipeline import QualityGateFailed, news_etl, summary_rows
+
+    if not args.verbose:  # the CLI prints why a run failed; Prefect's traceback is noise
+        logging.getLogger("prefect.flow_runs").setLevel(logging.CRITICAL)
+
+    state = news_etl(
         inputs=inputs,
         warehouse=args.warehouse,
         batch_size=args.batch_size,
         reports_dir=args.reports_dir,
+        thresholds=limits or None,
+        return_state=True,
     )
-    _print_table(summary_rows(summary), "newsclean run summary")
-    return 0 if summary.status == "Completed" else 1
+    outcome = state.result(raise_on_failure=False)
+    if isinstance(outcome, QualityGateFailed):
+        _print_table(summary_rows(outcome.summary), "newsclean run summary")
+        print(f"\nnewsclean: run FAILED — {outcome.message}", file=sys.stderr)
+        print(f"newsclean: see the report: {outcome.summary.report_path}", file=sys.stderr)
+        return 1
+    if isinstance(outcome, BaseException):
+        print(f"newsclean: run FAILED — {type(outcome).__name__}: {outcome}", file=sys.stderr)
+        return 1
+    _print_table(summary_rows(outcome), "newsclean run summary")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    import webbrowser
+
+    from flows.report import latest_run_id, write_report
+    from warehouse import Warehouse
+
+    settings = load_settings()
+    path = Path(args.warehouse or settings.warehouse)
+    if not path.exists():
+        print(f"newsclean: no warehouse at {path}; run `newsclean run` first", file=sys.stderr)
+        return 2
+    store = Warehouse(path)
+    run_id = args.run or latest_run_id(store)
+    if run_id is None:
+        print(f"newsclean: {path} has no runs yet", file=sys.stderr)
+        return 2
+    try:
+        written = write_report(store, run_id, args.reports_dir or settings.reports_dir)
+    except KeyError as exc:
+        print(f"newsclean: {exc.args[0]}", file=sys.stderr)
+        return 2
+    print(written.html_path)
+    print(written.markdown_path)
+    if args.open:
+        webbrowser.open(written.html_path.resolve().as_uri())
+    return 0
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
@@ -210,6 +279,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="input files per batch/transaction (default 2000)",
     )
     run.add_argument("--reports-dir", metavar="DIR", help="where run reports go (default reports/)")
+    run.add_argument(
+        "--threshold",
+        action="append",
+        metavar="NAME=VALUE",
+        help="a quality gate for this run, e.g. max_quarantine_rate=0.1; repeatable. "
+        "Gates: max_quarantine_rate (default 0.5), max_undated_share (0.5), "
+        "max_unrecoverable_share (0.3). Exceeding one fails the run (exit 1) after "
+        "the report is written",
+    )
     run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's own logs")
     run.set_defaults(func=cmd_run)
 
@@ -258,6 +336,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     corr.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     corr.set_defaults(func=cmd_bench_corruption)
+
+    rep = sub.add_parser(
+        "report",
+        help="(re)write the HTML + Markdown report of a run from the warehouse",
+        description="Write reports/run-<ID>.html (self-contained, works offline) and "
+        "run-<ID>.md for a run, from what the warehouse holds. Prints both paths.",
+    )
+    rep.add_argument("--run", metavar="ID", help="run id (default: the latest run)")
+    rep.add_argument("--open", action="store_true", help="open the HTML report in a browser")
+    rep.add_argument(
+        "--warehouse", metavar="FILE", help="DuckDB file (default warehouse/news.duckdb)"
+    )
+    rep.add_argument("--reports-dir", metavar="DIR", help="where to write (default reports/)")
+    rep.set_defaults(func=cmd_report)
 
     q = sub.add_parser(
         "sql",

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from flows.quality import validate_thresholds
+
 ENV_PREFIX = "NEWSCLEAN_"
 
 
@@ -29,7 +31,10 @@ class Settings:
     batch_size: int = 2000
     # Documents larger than this are quarantined instead of cleaned (bytes).
     max_document_bytes: int = 64 * 1024 * 1024
+    # Quality gates (flows/quality.py); only the overrides, the defaults live there.
     thresholds: dict[str, float] = field(default_factory=dict)
+    # Gates are enforced only for runs with at least this many new documents.
+    gate_min_documents: int = 5
 
     def with_overrides(self, **changes: Any) -> Settings:
         """Return a copy with the non-None keyword arguments applied."""
@@ -70,4 +75,13 @@ def load_settings(config_file: str | os.PathLike[str] | None = None) -> Settings
         env = os.environ.get(ENV_PREFIX + name.upper())
         if env is not None:
             values[name] = _coerce(name, env)
+    threshold_env = ENV_PREFIX + "THRESHOLD_"
+    env_limits = {
+        key[len(threshold_env) :].lower(): float(value)
+        for key, value in os.environ.items()
+        if key.startswith(threshold_env)
+    }
+    if env_limits:
+        values["thresholds"] = {**values.get("thresholds", {}), **env_limits}
+    validate_thresholds(values.get("thresholds", {}))  # a typo fails here, not mid-run
     return Settings(**values)

@@ -26,7 +26,8 @@ from prefect.runtime import flow_run
 from flows.clean import CleanResult, clean_batch
 from flows.config import Settings, load_settings
 from flows.ingest import discover, ingest_files
-from flows.report import render_markdown
+from flows.quality import GateResult, breaches, check_gates
+from flows.report import write_report
 from flows.validate import ValidatedBatch, validate_batch
 from warehouse import LoadCounts, Warehouse
 
@@ -43,8 +44,22 @@ class RunSummary:
     repairs: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     report_path: str | None = None
+    markdown_path: str | None = None
     warehouse: str = ""
     message: str | None = None
+    gates: list[GateResult] = field(default_factory=list)
+
+
+class QualityGateFailed(Exception):
+    """The run finished and its report is written, but a quality gate was exceeded."""
+
+    def __init__(self, message: str, summary: RunSummary) -> None:
+        super().__init__(message, summary)
+        self.message = message
+        self.summary = summary
+
+    def __str__(self) -> str:
+        return self.message
 
 
 def _say(message: str) -> None:
@@ -84,25 +99,57 @@ def load_task(warehouse: str, run_id: str, batch: ValidatedBatch) -> LoadCounts:
     return Warehouse(warehouse).load_batch(run_id, batch.frames())
 
 
-@task(name="report", cache_policy=NO_CACHE)
-def report_task(warehouse: str, run_id: str, reports_dir: str) -> tuple[str, dict[str, int]]:
-    """Write the run's Markdown report from the warehouse and publish Prefect artifacts."""
+@task(name="quality-gates", cache_policy=NO_CACHE)
+def gates_task(
+    warehouse: str, run_id: str, limits: dict[str, float], min_documents: int
+) -> list[GateResult]:
+    """Check the run's figures against the quality gates and record the result."""
     store = Warehouse(warehouse)
-    run = store.named("run_summary", run_id=run_id).to_dicts()[0]
-    repairs = store.named("repairs_by_kind", run_id=run_id)
-    reasons = store.named("quarantine_reasons", run_id=run_id)
-    markdown = render_markdown(run, repairs, reasons)
-    out = Path(reports_dir) / f"run-{run_id}.md"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(markdown, encoding="utf-8")
+    figures = store.named("run_quality", run_id=run_id).to_dicts()[0]
+    results = check_gates(figures, limits, min_documents)
+    store.save_gates(
+        run_id,
+        pl.DataFrame(
+            {
+                "name": [r.name for r in results],
+                "description": [r.description for r in results],
+                "value": [r.value for r in results],
+                "limit_value": [r.limit for r in results],
+                "breached": [r.breached for r in results],
+                "enforced": [r.enforced for r in results],
+            },
+            schema={
+                "name": pl.String,
+                "description": pl.String,
+                "value": pl.Float64,
+                "limit_value": pl.Float64,
+                "breached": pl.Boolean,
+                "enforced": pl.Boolean,
+            },
+        ),
+    )
+    return results
+
+
+@task(name="report", cache_policy=NO_CACHE)
+def report_task(warehouse: str, run_id: str, reports_dir: str) -> tuple[str, str, dict[str, int]]:
+    """Write the run's HTML and Markdown report from the warehouse; publish artifacts."""
+    written = write_report(Warehouse(warehouse), run_id, reports_dir)
+    repairs = written.data.repairs
     create_markdown_artifact(
-        markdown=markdown, key="newsclean-run-summary", description=f"newsclean run {run_id}"
+        markdown=written.markdown,
+        key="newsclean-run-summary",
+        description=f"newsclean run {run_id} — full report: {written.html_path}",
+    )
+    create_table_artifact(
+        table=written.data.gates.to_dicts(), key="newsclean-quality-gates", description="Gates"
     )
     if not repairs.is_empty():
         create_table_artifact(
             table=repairs.to_dicts(), key="newsclean-repairs", description="Repairs by kind"
         )
-    return str(out), dict(zip(repairs["kind"].to_list(), repairs["n"].to_list(), strict=True))
+    counts = dict(zip(repairs["kind"].to_list(), repairs["n"].to_list(), strict=True))
+    return str(written.html_path), str(written.markdown_path), counts
 
 
 @flow(name="news_etl", log_prints=True)
@@ -111,13 +158,20 @@ def news_etl(
     warehouse: str | None = None,
     batch_size: int | None = None,
     reports_dir: str | None = None,
+    thresholds: dict[str, float] | None = None,
 ) -> RunSummary:
-    """Clean news text from `inputs` (files or folders) into the DuckDB `warehouse`."""
-    settings: Settings = load_settings().with_overrides(
+    """Clean news text from `inputs` (files or folders) into the DuckDB `warehouse`.
+
+    Raises QualityGateFailed (the flow run ends Failed) when a quality gate is
+    exceeded; the warehouse holds the run and its report is written first.
+    """
+    base = load_settings()
+    settings: Settings = base.with_overrides(
         inputs=tuple(inputs) if inputs else None,
         warehouse=warehouse,
         batch_size=batch_size,
         reports_dir=reports_dir,
+        thresholds={**base.thresholds, **thresholds} if thresholds else None,
     )
     started = time.perf_counter()
     run_id = datetime.now().strftime("%Y%m%dT%H%M%S-") + uuid.uuid4().hex[:8]
@@ -143,20 +197,39 @@ def news_etl(
                 f"loaded {loaded.articles_loaded}, quarantined {loaded.quarantined}, "
                 f"unchanged {loaded.skipped}"
             )
-        store.finish_run(run_id, "Completed", None, datetime.now())
-        report_path, repairs = report_task(settings.warehouse, run_id, settings.reports_dir)
+        gates = gates_task(
+            settings.warehouse, run_id, settings.thresholds, settings.gate_min_documents
+        )
+        exceeded = breaches(gates)
+        status = "Failed" if exceeded else "Completed"
+        message = (
+            "quality gate(s) exceeded: " + "; ".join(g.message() for g in exceeded)
+            if exceeded
+            else None
+        )
+        # The run's status is final before the report is written, so the report shows
+        # it; the Prefect run fails only after the report exists.
+        store.finish_run(run_id, status, message, datetime.now())
+        html_path, md_path, repairs = report_task(settings.warehouse, run_id, settings.reports_dir)
     except BaseException as exc:
         store.finish_run(run_id, "Failed", f"{type(exc).__name__}: {exc}", datetime.now())
         raise
-    return RunSummary(
+    summary = RunSummary(
         run_id=run_id,
-        status="Completed",
+        status=status,
         counts=counts,
         repairs=repairs,
         seconds=time.perf_counter() - started,
-        report_path=report_path,
+        report_path=html_path,
+        markdown_path=md_path,
         warehouse=settings.warehouse,
+        message=message,
+        gates=gates,
     )
+    if message:
+        _say(message)
+        raise QualityGateFailed(message, summary)
+    return summary
 
 
 def summary_rows(summary: RunSummary) -> list[tuple[str, Any]]:
@@ -176,4 +249,5 @@ def summary_rows(summary: RunSummary) -> list[tuple[str, Any]]:
         ("warehouse", summary.warehouse),
         ("report", summary.report_path or "-"),
     ]
+    rows += [(f"gate: {g.name}", g.message()) for g in summary.gates if g.breached]
     return rows

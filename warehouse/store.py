@@ -23,6 +23,7 @@ import polars as pl
 HERE = Path(__file__).resolve().parent
 MIGRATIONS = HERE / "migrations"
 QUERIES = HERE / "queries"
+VIEWS = HERE / "views.sql"
 _MIGRATION_NAME = re.compile(r"^(\d+)_([\w-]+)\.sql$")
 
 
@@ -30,6 +31,13 @@ _MIGRATION_NAME = re.compile(r"^(\d+)_([\w-]+)\.sql$")
 def sql(name: str) -> str:
     """The text of `queries/<name>.sql`."""
     return (QUERIES / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def statements(script: str) -> list[str]:
+    """A script's statements (split at ";" ending a line): DuckDB binds $parameters
+    only in the last statement of one execute call."""
+    code = "\n".join(line for line in script.splitlines() if not line.lstrip().startswith("--"))
+    return [st for part in re.split(r";\s*\n", code) if (st := part.strip().rstrip(";"))]
 
 
 def migrations() -> list[tuple[int, str, Path]]:
@@ -43,7 +51,8 @@ def migrations() -> list[tuple[int, str, Path]]:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Apply the migrations this database has not seen; returns the versions applied."""
+    """Apply the migrations this database has not seen, then (re)create the analyst
+    views of views.sql; returns the versions applied."""
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         "version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)"
@@ -64,6 +73,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
             con.execute("ROLLBACK")
             raise
         applied.append(version)
+    con.execute(VIEWS.read_text(encoding="utf-8"))
     return applied
 
 
@@ -158,6 +168,16 @@ class Warehouse:
                     "finished_at": finished_at,
                 },
             )
+
+    def save_gates(self, run_id: str, gates: pl.DataFrame) -> None:
+        """Record the quality gates checked for a run (name, description, value,
+        limit_value, breached); replaces any earlier record for that run."""
+        with self.connect() as con:
+            con.register("gates", gates.to_arrow())
+            con.execute("BEGIN TRANSACTION")
+            for statement in statements(sql("save_gates")):
+                con.execute(statement, {"run_id": run_id})
+            con.execute("COMMIT")
 
     def query(
         self, statement: str, params: Mapping[str, Any] | None = None, read_only: bool = True

@@ -1,5 +1,44 @@
-"""Rendering of the per-run data-quality report (pure: data in, text out)."""
+"""The per-run data-quality report: read from the warehouse, rendered as HTML + Markdown."""
 
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from flows.report.data import ReportData, latest_run_id, load_report_data
+from flows.report.html import render_html
 from flows.report.markdown import render_markdown
+from warehouse import Warehouse
 
-__all__ = ["render_markdown"]
+__all__ = [
+    "ReportData",
+    "WrittenReport",
+    "latest_run_id",
+    "load_report_data",
+    "render_html",
+    "render_markdown",
+    "write_report",
+]
+
+
+@dataclass(frozen=True)
+class WrittenReport:
+    """Where a run's report was written, and what it said."""
+
+    html_path: Path
+    markdown_path: Path
+    markdown: str
+    data: ReportData
+
+
+def write_report(store: Warehouse, run_id: str, reports_dir: str | Path) -> WrittenReport:
+    """Write reports_dir/run-<id>.html and .md from the warehouse (overwrites)."""
+    data = load_report_data(store, run_id)
+    out = Path(reports_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    html_path = out / f"run-{run_id}.html"
+    md_path = out / f"run-{run_id}.md"
+    markdown = render_markdown(data)
+    html_path.write_text(render_html(data), encoding="utf-8")
+    md_path.write_text(markdown, encoding="utf-8")
+    return WrittenReport(html_path, md_path, markdown, data)

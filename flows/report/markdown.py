@@ -1,10 +1,10 @@
-"""The Markdown run summary: what was read, loaded, quarantined and repaired."""
+"""The Markdown run summary: the report's key tables, for the Prefect UI and terminals."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import polars as pl
+
+from flows.report.data import ReportData
 
 
 def _table(frame: pl.DataFrame) -> str:
@@ -13,17 +13,24 @@ def _table(frame: pl.DataFrame) -> str:
     head = "| " + " | ".join(frame.columns) + " |"
     rule = "|" + "|".join("---" for _ in frame.columns) + "|"
     rows = [
-        "| " + " | ".join(str(v).replace("|", "\\|").replace("\n", " ") for v in row) + " |"
+        "| "
+        + " | ".join(
+            ("–" if v is None else str(v)).replace("|", "\\|").replace("\n", " ") for v in row
+        )
+        + " |"
         for row in frame.iter_rows()
     ]
     return "\n".join([head, rule, *rows]) + "\n"
 
 
-def render_markdown(run: dict[str, Any], repairs: pl.DataFrame, reasons: pl.DataFrame) -> str:
-    """Markdown for one run: counts with reconciliation, repairs by kind, quarantine reasons."""
+def render_markdown(d: ReportData) -> str:
+    """Markdown for one run: counts with reconciliation, gates, repairs, quarantine, dates."""
+    run = d.run
     read, loaded = run["docs_read"], run["articles_loaded"]
     quarantined, skipped = run["quarantined"], run["skipped"]
-    balanced = read == loaded + quarantined + skipped
+    gates = d.gates.with_columns(pl.col("value").round(4), pl.col("limit_value").round(4)).select(
+        "name", "value", "limit_value", "breached"
+    )
     lines = [
         f"# newsclean run `{run['run_id']}`",
         "",
@@ -34,13 +41,20 @@ def render_markdown(run: dict[str, Any], repairs: pl.DataFrame, reasons: pl.Data
         "",
         "| documents read | articles loaded | quarantined | unchanged (skipped) | reconciles |",
         "|---|---|---|---|---|",
-        f"| {read} | {loaded} | {quarantined} | {skipped} | {'yes' if balanced else '**NO**'} |",
+        f"| {read} | {loaded} | {quarantined} | {skipped} | "
+        f"{'yes' if d.reconciles else '**NO**'} |",
         "",
+        "## Quality gates",
+        "",
+        _table(gates),
         "## Repairs by kind",
         "",
-        _table(repairs),
-        "## Quarantine reasons",
+        _table(d.repairs),
+        "## Quarantine by check",
         "",
-        _table(reasons),
+        _table(d.quarantine_checks.select("stage", "check_name", "column_name", "documents")),
+        "## Date resolution",
+        "",
+        _table(d.date_resolution),
     ]
     return "\n".join(lines)
