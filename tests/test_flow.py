@@ -36,9 +36,7 @@ def test_seeds_end_to_end_and_rerun_adds_nothing(warehouse_path: Path, tmp_path:
     ) == (5, 5, 0)
     run = store.query("select * from runs").row(0, named=True)
     assert run["status"] == "Completed" and run["flow_run_id"]
-    assert Path(summary.markdown_path).read_text().startswith(
-        f"# newsclean run `{summary.run_id}`"
-    )
+    assert Path(summary.markdown_path).read_text().startswith(f"# newsclean run `{summary.run_id}`")
     assert summary.report_path.endswith(".html") and Path(summary.report_path).is_file()
 
     before = {

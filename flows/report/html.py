@@ -54,6 +54,7 @@ td { padding: 6px 10px; border-bottom: 1px solid #e5e7eb; vertical-align: top;
   overflow-wrap: break-word; word-break: break-word; }
 tr:nth-child(even) td { background: #f9fafb; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.short { white-space: nowrap; }
 .muted { color: #6b7280; font-size: 13px; }
 .example { display: grid; grid-template-columns: 1fr 1fr; gap: 8px; margin: 6px 0 10px; }
 .example div { font: 12.5px/1.45 ui-monospace, SFMono-Regular, Menlo, monospace;
@@ -76,6 +77,13 @@ def _cell(value: Any) -> str:
     return escape(str(value))
 
 
+def _cell_class(numeric: bool, value: Any) -> str:
+    """Numbers align right; short values (statuses, stages, dates) never wrap."""
+    if numeric:
+        return "num"
+    return "short" if value is not None and len(str(value)) <= 26 else ""
+
+
 def table(frame: pl.DataFrame, headers: dict[str, str] | None = None) -> str:
     """An HTML table of `frame` (columns renamed by `headers`), every cell escaped."""
     if frame.is_empty():
@@ -89,7 +97,7 @@ def table(frame: pl.DataFrame, headers: dict[str, str] | None = None) -> str:
     rows = "".join(
         "<tr>"
         + "".join(
-            f"<td class='{'num' if c in numeric else ''}'>{_cell(v)}</td>"
+            f"<td class='{_cell_class(c in numeric, v)}'>{_cell(v)}</td>"
             for c, v in zip(frame.columns, row, strict=True)
         )
         + "</tr>"
