@@ -25,11 +25,13 @@ from prefect.runtime import flow_run
 
 from flows.clean import CleanResult, clean_batch
 from flows.config import Settings, load_settings
-from flows.ingest import discover, ingest_files
+from flows.ingest import RAW_SCHEMA, discover, ingest_batch
+from flows.ingest.manifest import plan_inputs
 from flows.quality import GateResult, breaches, check_gates
 from flows.report import write_report
 from flows.validate import ValidatedBatch, validate_batch
 from warehouse import LoadCounts, Warehouse
+from warehouse.lock import writer_lock
 
 log = logging.getLogger("newsclean")
 
@@ -76,9 +78,12 @@ def batches(items: Sequence[Path], size: int) -> Iterator[list[Path]]:
 
 
 @task(name="ingest", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
-def ingest_task(files: list[Path], run_id: str, ingested_at: datetime) -> pl.DataFrame:
-    """Read a batch of files into the bronze frame (I/O: retried with backoff)."""
-    return ingest_files(files, run_id, ingested_at)
+def ingest_task(
+    files: list[Path], run_id: str, ingested_at: datetime, max_bytes: int
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Read a batch of files: (bronze frame, manifest rows). Retried with backoff on an
+    unexpected error; a file that stays unreadable becomes a quarantine record."""
+    return ingest_batch(files, run_id, ingested_at, max_bytes)
 
 
 @task(name="clean", cache_policy=NO_CACHE)
@@ -94,9 +99,18 @@ def validate_task(raw: pl.DataFrame, cleaned: CleanResult) -> ValidatedBatch:
 
 
 @task(name="load", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
-def load_task(warehouse: str, run_id: str, batch: ValidatedBatch) -> LoadCounts:
-    """Load a batch into DuckDB in one transaction (idempotent, so safe to retry)."""
-    return Warehouse(warehouse).load_batch(run_id, batch.frames())
+def load_task(
+    warehouse: str, run_id: str, batch: ValidatedBatch, manifest: pl.DataFrame | None
+) -> LoadCounts:
+    """Load a batch into DuckDB in one transaction (idempotent, so safe to retry).
+
+    With a manifest, the files are recorded as read in the same transaction; without
+    one (--full), what was derived from the raw documents is replaced instead.
+    """
+    store = Warehouse(warehouse, on_busy=_say)
+    if manifest is None:
+        return store.load_batch(run_id, batch.frames(), query="reload_batch")
+    return store.load_batch(run_id, {**batch.frames(), "batch_manifest": manifest})
 
 
 @task(name="quality-gates", cache_policy=NO_CACHE)
@@ -152,6 +166,58 @@ def report_task(warehouse: str, run_id: str, reports_dir: str) -> tuple[str, str
     return str(written.html_path), str(written.markdown_path), counts
 
 
+def _process(
+    settings: Settings,
+    run_id: str,
+    raw: pl.DataFrame,
+    manifest: pl.DataFrame | None,
+    label: str,
+) -> LoadCounts:
+    """clean → validate → load one batch, and say what it did."""
+    cleaned = clean_task(raw)
+    validated = validate_task(raw, cleaned)
+    loaded = load_task(settings.warehouse, run_id, validated, manifest)
+    _say(
+        f"{label}: read {loaded.docs_read}, loaded {loaded.articles_loaded}, "
+        f"quarantined {loaded.quarantined}, unchanged {loaded.skipped}"
+    )
+    return loaded
+
+
+def _incremental(settings: Settings, store: Warehouse, run_id: str) -> LoadCounts:
+    """Read the new and changed input files; count the unchanged, record the deleted."""
+    files, problems = discover(settings.inputs)
+    if problems:
+        raise FileNotFoundError("; ".join(problems))
+    roots = [Path(p).resolve() for p in settings.inputs]
+    plan = plan_inputs(files, roots, store.manifest())
+    store.record_skipped_inputs(
+        run_id, plan.unchanged_documents, plan.unchanged_files, plan.deleted
+    )
+    _say(
+        f"run {run_id}: {len(files)} input file(s) → {settings.warehouse}: "
+        f"{len(plan.to_read)} new or changed, {plan.unchanged_files} unchanged (not read), "
+        f"{len(plan.deleted)} deleted since the last run"
+    )
+    counts = LoadCounts(plan.unchanged_documents, 0, 0, plan.unchanged_documents)
+    ingested_at = datetime.now()
+    all_batches = list(batches(plan.to_read, settings.batch_size))
+    for number, batch in enumerate(all_batches, start=1):
+        raw, manifest = ingest_task(batch, run_id, ingested_at, settings.max_document_bytes)
+        counts += _process(settings, run_id, raw, manifest, f"batch {number}/{len(all_batches)}")
+    return counts
+
+
+def _full(settings: Settings, store: Warehouse, run_id: str) -> LoadCounts:
+    """Re-clean every raw document already in the warehouse; inputs are not read."""
+    _say(f"run {run_id}: re-cleaning every raw document in {settings.warehouse} (--full)")
+    counts = LoadCounts()
+    for number, raw in enumerate(store.raw_batches(run_id, settings.batch_size), start=1):
+        bronze = raw.select(list(RAW_SCHEMA)).cast(RAW_SCHEMA)
+        counts += _process(settings, run_id, bronze, None, f"batch {number}")
+    return counts
+
+
 @flow(name="news_etl", log_prints=True)
 def news_etl(
     inputs: list[str] | None = None,
@@ -159,9 +225,13 @@ def news_etl(
     batch_size: int | None = None,
     reports_dir: str | None = None,
     thresholds: dict[str, float] | None = None,
+    full: bool = False,
 ) -> RunSummary:
     """Clean news text from `inputs` (files or folders) into the DuckDB `warehouse`.
 
+    Incremental by default: only new or changed files are read. `full` re-cleans
+    every raw document already in the warehouse instead (after a rule change),
+    without reading the inputs. One run writes a warehouse at a time (a lock file).
     Raises QualityGateFailed (the flow run ends Failed) when a quality gate is
     exceeded; the warehouse holds the run and its report is written first.
     """
@@ -175,45 +245,41 @@ def news_etl(
     )
     started = time.perf_counter()
     run_id = datetime.now().strftime("%Y%m%dT%H%M%S-") + uuid.uuid4().hex[:8]
-    store = Warehouse(settings.warehouse)
-    files, problems = discover(settings.inputs)
-    if problems:
-        raise FileNotFoundError("; ".join(problems))
-    fr_id = flow_run.get_id()
-    store.start_run(run_id, str(fr_id) if fr_id else None, list(settings.inputs), datetime.now())
-    _say(f"run {run_id}: {len(files)} input file(s) → {settings.warehouse}")
-    counts = LoadCounts()
-    try:
-        ingested_at = datetime.now()
-        all_batches = list(batches(files, settings.batch_size))
-        for number, batch in enumerate(all_batches, start=1):
-            raw = ingest_task(batch, run_id, ingested_at)
-            cleaned = clean_task(raw)
-            validated = validate_task(raw, cleaned)
-            loaded = load_task(settings.warehouse, run_id, validated)
-            counts = counts + loaded
-            _say(
-                f"batch {number}/{len(all_batches)}: read {loaded.docs_read}, "
-                f"loaded {loaded.articles_loaded}, quarantined {loaded.quarantined}, "
-                f"unchanged {loaded.skipped}"
+    store = Warehouse(settings.warehouse, on_busy=_say)
+    if not full:
+        _, problems = discover(settings.inputs)
+        if problems:  # before taking the lock or recording a run: a usage error
+            raise FileNotFoundError("; ".join(problems))
+    with writer_lock(settings.warehouse, run_id, settings.lock_wait_seconds, _say):
+        fr_id = flow_run.get_id()
+        store.start_run(
+            run_id,
+            str(fr_id) if fr_id else None,
+            list(settings.inputs) if not full else ["(raw_documents)"],
+            datetime.now(),
+            "full" if full else "incremental",
+        )
+        try:
+            counts = (_full if full else _incremental)(settings, store, run_id)
+            gates = gates_task(
+                settings.warehouse, run_id, settings.thresholds, settings.gate_min_documents
             )
-        gates = gates_task(
-            settings.warehouse, run_id, settings.thresholds, settings.gate_min_documents
-        )
-        exceeded = breaches(gates)
-        status = "Failed" if exceeded else "Completed"
-        message = (
-            "quality gate(s) exceeded: " + "; ".join(g.message() for g in exceeded)
-            if exceeded
-            else None
-        )
-        # The run's status is final before the report is written, so the report shows
-        # it; the Prefect run fails only after the report exists.
-        store.finish_run(run_id, status, message, datetime.now())
-        html_path, md_path, repairs = report_task(settings.warehouse, run_id, settings.reports_dir)
-    except BaseException as exc:
-        store.finish_run(run_id, "Failed", f"{type(exc).__name__}: {exc}", datetime.now())
-        raise
+            exceeded = breaches(gates)
+            status = "Failed" if exceeded else "Completed"
+            message = (
+                "quality gate(s) exceeded: " + "; ".join(g.message() for g in exceeded)
+                if exceeded
+                else None
+            )
+            # The run's status is final before the report is written, so the report
+            # shows it; the Prefect run fails only after the report exists.
+            store.finish_run(run_id, status, message, datetime.now())
+            html_path, md_path, repairs = report_task(
+                settings.warehouse, run_id, settings.reports_dir
+            )
+        except BaseException as exc:
+            store.finish_run(run_id, "Failed", f"{type(exc).__name__}: {exc}", datetime.now())
+            raise
     summary = RunSummary(
         run_id=run_id,
         status=status,

@@ -9,7 +9,8 @@ analyst can open the file between batches.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +25,16 @@ HERE = Path(__file__).resolve().parent
 MIGRATIONS = HERE / "migrations"
 QUERIES = HERE / "queries"
 VIEWS = HERE / "views.sql"
+NO_FILES = pl.DataFrame(
+    schema={
+        "path": pl.String,
+        "size_bytes": pl.Int64,
+        "mtime_ns": pl.Int64,
+        "sha256": pl.String,
+        "records": pl.Int64,
+        "run_id": pl.String,
+    }
+)
 _MIGRATION_NAME = re.compile(r"^(\d+)_([\w-]+)\.sql$")
 
 
@@ -95,18 +106,52 @@ class LoadCounts:
         )
 
 
-class Warehouse:
-    """A DuckDB warehouse file; every method opens and closes its own connection."""
+def _is_busy(exc: duckdb.Error) -> bool:
+    """DuckDB's error when another process has the file open for writing."""
+    return "lock" in str(exc).lower()
 
-    def __init__(self, path: str | Path) -> None:
+
+class Warehouse:
+    """A DuckDB warehouse file; every method opens and closes its own connection.
+
+    DuckDB lets one process hold the file for writing. Connections here are short
+    (one load, one query), so a reader and a run take turns; when the file is busy,
+    opening is retried for `busy_timeout` seconds and `on_busy` is told once.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        busy_timeout: float = 60.0,
+        on_busy: Callable[[str], None] | None = None,
+    ) -> None:
         self.path = Path(path)
+        self.busy_timeout = busy_timeout
+        self.on_busy = on_busy
+
+    def _open(self, read_only: bool) -> duckdb.DuckDBPyConnection:
+        deadline = time.monotonic() + self.busy_timeout
+        told = False
+        while True:
+            try:
+                return duckdb.connect(str(self.path), read_only=read_only)
+            except duckdb.IOException as exc:
+                if not _is_busy(exc) or time.monotonic() >= deadline:
+                    raise
+                if self.on_busy and not told:
+                    self.on_busy(
+                        f"{self.path} is busy (a newsclean run is writing a batch); retrying "
+                        f"for up to {self.busy_timeout:.0f} s …"
+                    )
+                    told = True
+                time.sleep(0.2)
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection; a writable one is migrated to the latest schema first."""
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(self.path), read_only=read_only)
+        con = self._open(read_only)
         try:
             if not read_only:
                 migrate(con)
@@ -120,9 +165,17 @@ class Warehouse:
             pass
 
     def start_run(
-        self, run_id: str, flow_run_id: str | None, inputs: list[str], started_at: datetime
+        self,
+        run_id: str,
+        flow_run_id: str | None,
+        inputs: list[str],
+        started_at: datetime,
+        mode: str = "incremental",
     ) -> None:
+        """Record a new Running run; earlier runs left Running were interrupted (the
+        caller holds the writer lock, so none of them is still going)."""
         with self.connect() as con:
+            con.execute(sql("interrupt_stale_runs"), {"run_id": run_id})
             con.execute(
                 sql("start_run"),
                 {
@@ -130,22 +183,28 @@ class Warehouse:
                     "flow_run_id": flow_run_id,
                     "started_at": started_at,
                     "inputs": "\n".join(inputs),
+                    "mode": mode,
                 },
             )
 
-    def load_batch(self, run_id: str, frames: Mapping[str, pl.DataFrame]) -> LoadCounts:
+    def load_batch(
+        self, run_id: str, frames: Mapping[str, pl.DataFrame], query: str = "load_batch"
+    ) -> LoadCounts:
         """Load one batch in one transaction; documents already present are skipped.
 
-        `frames` maps batch_raw, batch_articles, batch_candidates, batch_issues and
-        batch_quarantine to polars frames; they are handed over as Arrow (no row-by-row
-        inserts).
+        `frames` maps batch_raw, batch_articles, batch_candidates, batch_issues,
+        batch_quarantine (and batch_manifest) to polars frames; they are handed over
+        as Arrow (no row-by-row inserts). `query` "reload_batch" replaces what was
+        derived from the batch's raw documents instead (--full).
         """
+        if query == "load_batch" and "batch_manifest" not in frames:
+            frames = {**frames, "batch_manifest": NO_FILES}  # records not from files
         with self.connect() as con:
             for name, frame in frames.items():
                 con.register(name, frame.to_arrow())
             con.execute("BEGIN TRANSACTION")
             try:
-                row = con.execute(sql("load_batch")).fetchone()
+                row = con.execute(sql(query)).fetchone()
                 assert row is not None
                 counts = LoadCounts(*(int(v) for v in row))
                 con.execute(sql("add_run_counts"), {"run_id": run_id, **counts.__dict__})
@@ -168,6 +227,34 @@ class Warehouse:
                     "finished_at": finished_at,
                 },
             )
+
+    def manifest(self) -> pl.DataFrame:
+        """Input files known and not deleted: path, size_bytes, mtime_ns, sha256, records."""
+        return self.named("manifest_live")
+
+    def record_skipped_inputs(
+        self, run_id: str, documents: int, files: int, deleted: list[str]
+    ) -> None:
+        """Count unchanged files' documents as skipped; mark vanished files deleted."""
+        with self.connect() as con:
+            con.execute("BEGIN TRANSACTION")
+            con.register("gone", pl.DataFrame({"path": deleted}, schema={"path": pl.String}))
+            con.execute(sql("mark_deleted"), {"run_id": run_id})
+            con.execute(
+                sql("record_unchanged"),
+                {"run_id": run_id, "documents": documents, "files": files, "deleted": len(deleted)},
+            )
+            con.execute("COMMIT")
+
+    def raw_batches(self, run_id: str, size: int) -> Iterator[pl.DataFrame]:
+        """Every raw document, `size` at a time, relabelled with `run_id` (--full)."""
+        after = ""
+        while True:
+            batch = self.named("raw_batch", run_id=run_id, after=after, limit=size)
+            if batch.is_empty():
+                return
+            yield batch
+            after = batch["doc_id"][-1]
 
     def save_gates(self, run_id: str, gates: pl.DataFrame) -> None:
         """Record the quality gates checked for a run (name, description, value,

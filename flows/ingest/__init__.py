@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
-from flows.ingest.readers import RawRecord, discover, read_file
+from flows.ingest.readers import FileState, RawRecord, discover, read_input
 
 RAW_SCHEMA: dict[str, pl.DataType] = {
     "doc_id": pl.String(),
@@ -31,7 +31,24 @@ RAW_SCHEMA: dict[str, pl.DataType] = {
     "run_id": pl.String(),
 }
 
-__all__ = ["RAW_SCHEMA", "discover", "doc_id_for", "ingest_files", "records_to_frame"]
+MANIFEST_SCHEMA: dict[str, pl.DataType] = {
+    "path": pl.String(),
+    "size_bytes": pl.Int64(),
+    "mtime_ns": pl.Int64(),
+    "sha256": pl.String(),
+    "records": pl.Int64(),
+    "run_id": pl.String(),
+}
+
+__all__ = [
+    "MANIFEST_SCHEMA",
+    "RAW_SCHEMA",
+    "discover",
+    "doc_id_for",
+    "ingest_batch",
+    "ingest_files",
+    "records_to_frame",
+]
 
 
 def doc_id_for(source_uri: str, record_index: int, sha256: str) -> str:
@@ -59,9 +76,26 @@ def records_to_frame(
     return pl.DataFrame(rows, schema=RAW_SCHEMA, orient="row" if not rows else None)
 
 
-def ingest_files(files: Iterable[Path], run_id: str, ingested_at: datetime) -> pl.DataFrame:
-    """Read every file of a batch into the bronze frame."""
+def ingest_batch(
+    files: Iterable[Path], run_id: str, ingested_at: datetime, max_bytes: int | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Read every file of a batch: (bronze frame, manifest rows of the files read)."""
     records: list[RawRecord] = []
+    states: list[FileState] = []
     for path in files:
-        records.extend(read_file(path))
-    return records_to_frame(records, run_id, ingested_at)
+        recs, state = read_input(path, max_bytes)
+        records.extend(recs)
+        if state is not None:
+            states.append(state)
+    manifest = pl.DataFrame(
+        [{**asdict(st), "run_id": run_id} for st in states] or None,
+        schema=MANIFEST_SCHEMA,
+    )
+    return records_to_frame(records, run_id, ingested_at), manifest
+
+
+def ingest_files(
+    files: Iterable[Path], run_id: str, ingested_at: datetime, max_bytes: int | None = None
+) -> pl.DataFrame:
+    """Read every file of a batch into the bronze frame."""
+    return ingest_batch(files, run_id, ingested_at, max_bytes)[0]

@@ -234,11 +234,56 @@ def read_parquet(path: Path, data: bytes) -> Iterator[RawRecord]:
 READERS = {"text": read_text, "jsonl": read_jsonl, "csv": read_csv, "parquet": read_parquet}
 
 
-def read_file(path: Path) -> list[RawRecord]:
-    """Read one input file into records; I/O and content problems become error records."""
+@dataclass(frozen=True)
+class FileState:
+    """What the manifest remembers of an input file (stat taken before reading)."""
+
+    path: str
+    size_bytes: int
+    mtime_ns: int
+    sha256: str
+    records: int
+
+
+def _sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_input(
+    path: Path, max_bytes: int | None = None
+) -> tuple[list[RawRecord], FileState | None]:
+    """Read one input file into records, plus its manifest state.
+
+    I/O problems and content problems become error records (quarantined, never a
+    crash). The state is None after an I/O error, so the file is tried again next
+    run (fixing a permission does not change its mtime). A file above `max_bytes`
+    is not loaded into memory: it becomes one error record saying how to raise the
+    limit.
+    """
     fmt = format_of(path)
     try:
+        stat = path.stat()
+        if max_bytes is not None and stat.st_size > max_bytes:
+            sha = _sha256_file(path)
+            reason = (
+                f"document too large: {stat.st_size / 1e6:.1f} MB > max_document_bytes "
+                f"{max_bytes / 1e6:.1f} MB (raise the setting to load it)"
+            )
+            record = _error_record(path, fmt, reason)
+            record.sha256, record.size_bytes = sha, stat.st_size
+            return [record], FileState(str(path), stat.st_size, stat.st_mtime_ns, sha, 1)
         data = path.read_bytes()
     except OSError as exc:
-        return [_error_record(path, fmt, f"cannot read file: {exc.strerror or exc}")]
-    return list(READERS[fmt](path, data))
+        return [_error_record(path, fmt, f"cannot read file: {exc.strerror or exc}")], None
+    records = list(READERS[fmt](path, data))
+    state = FileState(str(path), stat.st_size, stat.st_mtime_ns, sha256_hex(data), len(records))
+    return records, state
+
+
+def read_file(path: Path, max_bytes: int | None = None) -> list[RawRecord]:
+    """Read one input file into records (see read_input)."""
+    return read_input(path, max_bytes)[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,13 @@ def write_report(store: Warehouse, run_id: str, reports_dir: str | Path) -> Writ
     html_path = out / f"run-{run_id}.html"
     md_path = out / f"run-{run_id}.md"
     markdown = render_markdown(data)
-    html_path.write_text(render_html(data), encoding="utf-8")
-    md_path.write_text(markdown, encoding="utf-8")
+    _write_atomically(html_path, render_html(data))
+    _write_atomically(md_path, markdown)
     return WrittenReport(html_path, md_path, markdown, data)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write then rename: a crash mid-write never leaves half a report."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)

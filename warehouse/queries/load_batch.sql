@@ -1,5 +1,6 @@
 -- Load one batch in the caller's transaction. Expects the registered relations
--- batch_raw, batch_articles, batch_candidates, batch_issues, batch_quarantine.
+-- batch_raw, batch_articles, batch_candidates, batch_issues, batch_quarantine and
+-- batch_manifest.
 -- Only documents not already in raw_documents are written, so a re-run adds nothing.
 CREATE OR REPLACE TEMP TABLE new_docs AS
     SELECT doc_id FROM batch_raw
@@ -32,6 +33,13 @@ INSERT INTO quarantine BY NAME
     SELECT doc_id, stage, source_uri, record_index, reasons, reason_text, run_id,
            now()::TIMESTAMP AS quarantined_at
     FROM batch_quarantine WHERE doc_id IN (SELECT doc_id FROM new_docs);
+
+-- The files of this batch are recorded as read in the same transaction as their
+-- rows: after a crash, a file is either fully loaded and recorded, or neither.
+INSERT OR REPLACE INTO manifest BY NAME
+    SELECT path, size_bytes, mtime_ns, sha256, records, run_id,
+           now()::TIMESTAMP AS seen_at, NULL AS deleted_at, NULL AS deleted_run
+    FROM batch_manifest;
 
 SELECT
     (SELECT count(*) FROM batch_raw)                                             AS docs_read,

@@ -1,2 +1,2 @@
-INSERT INTO runs (run_id, flow_run_id, started_at, status, inputs)
-VALUES ($run_id, $flow_run_id, $started_at, 'Running', $inputs);
+INSERT INTO runs (run_id, flow_run_id, started_at, status, inputs, mode)
+VALUES ($run_id, $flow_run_id, $started_at, 'Running', $inputs, $mode);
