@@ -21,6 +21,8 @@ examples:
   newsclean run                              clean seeds/ into warehouse/news.duckdb
   newsclean run --input data/ --input more.jsonl --warehouse /tmp/news.duckdb
   newsclean run --threshold max_quarantine_rate=0.1   fail the run above 10 % quarantined
+  newsclean run --full                       re-clean everything already loaded (new rules)
+  newsclean serve --interval 900             run every 15 min (needs PREFECT_API_URL)
   newsclean report --open                    (re)write and open the latest run's report
   newsclean sql "select source_id, title, published_date from articles"
   newsclean sql "select * from quality_by_run"
@@ -90,6 +92,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         batch_size=args.batch_size,
         reports_dir=args.reports_dir,
         thresholds=limits or None,
+        full=args.full,
         return_state=True,
     )
     outcome = state.result(raise_on_failure=False)
@@ -102,6 +105,49 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"newsclean: run FAILED — {type(outcome).__name__}: {outcome}", file=sys.stderr)
         return 1
     _print_table(summary_rows(outcome), "newsclean run summary")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _prepare_environment(args.verbose)
+    if not os.environ.get("PREFECT_API_URL"):
+        print(
+            "newsclean: serve needs a Prefect server to schedule runs. Start one with\n"
+            "  prefect server start --host 127.0.0.1 --port 4200\n"
+            "and point newsclean at it:\n"
+            "  export PREFECT_API_URL=http://127.0.0.1:4200/api",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        limits = _parse_thresholds(args.threshold)
+    except ValueError as exc:
+        print(f"newsclean: {exc}", file=sys.stderr)
+        return 2
+    from flows.pipeline import news_etl
+
+    settings = load_settings()
+    # Absolute paths: scheduled runs must not depend on where they are executed.
+    parameters = {
+        "inputs": [str(Path(p).resolve()) for p in (args.input or settings.inputs)],
+        "warehouse": str(Path(args.warehouse or settings.warehouse).resolve()),
+        "reports_dir": str(Path(args.reports_dir or settings.reports_dir).resolve()),
+        "batch_size": args.batch_size,
+        "thresholds": limits or None,
+    }
+    schedule = {"cron": args.cron} if args.cron else {"interval": args.interval}
+    print(
+        f"newsclean: serving deployment news_etl/{args.name} "
+        f"({'cron ' + args.cron if args.cron else f'every {args.interval} s'}) "
+        f"against {os.environ['PREFECT_API_URL']}; Ctrl-C stops",
+        file=sys.stderr,
+    )
+    news_etl.serve(
+        name=args.name,
+        parameters={k: v for k, v in parameters.items() if v is not None},
+        limit=1,  # runs of this deployment never overlap (the writer lock backs this up)
+        **schedule,
+    )
     return 0
 
 
@@ -142,7 +188,8 @@ def cmd_sql(args: argparse.Namespace) -> int:
     if not path.exists():
         print(f"newsclean: no warehouse at {path}; run `newsclean run` first", file=sys.stderr)
         return 2
-    frame = Warehouse(path).query(args.query, read_only=True)
+    store = Warehouse(path, on_busy=lambda msg: print(f"newsclean: {msg}", file=sys.stderr))
+    frame = store.query(args.query, read_only=True)
     with pl.Config(tbl_rows=args.max_rows, fmt_str_lengths=args.width, tbl_width_chars=200):
         print(frame)
     return 0
@@ -288,8 +335,36 @@ def build_parser() -> argparse.ArgumentParser:
         "max_unrecoverable_share (0.3). Exceeding one fails the run (exit 1) after "
         "the report is written",
     )
+    run.add_argument(
+        "--full",
+        action="store_true",
+        help="re-clean every raw document already in the warehouse (after the cleaning "
+        "rules changed) instead of reading the inputs; runs are incremental otherwise "
+        "(only new or changed files are read)",
+    )
     run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's own logs")
     run.set_defaults(func=cmd_run)
+
+    srv = sub.add_parser(
+        "serve",
+        help="serve news_etl on a schedule against a Prefect server",
+        description="Serve the news_etl flow as a Prefect deployment with a schedule, using "
+        "Prefect's `serve`: the process stays up and runs each scheduled flow run. Needs "
+        "PREFECT_API_URL pointing at a Prefect server (see README, Operating newsclean).",
+    )
+    when = srv.add_mutually_exclusive_group()
+    when.add_argument("--cron", metavar="EXPR", help='cron schedule, e.g. "*/15 * * * *"')
+    when.add_argument(
+        "--interval", type=int, default=3600, metavar="SECONDS", help="every N seconds (3600)"
+    )
+    srv.add_argument("--input", action="append", metavar="PATH", help="as for run; repeatable")
+    srv.add_argument("--warehouse", metavar="FILE", help="as for run")
+    srv.add_argument("--reports-dir", metavar="DIR", help="as for run")
+    srv.add_argument("--batch-size", type=int, metavar="N", help="as for run")
+    srv.add_argument("--threshold", action="append", metavar="NAME=VALUE", help="as for run")
+    srv.add_argument("--name", default="scheduled", help="deployment name (default scheduled)")
+    srv.add_argument("-v", "--verbose", action="store_true", help="show Prefect's own logs")
+    srv.set_defaults(func=cmd_serve)
 
     ev = sub.add_parser(
         "eval",

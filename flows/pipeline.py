@@ -21,7 +21,7 @@ import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
-from prefect.runtime import flow_run
+from prefect.runtime import flow_run, task_run
 
 from flows.clean import CleanResult, clean_batch
 from flows.config import Settings, load_settings
@@ -77,13 +77,21 @@ def batches(items: Sequence[Path], size: int) -> Iterator[list[Path]]:
         yield list(items[start : start + max(1, size)])
 
 
-@task(name="ingest", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
+INGEST_RETRIES = 2
+
+
+@task(name="ingest", cache_policy=NO_CACHE, retries=INGEST_RETRIES, retry_delay_seconds=[1, 5])
 def ingest_task(
     files: list[Path], run_id: str, ingested_at: datetime, max_bytes: int
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Read a batch of files: (bronze frame, manifest rows). Retried with backoff on an
-    unexpected error; a file that stays unreadable becomes a quarantine record."""
-    return ingest_batch(files, run_id, ingested_at, max_bytes)
+    """Read a batch of files: (bronze frame, manifest rows).
+
+    A transient I/O error (EIO, EAGAIN, ETIMEDOUT …) fails the attempt, and Prefect
+    retries the task with backoff; on the last attempt the file that still fails
+    becomes a quarantine record and the run goes on.
+    """
+    last_attempt = (task_run.run_count or 1) > INGEST_RETRIES
+    return ingest_batch(files, run_id, ingested_at, max_bytes, raise_transient=not last_attempt)
 
 
 @task(name="clean", cache_policy=NO_CACHE)

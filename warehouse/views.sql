@@ -2,7 +2,9 @@
 -- always match the current schema. Query them like tables.
 
 -- The latest version of every article: a changed input file loads a new version
--- (new doc_id); this keeps one row per input record, the most recently loaded.
+-- (new doc_id); this keeps one row per input record, the most recently loaded, and
+-- leaves out articles whose input file has since been deleted (they stay in
+-- `articles`, as history).
 CREATE OR REPLACE VIEW current_articles AS
 SELECT a.* EXCLUDE (version_rank)
 FROM (
@@ -11,7 +13,8 @@ FROM (
     ) AS version_rank
     FROM articles a JOIN raw_documents r USING (doc_id)
 ) a
-WHERE version_rank = 1;
+WHERE version_rank = 1
+  AND a.source_uri NOT IN (SELECT path FROM manifest WHERE deleted_at IS NOT NULL);
 
 -- One row per run with its rates: what share was quarantined, undated, repaired.
 CREATE OR REPLACE VIEW quality_by_run AS

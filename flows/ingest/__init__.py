@@ -77,13 +77,17 @@ def records_to_frame(
 
 
 def ingest_batch(
-    files: Iterable[Path], run_id: str, ingested_at: datetime, max_bytes: int | None = None
+    files: Iterable[Path],
+    run_id: str,
+    ingested_at: datetime,
+    max_bytes: int | None = None,
+    raise_transient: bool = False,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Read every file of a batch: (bronze frame, manifest rows of the files read)."""
     records: list[RawRecord] = []
     states: list[FileState] = []
     for path in files:
-        recs, state = read_input(path, max_bytes)
+        recs, state = read_input(path, max_bytes, raise_transient)
         records.extend(recs)
         if state is not None:
             states.append(state)

@@ -10,12 +10,14 @@ give one record per line/row.
 from __future__ import annotations
 
 import csv
+import errno
 import hashlib
 import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 import polars as pl
@@ -72,6 +74,9 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
 
     Returns (files, problems): a path that does not exist is a problem to report,
     not a crash. Hidden files and folders (".git", ".DS_Store") are not inputs.
+    Entries that are not regular files (a broken symlink, a FIFO, a socket) are
+    returned too, so that reading them produces a quarantine record with the reason
+    instead of their being skipped in silence.
     """
     files: set[Path] = set()
     problems: list[str] = []
@@ -82,8 +87,9 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
         elif path.is_dir():
             for child in path.rglob("*"):
                 rel = child.relative_to(path)
-                if child.is_file() and not any(p.startswith(".") for p in rel.parts):
-                    files.add(child.resolve())
+                if any(p.startswith(".") for p in rel.parts) or child.is_dir():
+                    continue
+                files.add(child.resolve() if child.is_file() else child.absolute())
         else:
             problems.append(f"input path does not exist: {raw}")
     return sorted(files), problems
@@ -253,13 +259,20 @@ def _sha256_file(path: Path, chunk: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
+# Errors that a second attempt may not meet (a flaky network mount, a busy file).
+TRANSIENT_ERRNOS = frozenset(
+    {errno.EIO, errno.EAGAIN, errno.EBUSY, errno.ETIMEDOUT, errno.ESTALE, errno.EINTR}
+)
+
+
 def read_input(
-    path: Path, max_bytes: int | None = None
+    path: Path, max_bytes: int | None = None, raise_transient: bool = False
 ) -> tuple[list[RawRecord], FileState | None]:
     """Read one input file into records, plus its manifest state.
 
     I/O problems and content problems become error records (quarantined, never a
-    crash). The state is None after an I/O error, so the file is tried again next
+    crash); with `raise_transient`, a transient I/O error is raised instead, so the
+    caller can retry. The state is None after an I/O error, so the file is tried again next
     run (fixing a permission does not change its mtime). A file above `max_bytes`
     is not loaded into memory: it becomes one error record saying how to raise the
     limit.
@@ -267,6 +280,8 @@ def read_input(
     fmt = format_of(path)
     try:
         stat = path.stat()
+        if not S_ISREG(stat.st_mode):  # reading a FIFO would block the run forever
+            return [_error_record(path, fmt, "not a regular file (a pipe, socket or device)")], None
         if max_bytes is not None and stat.st_size > max_bytes:
             sha = _sha256_file(path)
             reason = (
@@ -278,6 +293,8 @@ def read_input(
             return [record], FileState(str(path), stat.st_size, stat.st_mtime_ns, sha, 1)
         data = path.read_bytes()
     except OSError as exc:
+        if raise_transient and exc.errno in TRANSIENT_ERRNOS:
+            raise  # the ingest task is retried with backoff
         return [_error_record(path, fmt, f"cannot read file: {exc.strerror or exc}")], None
     records = list(READERS[fmt](path, data))
     state = FileState(str(path), stat.st_size, stat.st_mtime_ns, sha256_hex(data), len(records))
