@@ -1,0 +1,138 @@
+"""Crash safety: a run killed with SIGKILL at any moment, then re-run, leaves exactly
+the warehouse an uninterrupted run produces — no duplicates, no losses."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from flows.pipeline import news_etl
+from tests.conftest import SEEDS
+from warehouse import Warehouse
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+DOCS = 1200
+BATCH = 100
+# Columns that name the run or the clock, which differ between any two runs.
+VOLATILE = {"run_id", "loaded_at", "ingested_at", "quarantined_at", "seen_at", "deleted_run"}
+TABLES = {
+    "raw_documents": ["doc_id"],
+    "articles": ["article_id"],
+    "date_candidates": ["article_id", "candidate_index"],
+    "quality_issues": ["article_id", "issue_index"],
+    "quarantine": ["doc_id", "stage"],
+    "manifest": ["path"],
+}
+
+
+def _corpus(folder: Path) -> Path:
+    """DOCS distinct articles built from the seeds (plus a few that quarantine)."""
+    folder.mkdir()
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    for i in range(DOCS):
+        extra = (
+            f"\n\nIn a follow-up, officials in district {i} said on Tuesday that {i % 17 + 2} "
+            f"further meetings were planned before the end of the month, report {i}."
+        )
+        body = "" if i % 97 == 0 else seeds[i % len(seeds)] + extra
+        (folder / f"doc-{i:05d}.txt").write_text(body, encoding="utf-8")
+    return folder
+
+
+def _snapshot(warehouse: Path) -> dict[str, pl.DataFrame]:
+    store = Warehouse(warehouse)
+    out = {}
+    for table, key in TABLES.items():
+        frame = store.query(f"select * from {table}")
+        out[table] = frame.drop([c for c in frame.columns if c in VOLATILE]).sort(key)
+    return out
+
+
+def _start_run(corpus: Path, warehouse: Path, reports: Path) -> subprocess.Popen[str]:
+    from prefect.settings import PREFECT_API_URL
+
+    env = {
+        **os.environ,
+        "PREFECT_API_URL": str(PREFECT_API_URL.value()),  # the test harness's server
+        "NEWSCLEAN_LOCK_WAIT_SECONDS": "30",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "flows.cli", "run", "--input", str(corpus),
+         "--warehouse", str(warehouse), "--reports-dir", str(reports),
+         "--batch-size", str(BATCH)],
+        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env,
+    )  # fmt: skip
+
+
+def _kill_when(proc: subprocess.Popen[str], marker: str, delay: float) -> str:
+    """SIGKILL the run `delay` s after it prints a line containing `marker`."""
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if marker in line:
+            time.sleep(delay)
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=30)
+            return line.strip()
+    proc.wait(timeout=30)
+    pytest.fail(f"run ended before printing {marker!r} (exit {proc.returncode})")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _corpus(tmp_path_factory.mktemp("crash") / "corpus")
+
+
+@pytest.fixture(scope="module")
+def reference(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, pl.DataFrame]:
+    root = tmp_path_factory.mktemp("reference")
+    news_etl(
+        inputs=[str(corpus)],
+        warehouse=str(root / "wh.duckdb"),
+        reports_dir=str(root / "r"),
+        batch_size=BATCH,
+        thresholds={"max_quarantine_rate": 1, "max_undated_share": 1},
+    )
+    snap = _snapshot(root / "wh.duckdb")
+    assert snap["raw_documents"].height == DOCS
+    return snap
+
+
+@pytest.mark.parametrize(
+    ("marker", "delay"),
+    [
+        ("input file(s)", 0.3),  # during the first ingest
+        ("batch 2/", 0.0),  # between batches: clean or load of batch 3
+        ("batch 5/", 0.4),  # mid-run, somewhere inside batch 6
+        (f"batch {DOCS // BATCH}/", 0.05),  # after the last batch: gates and report
+    ],
+)
+def test_kill_at_any_point_then_rerun_equals_a_clean_run(
+    corpus: Path,
+    reference: dict[str, pl.DataFrame],
+    tmp_path: Path,
+    marker: str,
+    delay: float,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NEWSCLEAN_THRESHOLD_MAX_QUARANTINE_RATE", "1")
+    monkeypatch.setenv("NEWSCLEAN_THRESHOLD_MAX_UNDATED_SHARE", "1")
+    warehouse, reports = tmp_path / "wh.duckdb", tmp_path / "r"
+    killed_at = _kill_when(_start_run(corpus, warehouse, reports), marker, delay)
+    rerun = news_etl(
+        inputs=[str(corpus)], warehouse=str(warehouse), reports_dir=str(reports), batch_size=BATCH
+    )
+    after = _snapshot(warehouse)
+    for table, expected in reference.items():
+        assert after[table].equals(expected), f"{table} differs after a kill at {killed_at!r}"
+    runs = Warehouse(warehouse).query("select run_id, status, message from runs")
+    assert runs.filter(pl.col("run_id") == rerun.run_id)["status"].item() == "Completed"
+    c = rerun.counts
+    assert c.docs_read == c.articles_loaded + c.quarantined + c.skipped == DOCS
