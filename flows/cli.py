@@ -162,7 +162,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not path.exists():
         print(f"newsclean: no warehouse at {path}; run `newsclean run` first", file=sys.stderr)
         return 2
-    store = Warehouse(path)
+    store = Warehouse(path, on_busy=lambda msg: print(f"newsclean: {msg}", file=sys.stderr))
     run_id = args.run or latest_run_id(store)
     if run_id is None:
         print(f"newsclean: {path} has no runs yet", file=sys.stderr)
