@@ -18,7 +18,7 @@ import re
 
 import ftfy
 import polars as pl
-from ftfy.badness import badness
+from ftfy.badness import BADNESS_RE, badness
 
 from flows.clean.repairs import REPAIRS, Repair, append_repairs, changed_window, excerpt, repair
 from schemas.text_checks import CONTROL, ENTITY, MOJIBAKE
@@ -82,10 +82,12 @@ def fix_text(text: str) -> tuple[str, list[Repair]]:
     whole_steps = dict.fromkeys(f"{a} {p}" for a, p in (explanation or []))
     whole = _ftfy_lines(whole, whole_steps)
     fixed, steps = whole, whole_steps
-    if (left := badness(whole)) > 0:  # something still looks broken: try line by line
+    # Something still looks broken: try line by line. (A search stops at the first
+    # match; counting every match with badness() is only worth it in this case.)
+    if BADNESS_RE.search(whole):
         line_steps: dict[str, None] = {}
         by_line = _ftfy_lines(text, line_steps)
-        if badness(by_line) < left:
+        if badness(by_line) < badness(whole):
             fixed, steps = by_line, line_steps
     if fixed == text:
         return text, []
