@@ -81,19 +81,3 @@ def writer_lock(
     finally:
         os.close(fd)  # closing the descriptor releases the lock
 
-
-def is_locked(warehouse: str | Path) -> bool:
-    """Whether some process holds the writer lock right now."""
-    path = lock_path(warehouse)
-    if not path.exists():
-        return False
-    fd = os.open(path, os.O_RDWR)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    else:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        return False
-    finally:
-        os.close(fd)

@@ -38,11 +38,6 @@ class ReportData:
         r = self.run
         return r["docs_read"] == r["articles_loaded"] + r["quarantined"] + r["skipped"]
 
-    @property
-    def breached(self) -> list[str]:
-        """Names of the gates this run exceeded."""
-        return self.gates.filter(pl.col("breached"))["name"].to_list()
-
 
 def latest_run_id(store: Warehouse) -> str | None:
     """The most recently started run, or None in an empty warehouse."""
