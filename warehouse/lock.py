@@ -80,4 +80,3 @@ def writer_lock(
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
-
