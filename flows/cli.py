@@ -13,8 +13,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flows.config import load_settings
+
+if TYPE_CHECKING:
+    from warehouse import Warehouse
 
 EPILOG = """\
 examples:
@@ -151,21 +155,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _existing_warehouse(arg: str | None) -> Warehouse | None:
+    """The warehouse a read command names (or the default), telling the user when it
+    is missing or busy; None when there is none yet."""
+    from warehouse import Warehouse
+
+    path = Path(arg or load_settings().warehouse)
+    if not path.exists():
+        print(f"newsclean: no warehouse at {path}; run `newsclean run` first", file=sys.stderr)
+        return None
+    return Warehouse(path, on_busy=lambda msg: print(f"newsclean: {msg}", file=sys.stderr))
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     import webbrowser
 
     from flows.report import latest_run_id, write_report
-    from warehouse import Warehouse
 
     settings = load_settings()
-    path = Path(args.warehouse or settings.warehouse)
-    if not path.exists():
-        print(f"newsclean: no warehouse at {path}; run `newsclean run` first", file=sys.stderr)
+    store = _existing_warehouse(args.warehouse)
+    if store is None:
         return 2
-    store = Warehouse(path, on_busy=lambda msg: print(f"newsclean: {msg}", file=sys.stderr))
     run_id = args.run or latest_run_id(store)
     if run_id is None:
-        print(f"newsclean: {path} has no runs yet", file=sys.stderr)
+        print(f"newsclean: {store.path} has no runs yet", file=sys.stderr)
         return 2
     try:
         written = write_report(store, run_id, args.reports_dir or settings.reports_dir)
@@ -182,13 +195,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_sql(args: argparse.Namespace) -> int:
     import polars as pl
 
-    from warehouse import Warehouse
-
-    path = Path(args.warehouse or load_settings().warehouse)
-    if not path.exists():
-        print(f"newsclean: no warehouse at {path}; run `newsclean run` first", file=sys.stderr)
+    store = _existing_warehouse(args.warehouse)
+    if store is None:
         return 2
-    store = Warehouse(path, on_busy=lambda msg: print(f"newsclean: {msg}", file=sys.stderr))
     frame = store.query(args.query, read_only=True)
     with pl.Config(tbl_rows=args.max_rows, fmt_str_lengths=args.width, tbl_width_chars=200):
         print(frame)
@@ -299,13 +308,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = sub.add_parser(
-        "run",
-        help="run the news_etl flow: ingest → clean → validate → load → report",
-        description="Run the news_etl Prefect flow once, locally (Prefect starts a temporary "
-        "in-process server; nothing to start by hand), and print a summary table.",
-    )
-    run.add_argument(
+    # Options a scheduled run takes exactly as a one-off run does.
+    run_options = argparse.ArgumentParser(add_help=False)
+    run_options.add_argument(
         "--input",
         action="append",
         metavar="PATH",
@@ -314,19 +319,21 @@ def build_parser() -> argparse.ArgumentParser:
         "record; 'text' required, 'id', 'url', 'title', 'date' optional). "
         "Default: seeds/",
     )
-    run.add_argument(
+    run_options.add_argument(
         "--warehouse",
         metavar="FILE",
         help="DuckDB file to load into (created if missing). Default: warehouse/news.duckdb",
     )
-    run.add_argument(
+    run_options.add_argument(
         "--batch-size",
         type=int,
         metavar="N",
         help="input files per batch/transaction (default 2000)",
     )
-    run.add_argument("--reports-dir", metavar="DIR", help="where run reports go (default reports/)")
-    run.add_argument(
+    run_options.add_argument(
+        "--reports-dir", metavar="DIR", help="where run reports go (default reports/)"
+    )
+    run_options.add_argument(
         "--threshold",
         action="append",
         metavar="NAME=VALUE",
@@ -335,6 +342,15 @@ def build_parser() -> argparse.ArgumentParser:
         "max_unrecoverable_share (0.3). Exceeding one fails the run (exit 1) after "
         "the report is written",
     )
+    run_options.add_argument("-v", "--verbose", action="store_true", help="show Prefect's own logs")
+
+    run = sub.add_parser(
+        "run",
+        parents=[run_options],
+        help="run the news_etl flow: ingest → clean → validate → load → report",
+        description="Run the news_etl Prefect flow once, locally (Prefect starts a temporary "
+        "in-process server; nothing to start by hand), and print a summary table.",
+    )
     run.add_argument(
         "--full",
         action="store_true",
@@ -342,11 +358,11 @@ def build_parser() -> argparse.ArgumentParser:
         "rules changed) instead of reading the inputs; runs are incremental otherwise "
         "(only new or changed files are read)",
     )
-    run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's own logs")
     run.set_defaults(func=cmd_run)
 
     srv = sub.add_parser(
         "serve",
+        parents=[run_options],
         help="serve news_etl on a schedule against a Prefect server",
         description="Serve the news_etl flow as a Prefect deployment with a schedule, using "
         "Prefect's `serve`: the process stays up and runs each scheduled flow run. Needs "
@@ -357,13 +373,7 @@ def build_parser() -> argparse.ArgumentParser:
     when.add_argument(
         "--interval", type=int, default=3600, metavar="SECONDS", help="every N seconds (3600)"
     )
-    srv.add_argument("--input", action="append", metavar="PATH", help="as for run; repeatable")
-    srv.add_argument("--warehouse", metavar="FILE", help="as for run")
-    srv.add_argument("--reports-dir", metavar="DIR", help="as for run")
-    srv.add_argument("--batch-size", type=int, metavar="N", help="as for run")
-    srv.add_argument("--threshold", action="append", metavar="NAME=VALUE", help="as for run")
     srv.add_argument("--name", default="scheduled", help="deployment name (default scheduled)")
-    srv.add_argument("-v", "--verbose", action="store_true", help="show Prefect's own logs")
     srv.set_defaults(func=cmd_serve)
 
     ev = sub.add_parser(

@@ -254,10 +254,9 @@ def news_etl(
     started = time.perf_counter()
     run_id = datetime.now().strftime("%Y%m%dT%H%M%S-") + uuid.uuid4().hex[:8]
     store = Warehouse(settings.warehouse, on_busy=_say)
-    if not full:
-        _, problems = discover(settings.inputs)
-        if problems:  # before taking the lock or recording a run: a usage error
-            raise FileNotFoundError("; ".join(problems))
+    missing = [p for p in settings.inputs if not full and not Path(p).exists()]
+    if missing:  # before taking the lock or recording a run: a usage error
+        raise FileNotFoundError(f"input path(s) do not exist: {', '.join(missing)}")
     with writer_lock(settings.warehouse, run_id, settings.lock_wait_seconds, _say):
         fr_id = flow_run.get_id()
         store.start_run(
