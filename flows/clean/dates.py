@@ -355,6 +355,12 @@ def _line_at(text: str, start: int, end: int) -> str:
     return text[line_start : line_end if line_end >= 0 else len(text)]
 
 
+def _label_before(text: str, start: int) -> str:
+    """The same line's last 60 characters before a date: where its label sits."""
+    before = text[max(0, start - 60) : start]
+    return before[before.rfind("\n") + 1 :]
+
+
 def _origin(text: str, m: re.Match[str], header_end: int, zones: list[tuple[int, int]]) -> str:
     """Where a date mention sits: header stamp, byline (or stamp by the headline), body."""
     if m.start() < header_end:
@@ -362,8 +368,7 @@ def _origin(text: str, m: re.Match[str], header_end: int, zones: list[tuple[int,
     line = _line_at(text, m.start(), m.end())
     if CITATION.search(line):
         return "body"
-    before = text[max(0, m.start() - 60) : m.start()]
-    if BYLINE.search(before[before.rfind("\n") + 1 :]):
+    if BYLINE.search(_label_before(text, m.start())):
         return "byline"
     if len(line.split()) <= BYLINE_MAX_WORDS and any(a <= m.start() < b for a, b in zones):
         return "byline"
@@ -407,8 +412,7 @@ def text_candidates(text: str, header_end: int) -> list[dict[str, Any]]:
             if not readings:
                 continue
             taken.append(m.span())
-            before = text[max(0, m.start() - 60) : m.start()]
-            line_before = before[before.rfind("\n") + 1 :]
+            line_before = _label_before(text, m.start())
             label = (
                 "updated"
                 if UPDATED.search(line_before)
