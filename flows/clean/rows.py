@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 
-from flows.clean.repairs import REPAIRS, append_repairs
+from flows.clean.repairs import append_repairs
 
 
 def map_rows(
@@ -29,7 +29,5 @@ def map_rows(
     ]
     out = df.with_columns(new) if new else df
     if results and any("repairs" in r for r in results):
-        out = append_repairs(
-            out, pl.Series("_new", [r.get("repairs", []) for r in results], dtype=REPAIRS)
-        )
+        out = append_repairs(out, [r.get("repairs", []) for r in results])
     return out
