@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 
+import pytest
+
+from flows.clean import dates
 from flows.clean.dates import resolve
+from tests.conftest import DEV_SET, SEEDS
 
 INGESTED = datetime(2026, 11, 24)
 NAV = "\n".join(["Home", "World", "Business", "Sport", "Culture", "Opinion"])
@@ -100,3 +105,37 @@ def test_stamp_nearest_the_headline_beats_print_edition_date() -> None:
         f"Cutting heads in the name of the prophet\n\n{BODY}"
     )
     assert chosen(text) == date(2020, 10, 19)
+
+
+def _whole_page_candidates(text: str, monkeypatch: pytest.MonkeyPatch) -> list[dict]:
+    with monkeypatch.context() as m:
+        m.setattr(dates, "date_windows", lambda t: [(0, len(t))])
+        return dates.text_candidates(text, dates._header_end(text))
+
+
+def test_scanning_digit_windows_finds_what_scanning_the_page_finds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    spread = " " * 120  # a date broken over a long run of whitespace
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*"))] + [
+        f"Title of the story here\n\nPublished March 5,{spread}2024 at 10:30\n\n{BODY}",
+        f"Headline\n\n17 de{spread}marzo de 2020\n\n24 نيسان / أبريل 2020\n\n{BODY}",
+        "29 بهمن ۱۳۹۸ — " + BODY,
+    ]
+    if DEV_SET.exists():
+        texts += [
+            json.loads(line)["text"]
+            for name in ("dates.jsonl", "boilerplate.jsonl")
+            for line in (DEV_SET / name).read_text(encoding="utf-8").splitlines()
+        ]
+    for text in texts:
+        expected = _whole_page_candidates(text, monkeypatch)
+        assert dates.text_candidates(text, dates._header_end(text)) == expected
+
+
+def test_month_words_are_read_once_per_word() -> None:
+    dates._month_of.cache_clear()
+    assert chosen("Titre\n\nPublié le 5 janvier 2024\n\n" + BODY) == date(2024, 1, 5)
+    assert chosen("Titre\n\nPublié le 9 janvier 2023\n\n" + BODY) == date(2023, 1, 9)
+    assert dates._month_of.cache_info().misses == 1
+    assert dates._month_of("året") is None  # "the year" is not a month

@@ -62,6 +62,7 @@ def _line_flagged(line: str) -> bool:
         return False
     return NEEDS_REPAIR_RE.search(line) is not None
 
+
 # Spaces that are not U+0020 but mean one; invisible characters that mean nothing
 # (zero-width space, word joiner, stray BOM, soft hyphen). ZWNJ and ZWJ are kept:
 # Persian and Indic spelling and emoji sequences depend on them.
