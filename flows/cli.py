@@ -8,6 +8,7 @@ internet here), and Prefect's own INFO chatter hidden unless --verbose.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -32,6 +33,8 @@ examples:
   newsclean sql "select * from quality_by_run"
   newsclean eval --dataset ../shared/data/news-text-dev/boilerplate.jsonl
   newsclean bench corruption                 damage clean text six ways, check the repair
+  newsclean bench generate --docs 100000 --out /tmp/corpus   a realistic messy corpus
+  newsclean bench run --corpus /tmp/corpus   full pipeline vs naive vs datatrove
 
 settings come from newsclean.toml (if present) and NEWSCLEAN_* environment variables;
 command-line flags win over both.
@@ -97,6 +100,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         reports_dir=args.reports_dir,
         thresholds=limits or None,
         full=args.full,
+        runner="dask" if args.dask_address else args.runner,
+        workers=args.workers,
+        dask_address=args.dask_address,
         return_state=True,
     )
     outcome = state.result(raise_on_failure=False)
@@ -138,6 +144,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "reports_dir": str(Path(args.reports_dir or settings.reports_dir).resolve()),
         "batch_size": args.batch_size,
         "thresholds": limits or None,
+        "runner": "dask" if args.dask_address else args.runner,
+        "workers": args.workers,
+        "dask_address": args.dask_address,
     }
     schedule = {"cron": args.cron} if args.cron else {"interval": args.interval}
     print(
@@ -205,7 +214,6 @@ def cmd_sql(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    import json
 
     from flows.evaluation import evaluate_records
 
@@ -251,7 +259,6 @@ def _default_corruption_sources() -> list[Path]:
 
 
 def cmd_bench_corruption(args: argparse.Namespace) -> int:
-    import json
 
     import polars as pl
 
@@ -298,6 +305,95 @@ def cmd_bench_corruption(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_generate(args: argparse.Namespace) -> int:
+    from flows.bench.generate import CorpusGenerator, body_paragraphs, source_texts, write_corpus
+
+    sources = [Path(p) for p in (args.source or ["seeds"])]
+    missing = [str(p) for p in sources if not p.exists()]
+    if missing:
+        print(f"newsclean: source(s) not found: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    if args.docs < 1:
+        print("newsclean: --docs must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        generator = CorpusGenerator(body_paragraphs(source_texts(sources)), seed=args.seed)
+    except ValueError as exc:
+        print(f"newsclean: {exc}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    if out.exists() and any(out.iterdir()) and not args.force:
+        print(f"newsclean: {out} is not empty (use --force to write into it)", file=sys.stderr)
+        return 2
+    formats = ["txt", "jsonl"] if args.format == "both" else [args.format]
+    print(f"writing {args.docs:,} documents ({', '.join(formats)}) to {out} …", file=sys.stderr)
+    summary = write_corpus(
+        out,
+        args.docs,
+        generator,
+        formats,
+        shard_docs=args.shard_docs,
+        progress=lambda n: print(f"  {n:,} / {args.docs:,}", file=sys.stderr),
+    )
+    rows: list[tuple[str, object]] = [("documents", summary.docs), ("seed", summary.seed)]
+    rows += [(f"{fmt} bytes", f"{n / 1e6:,.1f} MB") for fmt, n in summary.bytes_by_format.items()]
+    rows += [(f"injected: {k}", v) for k, v in sorted(summary.defects.items())]
+    _print_table(rows, f"corpus {out}")
+    return 0
+
+
+def cmd_bench_run(args: argparse.Namespace) -> int:
+    _prepare_environment(args.verbose)
+    from flows.bench.throughput import run_benchmark
+
+    corpus = Path(args.corpus)
+    if not corpus.exists():
+        print(
+            f"newsclean: corpus not found: {corpus} "
+            f"(make one: newsclean bench generate --docs 100000 --out {corpus})",
+            file=sys.stderr,
+        )
+        return 2
+    peers = tuple(p for p in ("naive", "datatrove") if p not in (args.skip or []))
+    try:
+        report = run_benchmark(
+            corpus,
+            peers=peers,
+            peer_docs=args.peer_docs,
+            runner=args.runner,
+            workers=args.workers,
+            batch_size=args.batch_size,
+            say=lambda m: print(m, file=sys.stderr),
+        )
+    except FileNotFoundError as exc:
+        print(f"newsclean: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"\ncorpus {report.corpus}: {report.corpus_documents:,} documents; "
+        f"peers on the first {report.peer_documents:,}"
+    )
+    header = f"{'pipeline':<10} {'docs':>9} {'MB':>8} {'seconds':>8} {'docs/s':>8} "
+    print(header + f"{'MB/s':>7} {'peak RSS':>9}  note")
+    for r in report.results:
+        if r.skipped:
+            print(f"{r.name:<10} skipped: {r.skipped}")
+            continue
+        print(
+            f"{r.name:<10} {r.documents:>9,} {r.input_bytes / 1e6:>8.1f} {r.seconds:>8.1f} "
+            f"{r.docs_per_second:>8,.0f} {r.mb_per_second:>7.2f} "
+            f"{r.peak_rss_bytes / 2**20:>7,.0f} MB  {r.note}"
+        )
+    ours = report.by_name("newsclean")
+    if ours and ours.stage_seconds:
+        stages = ", ".join(f"{k} {v:.1f} s" for k, v in ours.stage_seconds.items())
+        print(f"\nnewsclean busy time per stage (summed over workers): {stages}")
+    for peer, ratio in report.ratios().items():
+        print(f"newsclean / {peer}: {ratio:.1f}x (MB/s)")
+    if args.json:
+        Path(args.json).write_text(json.dumps(report.as_dict(), indent=2), encoding="utf-8")
+    return 0 if ours else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsclean",
@@ -328,7 +424,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--batch-size",
         type=int,
         metavar="N",
-        help="input files per batch/transaction (default 2000)",
+        help="documents per batch (a task, and one DuckDB transaction): up to N files, "
+        "or N lines of a JSONL file (default 2000)",
+    )
+    run_options.add_argument(
+        "--runner",
+        choices=["auto", "threads", "processes", "dask"],
+        help="where batches are read, cleaned and validated: 'auto' (default: in this "
+        "process for a one-batch run, else a pool of worker processes), 'threads' (this "
+        "process), 'processes', or 'dask' (prefect-dask; a local cluster unless "
+        "--dask-address). The warehouse is always written by this process",
+    )
+    run_options.add_argument(
+        "--workers", type=int, metavar="N", help="worker processes (default: one per CPU core)"
+    )
+    run_options.add_argument(
+        "--dask-address",
+        metavar="ADDR",
+        help="a running Dask scheduler, e.g. tcp://10.0.0.5:8786 (implies --runner dask)",
     )
     run_options.add_argument(
         "--reports-dir", metavar="DIR", help="where run reports go (default reports/)"
@@ -394,7 +507,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     bench = sub.add_parser(
         "bench",
-        help="benchmarks (corruption: how well damaged text is restored)",
+        help="benchmarks: corruption (is damaged text restored?), generate (a realistic "
+        "corpus), run (throughput against naive and datatrove pipelines)",
         description="Benchmarks of newsclean itself.",
     )
     bench_sub = bench.add_subparsers(dest="bench_command", required=True, metavar="BENCHMARK")
@@ -421,6 +535,68 @@ def build_parser() -> argparse.ArgumentParser:
     )
     corr.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     corr.set_defaults(func=cmd_bench_corruption)
+
+    gen = bench_sub.add_parser(
+        "generate",
+        help="write a realistic messy news corpus of any size (.txt files + JSONL shards)",
+        description="Assemble articles from the paragraphs of real text (the seeds, plus any "
+        "--source) and dress them as scraped pages: 12 outlets with their own menus and "
+        "footers, 4 header layouts, dates in 8 languages and many forms, and in realistic "
+        "minorities hard wraps with NBSP, glued sentences, doubled titles, mojibake, U+FFFD, "
+        "cp1252 files, exact and near duplicates and invalid records. Document i depends "
+        "only on (seed, i): the same seed gives the same bytes. corpus.json lists what "
+        "was injected.",
+    )
+    gen.add_argument("--docs", type=int, required=True, metavar="N", help="documents to write")
+    gen.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    gen.add_argument(
+        "--source",
+        action="append",
+        metavar="PATH",
+        help="text to build articles from: .txt files/folders or JSONL (gold_body or text); "
+        "repeatable. Default: seeds/",
+    )
+    gen.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    gen.add_argument(
+        "--format",
+        choices=["both", "txt", "jsonl"],
+        default="both",
+        help="txt: one file per document, 1,000 per folder; jsonl: shards (default both)",
+    )
+    gen.add_argument(
+        "--shard-docs", type=int, default=10_000, metavar="N", help="records per JSONL shard"
+    )
+    gen.add_argument("--force", action="store_true", help="write into a non-empty folder")
+    gen.set_defaults(func=cmd_bench_generate)
+
+    brun = bench_sub.add_parser(
+        "run",
+        help="time the full pipeline on a generated corpus, against naive and datatrove",
+        description="Run the full news_etl flow (ingest, clean, validate, load, report) on "
+        "the corpus's JSONL shards into a temporary warehouse and print documents/s, MB/s, "
+        "peak RSS of the whole process tree and busy time per stage; then, in the same "
+        "invocation, (a) the naive pipeline (pandas, ftfy.fix_text and dateparser per row, "
+        "a DuckDB insert) and (b) datatrove's JsonlReader → FTFYFormatter → JsonlWriter, "
+        "and print the ratios. Peers need the bench extra: pip install 'newsclean[bench]'.",
+    )
+    brun.add_argument("--corpus", required=True, metavar="DIR", help="from bench generate")
+    brun.add_argument(
+        "--peer-docs",
+        type=int,
+        default=20_000,
+        metavar="N",
+        help="peers run on the first N documents of a larger corpus (default 20000; the "
+        "naive pipeline needs ~10 ms a document)",
+    )
+    brun.add_argument(
+        "--skip", action="append", choices=["naive", "datatrove"], help="leave a peer out"
+    )
+    brun.add_argument("--runner", default="auto", choices=["auto", "threads", "processes", "dask"])
+    brun.add_argument("--workers", type=int, metavar="N", help="worker processes")
+    brun.add_argument("--batch-size", type=int, metavar="N", help="documents per batch")
+    brun.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    brun.add_argument("-v", "--verbose", action="store_true", help="show Prefect's own logs")
+    brun.set_defaults(func=cmd_bench_run)
 
     rep = sub.add_parser(
         "report",

@@ -17,6 +17,7 @@ from typing import Any
 from flows.quality import validate_thresholds
 
 ENV_PREFIX = "NEWSCLEAN_"
+RUNNERS = ("auto", "threads", "processes", "dask")
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,19 @@ class Settings:
     gate_min_documents: int = 5
     # How long a run waits for another run writing the same warehouse to finish.
     lock_wait_seconds: int = 30
+    # Where batch tasks run: "auto" (in the flow's process when the run has one
+    # batch, else a pool of `workers` processes), "threads" (in the flow's process),
+    # "processes", or "dask" (prefect-dask: a local cluster of `workers` processes,
+    # or the scheduler at `dask_address`). Only the flow's process writes DuckDB.
+    runner: str = "auto"
+    workers: int = 0  # 0: one per CPU core
+    dask_address: str = ""
+
+    def __post_init__(self) -> None:
+        if self.runner not in RUNNERS:
+            raise ValueError(f"runner must be one of {', '.join(RUNNERS)}, not {self.runner!r}")
+        if self.workers < 0 or self.batch_size < 1:
+            raise ValueError("workers must be >= 0 and batch_size >= 1")
 
     def with_overrides(self, **changes: Any) -> Settings:
         """Return a copy with the non-None keyword arguments applied."""

@@ -8,10 +8,13 @@ not cached or persisted (NO_CACHE), because the warehouse is the record of a run
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
+import os
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -22,14 +25,15 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run, task_run
+from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
-from flows.clean import CleanResult, clean_batch
 from flows.config import Settings, load_settings
-from flows.ingest import RAW_SCHEMA, discover, ingest_batch
+from flows.ingest import RAW_SCHEMA, discover, plan_units
 from flows.ingest.manifest import plan_inputs
+from flows.ingest.units import Unit
 from flows.quality import GateResult, breaches, check_gates
 from flows.report import write_report
-from flows.validate import ValidatedBatch, validate_batch
+from flows.stages import PreparedBatch, prepare_batch
 from warehouse import LoadCounts, Warehouse
 from warehouse.lock import writer_lock
 
@@ -50,6 +54,11 @@ class RunSummary:
     warehouse: str = ""
     message: str | None = None
     gates: list[GateResult] = field(default_factory=list)
+    runner: str = "threads"
+    input_bytes: int = 0
+    # Busy time per stage, summed over batches (with parallel workers the sum of
+    # ingest/clean/validate exceeds the wall time: that is the parallelism).
+    stage_seconds: dict[str, float] = field(default_factory=dict)
 
 
 class QualityGateFailed(Exception):
@@ -71,54 +80,40 @@ def _say(message: str) -> None:
         get_run_logger().info(message)
 
 
-def batches(items: Sequence[Path], size: int) -> Iterator[list[Path]]:
-    """Consecutive slices of at most `size` items."""
-    for start in range(0, len(items), max(1, size)):
-        yield list(items[start : start + max(1, size)])
-
-
 INGEST_RETRIES = 2
 
 
-@task(name="ingest", cache_policy=NO_CACHE, retries=INGEST_RETRIES, retry_delay_seconds=[1, 5])
-def ingest_task(
-    files: list[Path], run_id: str, ingested_at: datetime, max_bytes: int
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Read a batch of files: (bronze frame, manifest rows).
+@task(name="batch", cache_policy=NO_CACHE, retries=INGEST_RETRIES, retry_delay_seconds=[1, 5])
+def batch_task(
+    unit: Unit | None,
+    raw: pl.DataFrame | None,
+    run_id: str,
+    ingested_at: datetime,
+    max_bytes: int,
+) -> PreparedBatch:
+    """Read (or take), clean and validate one batch; runs wherever the task runner
+    puts it (this process, a worker process, a Dask worker).
 
     A transient I/O error (EIO, EAGAIN, ETIMEDOUT …) fails the attempt, and Prefect
     retries the task with backoff; on the last attempt the file that still fails
     becomes a quarantine record and the run goes on.
     """
     last_attempt = (task_run.run_count or 1) > INGEST_RETRIES
-    return ingest_batch(files, run_id, ingested_at, max_bytes, raise_transient=not last_attempt)
-
-
-@task(name="clean", cache_policy=NO_CACHE)
-def clean_task(raw: pl.DataFrame) -> CleanResult:
-    """Run the cleaning steps on a batch."""
-    return clean_batch(raw)
-
-
-@task(name="validate", cache_policy=NO_CACHE)
-def validate_task(raw: pl.DataFrame, cleaned: CleanResult) -> ValidatedBatch:
-    """Validate every frame; failures become quarantine rows."""
-    return validate_batch(raw, cleaned)
+    return prepare_batch(unit, raw, run_id, ingested_at, max_bytes, not last_attempt)
 
 
 @task(name="load", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
-def load_task(
-    warehouse: str, run_id: str, batch: ValidatedBatch, manifest: pl.DataFrame | None
-) -> LoadCounts:
+def load_task(warehouse: str, run_id: str, batch: PreparedBatch, full: bool) -> LoadCounts:
     """Load a batch into DuckDB in one transaction (idempotent, so safe to retry).
 
-    With a manifest, the files are recorded as read in the same transaction; without
-    one (--full), what was derived from the raw documents is replaced instead.
+    Normally the files the batch completes are recorded as read in the same
+    transaction; with --full, what was derived from the raw documents is replaced.
     """
     store = Warehouse(warehouse, on_busy=_say)
-    if manifest is None:
-        return store.load_batch(run_id, batch.frames(), query="reload_batch")
-    return store.load_batch(run_id, {**batch.frames(), "batch_manifest": manifest})
+    frames = batch.validated.frames()
+    if full:
+        return store.load_batch(run_id, frames, query="reload_batch")
+    return store.load_batch(run_id, {**frames, "batch_manifest": batch.manifest})
 
 
 @task(name="quality-gates", cache_policy=NO_CACHE)
@@ -174,25 +169,103 @@ def report_task(warehouse: str, run_id: str, reports_dir: str) -> tuple[str, str
     return str(written.html_path), str(written.markdown_path), counts
 
 
-def _process(
+def task_runner(settings: Settings, batches: int) -> tuple[str, TaskRunner]:
+    """The runner for the batch tasks, and its name for the summary."""
+    workers = settings.workers or os.cpu_count() or 1
+    if settings.runner == "dask":
+        try:
+            from prefect_dask import DaskTaskRunner
+        except ImportError as exc:  # an optional extra
+            raise RuntimeError(
+                "--runner dask needs prefect-dask: pip install 'newsclean[dask]'"
+            ) from exc
+        if settings.dask_address:
+            return f"dask ({settings.dask_address})", DaskTaskRunner(address=settings.dask_address)
+        cluster = {"n_workers": workers, "threads_per_worker": 1, "processes": True}
+        return (
+            f"dask (local cluster, {workers} workers)",
+            DaskTaskRunner(cluster_kwargs={**cluster, "dashboard_address": None}),
+        )
+    parallel = settings.runner == "processes" or (settings.runner == "auto" and batches > 1)
+    if parallel and workers > 1:
+        return f"processes ({workers} workers)", ProcessPoolTaskRunner(max_workers=workers)
+    return "threads (1 worker)", ThreadPoolTaskRunner(max_workers=1)
+
+
+@dataclass
+class _Progress:
+    """Counts and stage times of a run, added up batch by batch."""
+
+    counts: LoadCounts
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    input_bytes: int = 0
+    runner: str = ""
+
+    def add(self, batch: PreparedBatch, loaded: LoadCounts, load_seconds: float) -> None:
+        self.counts += loaded
+        self.input_bytes += batch.input_bytes
+        for stage, secs in {**batch.seconds, "load": load_seconds}.items():
+            self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + secs
+
+
+def _run_batches(
     settings: Settings,
     run_id: str,
-    raw: pl.DataFrame,
-    manifest: pl.DataFrame | None,
-    label: str,
-) -> LoadCounts:
-    """clean → validate → load one batch, and say what it did."""
-    cleaned = clean_task(raw)
-    validated = validate_task(raw, cleaned)
-    loaded = load_task(settings.warehouse, run_id, validated, manifest)
-    _say(
-        f"{label}: read {loaded.docs_read}, loaded {loaded.articles_loaded}, "
-        f"quarantined {loaded.quarantined}, unchanged {loaded.skipped}"
-    )
-    return loaded
+    work: Iterable[dict[str, Any]],
+    progress: _Progress,
+    total: int | None,
+    full: bool = False,
+) -> None:
+    """Submit a batch task per item of `work` and load the results in order.
+
+    At most workers + 1 batches are in flight, so memory stays bounded whatever the
+    corpus size; loading in submission order keeps a file's manifest row behind all
+    of its pieces. Only this process writes the warehouse.
+    """
+    items = iter(work)
+    head = list(itertools.islice(items, 2))
+    name, runner = task_runner(settings, len(head))
+    progress.runner = name
+    window = (settings.workers or os.cpu_count() or 1) + 1
+    ingested_at = datetime.now()
+    _say(f"run {run_id}: batches run on {name}")
+    with runner:
+        inflight: deque[Any] = deque()
+        done = 0
+
+        def finish_one() -> None:
+            nonlocal done
+            batch: PreparedBatch = inflight.popleft().result()
+            started = time.perf_counter()
+            loaded = load_task(settings.warehouse, run_id, batch, full)
+            progress.add(batch, loaded, time.perf_counter() - started)
+            done += 1
+            of = f"/{total}" if total else ""
+            _say(
+                f"batch {done}{of}: read {loaded.docs_read}, loaded {loaded.articles_loaded}, "
+                f"quarantined {loaded.quarantined}, unchanged {loaded.skipped}"
+            )
+
+        for params in itertools.chain(head, items):
+            parameters = {"unit": None, "raw": None, **params}
+            inflight.append(
+                runner.submit(
+                    batch_task,
+                    parameters={
+                        **parameters,
+                        "run_id": run_id,
+                        "ingested_at": ingested_at,
+                        "max_bytes": settings.max_document_bytes,
+                    },
+                )
+            )
+            if len(inflight) >= window:
+                finish_one()
+        while inflight:
+            finish_one()
 
 
-def _incremental(settings: Settings, store: Warehouse, run_id: str) -> LoadCounts:
+def _incremental(settings: Settings, store: Warehouse, run_id: str) -> _Progress:
     """Read the new and changed input files; count the unchanged, record the deleted."""
     files, problems = discover(settings.inputs)
     if problems:
@@ -207,23 +280,22 @@ def _incremental(settings: Settings, store: Warehouse, run_id: str) -> LoadCount
         f"{len(plan.to_read)} new or changed, {plan.unchanged_files} unchanged (not read), "
         f"{len(plan.deleted)} deleted since the last run"
     )
-    counts = LoadCounts(plan.unchanged_documents, 0, 0, plan.unchanged_documents)
-    ingested_at = datetime.now()
-    all_batches = list(batches(plan.to_read, settings.batch_size))
-    for number, batch in enumerate(all_batches, start=1):
-        raw, manifest = ingest_task(batch, run_id, ingested_at, settings.max_document_bytes)
-        counts += _process(settings, run_id, raw, manifest, f"batch {number}/{len(all_batches)}")
-    return counts
+    progress = _Progress(LoadCounts(plan.unchanged_documents, 0, 0, plan.unchanged_documents))
+    units = plan_units(plan.to_read, settings.batch_size)
+    _run_batches(settings, run_id, ({"unit": u} for u in units), progress, None)
+    return progress
 
 
-def _full(settings: Settings, store: Warehouse, run_id: str) -> LoadCounts:
+def _full(settings: Settings, store: Warehouse, run_id: str) -> _Progress:
     """Re-clean every raw document already in the warehouse; inputs are not read."""
     _say(f"run {run_id}: re-cleaning every raw document in {settings.warehouse} (--full)")
-    counts = LoadCounts()
-    for number, raw in enumerate(store.raw_batches(run_id, settings.batch_size), start=1):
-        bronze = raw.select(list(RAW_SCHEMA)).cast(RAW_SCHEMA)
-        counts += _process(settings, run_id, bronze, None, f"batch {number}")
-    return counts
+    progress = _Progress(LoadCounts())
+    raw_batches = (
+        {"raw": raw.select(list(RAW_SCHEMA)).cast(RAW_SCHEMA)}
+        for raw in store.raw_batches(run_id, settings.batch_size)
+    )
+    _run_batches(settings, run_id, raw_batches, progress, None, full=True)
+    return progress
 
 
 @flow(name="news_etl", log_prints=True)
@@ -234,12 +306,17 @@ def news_etl(
     reports_dir: str | None = None,
     thresholds: dict[str, float] | None = None,
     full: bool = False,
+    runner: str | None = None,
+    workers: int | None = None,
+    dask_address: str | None = None,
 ) -> RunSummary:
     """Clean news text from `inputs` (files or folders) into the DuckDB `warehouse`.
 
     Incremental by default: only new or changed files are read. `full` re-cleans
     every raw document already in the warehouse instead (after a rule change),
     without reading the inputs. One run writes a warehouse at a time (a lock file).
+    Batches are read, cleaned and validated on `runner` (see Settings.runner) and
+    loaded here, in order.
     Raises QualityGateFailed (the flow run ends Failed) when a quality gate is
     exceeded; the warehouse holds the run and its report is written first.
     """
@@ -250,6 +327,9 @@ def news_etl(
         batch_size=batch_size,
         reports_dir=reports_dir,
         thresholds={**base.thresholds, **thresholds} if thresholds else None,
+        runner=runner,
+        workers=workers,
+        dask_address=dask_address,
     )
     started = time.perf_counter()
     run_id = datetime.now().strftime("%Y%m%dT%H%M%S-") + uuid.uuid4().hex[:8]
@@ -267,10 +347,12 @@ def news_etl(
             "full" if full else "incremental",
         )
         try:
-            counts = (_full if full else _incremental)(settings, store, run_id)
+            progress = (_full if full else _incremental)(settings, store, run_id)
+            timer = time.perf_counter()
             gates = gates_task(
                 settings.warehouse, run_id, settings.thresholds, settings.gate_min_documents
             )
+            progress.stage_seconds["gates"] = time.perf_counter() - timer
             exceeded = breaches(gates)
             status = "Failed" if exceeded else "Completed"
             message = (
@@ -281,16 +363,18 @@ def news_etl(
             # The run's status is final before the report is written, so the report
             # shows it; the Prefect run fails only after the report exists.
             store.finish_run(run_id, status, message, datetime.now())
+            timer = time.perf_counter()
             html_path, md_path, repairs = report_task(
                 settings.warehouse, run_id, settings.reports_dir
             )
+            progress.stage_seconds["report"] = time.perf_counter() - timer
         except BaseException as exc:
             store.finish_run(run_id, "Failed", f"{type(exc).__name__}: {exc}", datetime.now())
             raise
     summary = RunSummary(
         run_id=run_id,
         status=status,
-        counts=counts,
+        counts=progress.counts,
         repairs=repairs,
         seconds=time.perf_counter() - started,
         report_path=html_path,
@@ -298,6 +382,9 @@ def news_etl(
         warehouse=settings.warehouse,
         message=message,
         gates=gates,
+        runner=progress.runner,
+        input_bytes=progress.input_bytes,
+        stage_seconds=progress.stage_seconds,
     )
     if message:
         _say(message)
@@ -317,8 +404,15 @@ def summary_rows(summary: RunSummary) -> list[tuple[str, Any]]:
         ("unchanged (skipped)", c.skipped),
     ]
     rows += [(f"repairs: {kind}", n) for kind, n in sorted(summary.repairs.items())]
+    secs = max(summary.seconds, 1e-9)
     rows += [
         ("time", f"{summary.seconds:.1f} s"),
+        (
+            "throughput",
+            f"{(c.docs_read - c.skipped) / secs:,.0f} docs/s, "
+            f"{summary.input_bytes / secs / 1e6:.2f} MB/s",
+        ),
+        ("batches ran on", summary.runner or "-"),
         ("warehouse", summary.warehouse),
         ("report", summary.report_path or "-"),
     ]

@@ -257,7 +257,7 @@ def test_persistent_read_error_quarantines_and_the_run_goes_on(
         return real(self)
 
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
-    monkeypatch.setattr("flows.pipeline.ingest_task.retry_delay_seconds", [0, 0])
+    monkeypatch.setattr("flows.pipeline.batch_task.retry_delay_seconds", [0, 0])
     summary = _run(inputs, tmp_path)
     assert attempts["n"] == 3  # first try + two retries
     assert (summary.counts.articles_loaded, summary.counts.quarantined) == (4, 1)

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import polars as pl
 
-from flows.ingest.readers import FileState, RawRecord, discover, read_input
+from flows.ingest.readers import FileState, RawRecord, discover, read_input, read_range
+from flows.ingest.units import Unit, plan_units
 
 RAW_SCHEMA: dict[str, pl.DataType] = {
     "doc_id": pl.String(),
@@ -47,6 +48,8 @@ __all__ = [
     "doc_id_for",
     "ingest_batch",
     "ingest_files",
+    "ingest_unit",
+    "plan_units",
     "records_to_frame",
 ]
 
@@ -94,6 +97,37 @@ def ingest_batch(
     manifest = pl.DataFrame(
         [{**asdict(st), "run_id": run_id} for st in states] or None,
         schema=MANIFEST_SCHEMA,
+    )
+    return records_to_frame(records, run_id, ingested_at), manifest
+
+
+def ingest_unit(
+    unit: Unit,
+    run_id: str,
+    ingested_at: datetime,
+    max_bytes: int | None = None,
+    raise_transient: bool = False,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Read one work unit: (bronze frame, manifest rows of the files it completes)."""
+    records: list[RawRecord] = []
+    states: list[FileState] = list(unit.completes)
+    for piece in unit.pieces:
+        if piece.whole:
+            recs, state = read_input(piece.path, max_bytes, raise_transient)
+            if state is not None:
+                states.append(state)
+        else:
+            recs = read_range(
+                piece.path,
+                piece.start,
+                piece.end or piece.start,
+                piece.first_line,
+                max_bytes,
+                raise_transient,
+            )
+        records.extend(recs)
+    manifest = pl.DataFrame(
+        [{**asdict(st), "run_id": run_id} for st in states] or None, schema=MANIFEST_SCHEMA
     )
     return records_to_frame(records, run_id, ingested_at), manifest
 

@@ -162,39 +162,54 @@ def read_text(path: Path, data: bytes) -> Iterator[RawRecord]:
     )
 
 
-def read_jsonl(path: Path, data: bytes) -> Iterator[RawRecord]:
-    """One article per line; a malformed line becomes an error record, not a crash."""
-    decoded = decode_bytes(data)
-    if decoded.text is None:
-        yield _error_record(path, "jsonl", decoded.error or "undecodable", data)
-        return
-    index = 0
-    for line in decoded.text.splitlines():
+def _jsonl_records(
+    path: Path, text: str, encoding: str, first_line: int, max_bytes: int | None
+) -> Iterator[RawRecord]:
+    """Records of JSONL text whose first line is line `first_line` of the file.
+
+    A record's index is its line number (0-based, blank lines counted), so a file
+    read whole or in pieces gives the same ids, and error messages name real lines.
+    """
+    for number, line in enumerate(text.split("\n"), start=first_line):
         if not line.strip():
             continue
         line_bytes = line.encode("utf-8", errors="surrogatepass")
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            rec = _error_record(
-                path, "jsonl", f"line {index + 1}: invalid JSON ({exc.msg})", line_bytes, index
+        problem = None
+        row: Any = None
+        if max_bytes is not None and len(line_bytes) > max_bytes:
+            problem = (
+                f"line {number + 1}: record too large ({len(line_bytes) / 1e6:.1f} MB > "
+                f"max_document_bytes {max_bytes / 1e6:.1f} MB; raise the setting to load it)"
             )
-            rec.raw_text, rec.encoding = line, decoded.encoding
+        else:
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                problem = f"line {number + 1}: invalid JSON ({exc.msg})"
+            else:
+                if not isinstance(row, dict):
+                    kind = type(row).__name__
+                    problem = f"line {number + 1}: expected a JSON object, got {kind}"
+        if problem is not None:
+            rec = _error_record(path, "jsonl", problem, line_bytes, number)
+            rec.raw_text, rec.encoding = line if len(line_bytes) < (1 << 20) else None, encoding
             yield rec
         else:
-            if not isinstance(row, dict):
-                rec = _error_record(
-                    path,
-                    "jsonl",
-                    f"line {index + 1}: expected a JSON object, got {type(row).__name__}",
-                    line_bytes,
-                    index,
-                )
-                rec.raw_text, rec.encoding = line, decoded.encoding
-                yield rec
-            else:
-                yield _record_from_mapping(path, "jsonl", decoded.encoding, index, row, line_bytes)
-        index += 1
+            yield _record_from_mapping(path, "jsonl", encoding, number, row, line_bytes)
+
+
+def read_jsonl(
+    path: Path, data: bytes, first_line: int = 0, max_bytes: int | None = None
+) -> Iterator[RawRecord]:
+    """One article per line; a malformed line becomes an error record, not a crash."""
+    decoded = decode_bytes(data)
+    if decoded.text is None:
+        yield _error_record(path, "jsonl", decoded.error or "undecodable", data, first_line)
+        return
+    text = decoded.text[:-1] if decoded.text.endswith("\n") else decoded.text
+    yield from _jsonl_records(
+        path, text.replace("\r\n", "\n"), decoded.encoding, first_line, max_bytes
+    )
 
 
 def read_csv(path: Path, data: bytes) -> Iterator[RawRecord]:
@@ -282,7 +297,7 @@ def read_input(
         stat = path.stat()
         if not S_ISREG(stat.st_mode):  # reading a FIFO would block the run forever
             return [_error_record(path, fmt, "not a regular file (a pipe, socket or device)")], None
-        if max_bytes is not None and stat.st_size > max_bytes:
+        if max_bytes is not None and stat.st_size > max_bytes and fmt != "jsonl":
             sha = _sha256_file(path)
             reason = (
                 f"document too large: {stat.st_size / 1e6:.1f} MB > max_document_bytes "
@@ -296,7 +311,10 @@ def read_input(
         if raise_transient and exc.errno in TRANSIENT_ERRNOS:
             raise  # the ingest task is retried with backoff
         return [_error_record(path, fmt, f"cannot read file: {exc.strerror or exc}")], None
-    records = list(READERS[fmt](path, data))
+    if fmt == "jsonl":  # many records: the size limit holds per record
+        records = list(read_jsonl(path, data, max_bytes=max_bytes))
+    else:
+        records = list(READERS[fmt](path, data))
     state = FileState(str(path), stat.st_size, stat.st_mtime_ns, sha256_hex(data), len(records))
     return records, state
 
@@ -304,3 +322,25 @@ def read_input(
 def read_file(path: Path, max_bytes: int | None = None) -> list[RawRecord]:
     """Read one input file into records (see read_input)."""
     return read_input(path, max_bytes)[0]
+
+
+def read_range(
+    path: Path,
+    start: int,
+    end: int,
+    first_line: int,
+    max_bytes: int | None = None,
+    raise_transient: bool = False,
+) -> list[RawRecord]:
+    """The JSONL records in bytes [start, end) of `path` (cut at line boundaries by
+    the unit planner), numbered from line `first_line`."""
+    try:
+        with path.open("rb") as fh:
+            fh.seek(start)
+            data = fh.read(end - start)
+    except OSError as exc:
+        if raise_transient and exc.errno in TRANSIENT_ERRNOS:
+            raise
+        reason = f"cannot read file: {exc.strerror or exc}"
+        return [_error_record(path, "jsonl", reason, index=first_line)]
+    return list(read_jsonl(path, data, first_line, max_bytes))

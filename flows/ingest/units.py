@@ -1,0 +1,135 @@
+"""Work units: the inputs of a run cut into bounded batches, streamed one at a time.
+
+A unit is what one batch task reads, cleans and validates: up to `batch_size`
+documents and about `batch_bytes` of input. Whole-document files (.txt …) are grouped
+several to a unit; a JSONL file is cut at line boundaries into pieces of at most
+`batch_size` lines, so a 10 GB shard never has to fit in memory, and units can be
+read in parallel. CSV and Parquet files are read whole, one file per piece.
+
+The JSONL cut points, the line count and the file's sha256 come from one streaming
+pass over the file (bytes only, no parsing). The file's manifest row travels with
+the unit that holds its last piece; units are loaded in order, so a file is recorded
+as read only when all its pieces are in the warehouse.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+
+from flows.ingest.readers import FileState, format_of
+
+SCAN_BLOCK = 8 << 20
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A whole file, or lines [first_line, first_line + lines) of a JSONL file at
+    bytes [start, end)."""
+
+    path: Path
+    start: int = 0
+    end: int | None = None
+    first_line: int = 0
+    lines: int = 1
+
+    @property
+    def whole(self) -> bool:
+        return self.end is None
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One batch: its pieces, and the manifest rows of the files it completes."""
+
+    number: int
+    pieces: tuple[Piece, ...]
+    completes: tuple[FileState, ...] = field(default_factory=tuple)
+
+    @property
+    def documents(self) -> int:
+        return sum(p.lines for p in self.pieces)
+
+
+def _scan_jsonl(path: Path, batch_size: int) -> tuple[list[Piece], FileState] | None:
+    """Cut a JSONL file every `batch_size` lines in one pass; None if it cannot be
+    read (the reader will then quarantine it with the reason)."""
+    try:
+        stat = path.stat()
+        digest = hashlib.sha256()
+        cuts = [(0, 0)]  # (byte offset, line number) where a piece starts
+        lines = 0
+        offset = 0
+        last_byte = b"\n"
+        with path.open("rb") as fh:
+            while block := fh.read(SCAN_BLOCK):
+                digest.update(block)
+                pos = 0
+                while True:
+                    nl = block.find(b"\n", pos)
+                    if nl < 0:
+                        break
+                    lines += 1
+                    pos = nl + 1
+                    if lines % batch_size == 0:
+                        cuts.append((offset + pos, lines))
+                offset += len(block)
+                last_byte = block[-1:]
+    except OSError:
+        return None
+    if last_byte != b"\n":
+        lines += 1  # a last line without its newline
+    pieces = []
+    bounds = [*cuts, (offset, lines)]
+    for (start, first), (end, stop) in pairwise(bounds):
+        if end > start:
+            pieces.append(Piece(path, start, end, first, max(stop - first, 1)))
+    state = FileState(str(path), stat.st_size, stat.st_mtime_ns, digest.hexdigest(), lines)
+    return pieces or [Piece(path, 0, 0, 0, 0)], state
+
+
+def plan_units(
+    files: Iterable[Path], batch_size: int, batch_bytes: int = 64 << 20
+) -> Iterator[Unit]:
+    """Group the files into units of at most `batch_size` documents / ~`batch_bytes`."""
+    batch_size = max(1, batch_size)
+    pending: list[Piece] = []
+    completes: list[FileState] = []
+    docs = size = 0
+    number = 0
+
+    def flush() -> Unit:
+        nonlocal pending, completes, docs, size, number
+        number += 1
+        unit = Unit(number, tuple(pending), tuple(completes))
+        pending, completes, docs, size = [], [], 0, 0
+        return unit
+
+    for path in files:
+        scanned = _scan_jsonl(path, batch_size) if format_of(path) == "jsonl" else None
+        if scanned is None:
+            pieces, state = [Piece(path)], None
+        else:
+            pieces, state = scanned
+        for k, piece in enumerate(pieces):
+            piece_bytes = (piece.end or 0) - piece.start if not piece.whole else _size(path)
+            if pending and (docs + piece.lines > batch_size or size + piece_bytes > batch_bytes):
+                yield flush()
+            pending.append(piece)
+            docs += piece.lines
+            size += piece_bytes
+            if state is not None and k == len(pieces) - 1:
+                completes.append(state)
+    if pending:
+        yield flush()
+
+
+def _size(path: Path) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0

@@ -1,0 +1,66 @@
+"""One batch through ingest → clean → validate, timed: the work a batch task does.
+
+Plain Python (no Prefect, no DuckDB), so the same function runs in the flow's own
+process, in a pool of worker processes or on a Dask worker, and the result (polars
+frames, which pickle as Arrow) travels back to the one process that writes the
+warehouse.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import polars as pl
+
+from flows.clean import clean_batch
+from flows.ingest import ingest_unit
+from flows.ingest.units import Unit
+from flows.validate import ValidatedBatch, validate_batch
+
+STAGES = ("ingest", "clean", "validate", "load", "gates", "report")
+
+
+@dataclass
+class PreparedBatch:
+    """A batch ready to load, with the manifest rows it completes and its timings."""
+
+    validated: ValidatedBatch
+    manifest: pl.DataFrame | None
+    documents: int
+    input_bytes: int
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def prepare_batch(
+    unit: Unit | None,
+    raw: pl.DataFrame | None,
+    run_id: str,
+    ingested_at: datetime,
+    max_bytes: int | None,
+    raise_transient: bool = False,
+) -> PreparedBatch:
+    """Read `unit` (or take `raw`, already-read bronze rows for --full), clean and
+    validate it. Exactly one of `unit` and `raw` is given."""
+    seconds: dict[str, float] = {}
+    start = time.perf_counter()
+    manifest: pl.DataFrame | None = None
+    if unit is not None:
+        raw, manifest = ingest_unit(unit, run_id, ingested_at, max_bytes, raise_transient)
+    if raw is None:
+        raise ValueError("prepare_batch needs a unit to read or raw rows")
+    seconds["ingest"] = time.perf_counter() - start
+    start = time.perf_counter()
+    cleaned = clean_batch(raw)
+    seconds["clean"] = time.perf_counter() - start
+    start = time.perf_counter()
+    validated = validate_batch(raw, cleaned)
+    seconds["validate"] = time.perf_counter() - start
+    return PreparedBatch(
+        validated,
+        manifest,
+        documents=raw.height,
+        input_bytes=int(raw["size_bytes"].sum() or 0),
+        seconds=seconds,
+    )
