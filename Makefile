@@ -1,5 +1,6 @@
 # newsclean — the two commands a new user needs: `make run` and `make test`.
-# Set-up creates .venv/ in the repo and installs the project there (editable, with dev tools).
+# Set-up creates .venv/ in the repo and installs the project there (editable, with dev tools,
+# the Dask runner and the benchmark's peers).
 
 PYTHON ?= python3
 VENV   := .venv
@@ -16,10 +17,10 @@ help:  ## list the targets
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,dask,bench]'
 	touch $(STAMP)
 
-setup: $(STAMP)  ## create .venv/ and install newsclean with its dev tools
+setup: $(STAMP)  ## create .venv/ and install newsclean with its dev tools, dask and bench extras
 
 browser:  ## make sure headless Chromium is installed (Debian's chromium; the report test uses it)
 	@command -v chromium >/dev/null 2>&1 || { \

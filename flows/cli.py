@@ -346,6 +346,13 @@ def cmd_bench_run(args: argparse.Namespace) -> int:
     _prepare_environment(args.verbose)
     from flows.bench.throughput import run_benchmark
 
+    try:
+        import psutil  # noqa: F401  (measures the memory of the run's process tree)
+    except ImportError:
+        print("newsclean: bench run needs the bench extra: pip install 'newsclean[bench]'",
+              file=sys.stderr)  # fmt: skip
+        return 2
+
     corpus = Path(args.corpus)
     if not corpus.exists():
         print(

@@ -281,8 +281,9 @@ def _incremental(settings: Settings, store: Warehouse, run_id: str) -> _Progress
         f"{len(plan.deleted)} deleted since the last run"
     )
     progress = _Progress(LoadCounts(plan.unchanged_documents, 0, 0, plan.unchanged_documents))
-    units = plan_units(plan.to_read, settings.batch_size)
-    _run_batches(settings, run_id, ({"unit": u} for u in units), progress, None)
+    # Units are small (paths and byte ranges); listing them up front gives "batch k/n".
+    units = list(plan_units(plan.to_read, settings.batch_size))
+    _run_batches(settings, run_id, ({"unit": u} for u in units), progress, len(units))
     return progress
 
 

@@ -34,3 +34,28 @@ def warehouse_path(tmp_path: Path) -> Path:
 def seed_texts() -> dict[str, str]:
     """The five seed documents by file stem prefix ("000" … "004")."""
     return {p.name[:3]: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}
+
+
+# Columns that name the run or the clock, which differ between any two runs.
+VOLATILE = {"run_id", "loaded_at", "ingested_at", "quarantined_at", "seen_at", "deleted_run"}
+TABLE_KEYS = {
+    "raw_documents": ["doc_id"],
+    "articles": ["article_id"],
+    "date_candidates": ["article_id", "candidate_index"],
+    "quality_issues": ["article_id", "issue_index"],
+    "quarantine": ["doc_id", "stage"],
+    "manifest": ["path"],
+}
+
+
+def warehouse_snapshot(path: Path) -> dict:
+    """Every data table of a warehouse, sorted by key, without run ids and clocks:
+    what two runs over the same input must agree on."""
+    from warehouse import Warehouse
+
+    store = Warehouse(path)
+    out = {}
+    for table, key in TABLE_KEYS.items():
+        frame = store.query(f"select * from {table}")
+        out[table] = frame.drop([c for c in frame.columns if c in VOLATILE]).sort(key)
+    return out

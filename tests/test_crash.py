@@ -14,23 +14,13 @@ import polars as pl
 import pytest
 
 from flows.pipeline import news_etl
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, warehouse_snapshot
 from warehouse import Warehouse
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
 DOCS = 1200
 BATCH = 100
-# Columns that name the run or the clock, which differ between any two runs.
-VOLATILE = {"run_id", "loaded_at", "ingested_at", "quarantined_at", "seen_at", "deleted_run"}
-TABLES = {
-    "raw_documents": ["doc_id"],
-    "articles": ["article_id"],
-    "date_candidates": ["article_id", "candidate_index"],
-    "quality_issues": ["article_id", "issue_index"],
-    "quarantine": ["doc_id", "stage"],
-    "manifest": ["path"],
-}
 
 
 def _corpus(folder: Path) -> Path:
@@ -45,15 +35,6 @@ def _corpus(folder: Path) -> Path:
         body = "" if i % 97 == 0 else seeds[i % len(seeds)] + extra
         (folder / f"doc-{i:05d}.txt").write_text(body, encoding="utf-8")
     return folder
-
-
-def _snapshot(warehouse: Path) -> dict[str, pl.DataFrame]:
-    store = Warehouse(warehouse)
-    out = {}
-    for table, key in TABLES.items():
-        frame = store.query(f"select * from {table}")
-        out[table] = frame.drop([c for c in frame.columns if c in VOLATILE]).sort(key)
-    return out
 
 
 def _start_run(corpus: Path, warehouse: Path, reports: Path) -> subprocess.Popen[str]:
@@ -100,7 +81,7 @@ def reference(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[st
         batch_size=BATCH,
         thresholds={"max_quarantine_rate": 1, "max_undated_share": 1},
     )
-    snap = _snapshot(root / "wh.duckdb")
+    snap = warehouse_snapshot(root / "wh.duckdb")
     assert snap["raw_documents"].height == DOCS
     return snap
 
@@ -129,7 +110,7 @@ def test_kill_at_any_point_then_rerun_equals_a_clean_run(
     rerun = news_etl(
         inputs=[str(corpus)], warehouse=str(warehouse), reports_dir=str(reports), batch_size=BATCH
     )
-    after = _snapshot(warehouse)
+    after = warehouse_snapshot(warehouse)
     for table, expected in reference.items():
         assert after[table].equals(expected), f"{table} differs after a kill at {killed_at!r}"
     runs = Warehouse(warehouse).query("select run_id, status, message from runs")

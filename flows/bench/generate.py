@@ -235,7 +235,7 @@ class CorpusGenerator:
         rng = self._rng(index)
         roll = rng.random()
         if index > 10 and roll < RATES["exact_duplicate"]:
-            original = self._article(rng.randrange(index), None)
+            original = self.document(rng.randrange(index))  # the same bytes again
             return Doc(
                 index,
                 original.text,
@@ -244,6 +244,7 @@ class CorpusGenerator:
                 original.published,
                 ("exact_duplicate",),
                 original.raw,
+                original.json_line,
             )
         roll -= RATES["exact_duplicate"]
         if index > 10 and roll < RATES["near_duplicate"]:

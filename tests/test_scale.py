@@ -1,0 +1,144 @@
+"""Scale: the benchmark corpus, streamed work units, parallel runners, the benchmark."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import ftfy.bad_codecs  # noqa: F401  (the sloppy-windows-1252 codec)
+import polars as pl
+import pytest
+
+from flows.bench.generate import CorpusGenerator, body_paragraphs, source_texts, write_corpus
+from flows.cli import main
+from flows.ingest import ingest_batch, ingest_unit, plan_units
+from flows.pipeline import news_etl
+from tests.conftest import SEEDS, warehouse_snapshot
+
+LENIENT = {"max_quarantine_rate": 1.0, "max_undated_share": 1.0}
+
+
+def _generator(seed: int = 0) -> CorpusGenerator:
+    return CorpusGenerator(body_paragraphs(source_texts([SEEDS])), seed=seed)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("corpus")
+    write_corpus(out, 600, _generator(), shard_docs=250)
+    return out
+
+
+def test_generator_is_deterministic_and_injects_every_defect(corpus: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    write_corpus(again, 600, _generator(), shard_docs=250)
+    for shard in sorted((corpus / "jsonl").glob("*.jsonl")):
+        assert (again / "jsonl" / shard.name).read_bytes() == shard.read_bytes()
+    first = sorted((corpus / "txt").rglob("*.txt"))
+    assert len(first) == 600
+    assert [p.read_bytes() for p in first[:50]] == [
+        p.read_bytes() for p in sorted((again / "txt").rglob("*.txt"))[:50]
+    ]
+    other = _generator(seed=1).document(5).text
+    assert other != _generator().document(5).text
+    summary = json.loads((corpus / "corpus.json").read_text())
+    for defect in ("hard_wrap", "glued", "double_title", "mojibake", "replacement_char",
+                   "cp1252_file", "exact_duplicate", "near_duplicate", "invalid"):  # fmt: skip
+        assert summary["defects"].get(defect, 0) > 0, defect
+    # A realistic minority, not a corpus of damage: mojibake ~4 %.
+    assert 0.01 < summary["defects"]["mojibake"] / 600 < 0.08
+    assert len(list((corpus / "jsonl").glob("*.jsonl"))) == 3  # 250 + 250 + 100
+
+
+def test_generated_text_carries_what_it_claims() -> None:
+    gen = _generator()
+    docs = [gen.document(i) for i in range(400)]
+    mojibake = [d for d in docs if "mojibake" in d.defects]
+    for d in mojibake:  # UTF-8 read as cp1252: encoding back gives different, valid UTF-8
+        assert d.text and d.text.encode("sloppy-windows-1252").decode("utf-8") != d.text
+    assert mojibake
+    cp1252 = [d for d in docs if "cp1252_file" in d.defects]
+    assert cp1252 and all(d.raw is not None for d in cp1252)
+    with pytest.raises(UnicodeDecodeError):
+        cp1252[0].raw.decode("utf-8")  # type: ignore[union-attr]
+    dupes = [d for d in docs if "exact_duplicate" in d.defects]
+    texts = [d.text for d in docs]
+    assert dupes and all(texts.count(d.text) >= 2 for d in dupes)
+
+
+def test_a_shard_read_in_pieces_equals_the_shard_read_whole(corpus: Path) -> None:
+    shards = sorted((corpus / "jsonl").glob("*.jsonl"))
+    units = list(plan_units(shards, batch_size=100))
+    assert all(u.documents <= 100 for u in units)
+    assert sum(len(u.completes) for u in units) == len(shards)  # each file recorded once
+    ingested = datetime(2026, 1, 1)
+    pieces = [ingest_unit(u, "r", ingested, 10 << 20) for u in units]
+    whole, manifest = ingest_batch(shards, "r", ingested, 10 << 20)
+    assert pl.concat([raw for raw, _ in pieces]).equals(whole)
+    assert pl.concat([m for _, m in pieces]).sort("path").equals(manifest.sort("path"))
+
+
+def test_a_record_above_the_size_limit_is_quarantined_not_the_shard(tmp_path: Path) -> None:
+    shard = tmp_path / "big.jsonl"
+    lines = [json.dumps({"id": str(i), "text": f"article {i} " * 40}) for i in range(5)]
+    lines[2] = json.dumps({"id": "2", "text": "x" * 5000})
+    shard.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    raw, _ = ingest_batch([shard], "r", datetime(2026, 1, 1), max_bytes=2000)
+    assert raw.height == 5
+    errors = raw["error"].to_list()
+    assert errors[2] is not None and "line 3: record too large" in errors[2]
+    assert sum(e is not None for e in errors) == 1
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_dask_cluster_of_two_workers_loads_what_the_default_runner_loads(
+    corpus: Path, tmp_path: Path
+) -> None:
+    inputs = [str(corpus / "jsonl"), str(corpus / "txt" / "00000")]
+    default = news_etl(
+        inputs=inputs, warehouse=str(tmp_path / "a.duckdb"), reports_dir=str(tmp_path / "ra"),
+        batch_size=150, thresholds=LENIENT,
+    )  # fmt: skip
+    dask = news_etl(
+        inputs=inputs, warehouse=str(tmp_path / "b.duckdb"), reports_dir=str(tmp_path / "rb"),
+        batch_size=150, thresholds=LENIENT, runner="dask", workers=2,
+    )  # fmt: skip
+    assert default.runner.startswith("processes")
+    assert dask.runner == "dask (local cluster, 2 workers)"
+    assert default.counts == dask.counts
+    assert default.counts.docs_read == 1200
+    a, b = warehouse_snapshot(tmp_path / "a.duckdb"), warehouse_snapshot(tmp_path / "b.duckdb")
+    for table in a:
+        assert a[table].height > 0 or table == "quality_issues", table
+        assert a[table].equals(b[table]), f"{table} differs between runners"
+
+
+def test_bench_run_compares_the_pipeline_with_both_peers(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "bench.json"
+    code = main(["bench", "run", "--corpus", str(corpus), "--peer-docs", "120",
+                 "--batch-size", "200", "--json", str(out)])  # fmt: skip
+    assert code == 0
+    report = json.loads(out.read_text())
+    by_name = {r["name"]: r for r in report["results"]}
+    ours = by_name["newsclean"]
+    assert ours["documents"] == 600 and ours["skipped"] is None
+    assert ours["peak_rss_bytes"] > 50 << 20
+    assert set(ours["stage_seconds"]) >= {"ingest", "clean", "validate", "load", "report"}
+    for peer in ("naive", "datatrove"):
+        assert by_name[peer]["skipped"] is None, by_name[peer]["skipped"]
+        assert by_name[peer]["documents"] >= 110  # 120 lines, a few are not valid JSON
+        assert report["ratios"][peer] > 0
+    printed = capsys.readouterr().out
+    assert "newsclean / datatrove:" in printed and "peak RSS" in printed
+
+
+def test_bench_generate_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "c"
+    assert main(["bench", "generate", "--docs", "30", "--out", str(out), "--format", "jsonl"]) == 0
+    assert "injected:" in capsys.readouterr().out
+    assert sum(1 for _ in (out / "jsonl" / "shard-00000.jsonl").open()) == 30
+    assert main(["bench", "generate", "--docs", "30", "--out", str(out)]) == 2  # not empty
+    assert "not empty" in capsys.readouterr().err
