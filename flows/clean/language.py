@@ -32,6 +32,14 @@ def _model() -> tuple[langid.LanguageIdentifier, np.ndarray, np.ndarray, np.ndar
     return ident, nextmove, rowbase, output
 
 
+@lru_cache(maxsize=1)
+def _table() -> np.ndarray:
+    """The feature table as float32, once (54 MB): py3langid's float16 @ float32
+    product casts the gathered rows on every call, to the same values; casting the
+    whole table up front makes scoring ~2x faster."""
+    return _model()[0].nb_ptc.astype(np.float32)
+
+
 def _walk(encoded: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
     """(document, feature) pairs in the order py3langid's walk emits them per doc."""
     _, nextmove, rowbase, output = _model()
@@ -72,8 +80,7 @@ def _score(ident: langid.LanguageIdentifier, feats: np.ndarray) -> str:
     by_first = np.argsort(first)  # Counter order: first occurrence
     idx = uniq[by_first].astype(np.intp)
     weights = counts[by_first].astype(np.float32)
-    # The rows are cast as py3langid's float16 @ float32 product casts them.
-    scores = np.log1p(weights) @ ident.nb_ptc[idx].astype(np.float32) + ident.nb_pc
+    scores = np.log1p(weights) @ _table()[idx] + ident.nb_pc
     for i, j in ident._alias_pairs:
         scores[i] = max(scores[i], scores[j])
         scores[j] = langid.RAW_FLOOR
