@@ -394,6 +394,8 @@ def cmd_bench_run(args: argparse.Namespace) -> int:
     if ours and ours.stage_seconds:
         stages = ", ".join(f"{k} {v:.1f} s" for k, v in ours.stage_seconds.items())
         print(f"\nnewsclean busy time per stage (summed over workers): {stages}")
+        parts = ", ".join(f"{k} {v / 2**20:,.0f} MB" for k, v in ours.rss_parts.items())
+        print(f"newsclean peak RSS by process (each kind's own peak): {parts}")
     for peer, ratio in report.ratios().items():
         print(f"newsclean / {peer}: {ratio:.1f}x (MB/s)")
     if args.json:

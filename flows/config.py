@@ -27,8 +27,9 @@ class Settings:
     inputs: tuple[str, ...] = ("seeds",)
     warehouse: str = "warehouse/news.duckdb"
     reports_dir: str = "reports"
-    # Files per batch: a batch is the unit of a Prefect task and of one DuckDB
-    # transaction, so it bounds both memory and the work lost on a crash.
+    # Documents per batch (files, or lines of a JSONL shard): a batch is the unit of
+    # a Prefect task and of one DuckDB transaction, so it bounds both memory and the
+    # work lost on a crash.
     batch_size: int = 2000
     # Input files larger than this are quarantined without being loaded into memory
     # (bytes). A news article is rarely above 1 MB; 10 MB is a dump, not an article.

@@ -1,8 +1,9 @@
 """The Prefect flow `news_etl`: ingest → clean → validate → load → report, per batch.
 
-This is the only module that imports Prefect. Tasks work on batches of files (never
-one task per document) and take/return polars frames in memory; their results are
-not cached or persisted (NO_CACHE), because the warehouse is the record of a run.
+This is the only module that imports Prefect. A `batch` task reads, cleans and
+validates one work unit (never one task per document) wherever the task runner puts
+it; this process loads the results into DuckDB in order. Results travel as polars
+frames and are not cached or persisted (NO_CACHE): the warehouse is the record.
 """
 
 from __future__ import annotations

@@ -126,6 +126,7 @@ def test_bench_run_compares_the_pipeline_with_both_peers(
     ours = by_name["newsclean"]
     assert ours["documents"] == 600 and ours["skipped"] is None
     assert ours["peak_rss_bytes"] > 50 << 20
+    assert "flow" in ours["rss_parts"] and ours["peak_rss_bytes"] >= ours["rss_parts"]["flow"]
     assert set(ours["stage_seconds"]) >= {"ingest", "clean", "validate", "load", "report"}
     for peer in ("naive", "datatrove"):
         assert by_name[peer]["skipped"] is None, by_name[peer]["skipped"]

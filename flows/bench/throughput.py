@@ -38,6 +38,7 @@ class Result:
     input_bytes: int = 0
     seconds: float = 0.0
     peak_rss_bytes: int = 0
+    rss_parts: dict[str, int] = field(default_factory=dict)
     stage_seconds: dict[str, float] = field(default_factory=dict)
     note: str = ""
     skipped: str | None = None
@@ -60,6 +61,7 @@ class TreeMemory:
         self._root = psutil.Process(pid)
         self._interval = interval
         self.peak = 0
+        self.parts: dict[str, int] = {}  # peak per kind of process, for the breakdown
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -68,16 +70,22 @@ class TreeMemory:
 
         while not self._stop.is_set():
             total = 0
+            parts: dict[str, int] = {}
             try:
                 procs = [self._root, *self._root.children(recursive=True)]
             except psutil.Error:
                 break
             for proc in procs:
                 try:
-                    total += proc.memory_info().rss
+                    rss = proc.memory_info().rss
+                    kind = _kind(proc, self._root.pid)
                 except psutil.Error:
                     continue
+                total += rss
+                parts[kind] = parts.get(kind, 0) + rss
             self.peak = max(self.peak, total)
+            for kind, rss in parts.items():
+                self.parts[kind] = max(self.parts.get(kind, 0), rss)
             self._stop.wait(self._interval)
 
     def __enter__(self) -> TreeMemory:
@@ -87,6 +95,14 @@ class TreeMemory:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+
+
+def _kind(proc: object, root: int) -> str:
+    """flow (the run's own process), prefect server, or workers."""
+    if getattr(proc, "pid", None) == root:
+        return "flow"
+    cmd = " ".join(proc.cmdline())  # type: ignore[attr-defined]
+    return "prefect server" if "uvicorn" in cmd or "server" in cmd else "workers"
 
 
 def jsonl_files(corpus: Path) -> list[Path]:
@@ -156,6 +172,7 @@ def run_newsclean(
         input_bytes=data["input_bytes"],
         seconds=data["seconds"],
         peak_rss_bytes=memory.peak,
+        rss_parts=memory.parts,
         stage_seconds=data["stage_seconds"],
         note=f"full pipeline; batches on {data['runner']}; "
         f"{data['articles']} loaded, {data['quarantined']} quarantined",
