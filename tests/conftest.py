@@ -50,12 +50,15 @@ TABLE_KEYS = {
 
 def warehouse_snapshot(path: Path) -> dict:
     """Every data table of a warehouse, sorted by key, without run ids and clocks:
-    what two runs over the same input must agree on."""
+    what two runs over the same input must agree on. Fails when a key repeats (the
+    loader, not an index, keeps keys unique: migration 006)."""
     from warehouse import Warehouse
 
     store = Warehouse(path)
     out = {}
     for table, key in TABLE_KEYS.items():
         frame = store.query(f"select * from {table}")
+        repeated = frame.select(key).is_duplicated().sum()
+        assert repeated == 0, f"{table}: {repeated} rows share a key {key}"
         out[table] = frame.drop([c for c in frame.columns if c in VOLATILE]).sort(key)
     return out

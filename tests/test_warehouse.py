@@ -12,7 +12,9 @@ from flows.ingest import discover, ingest_files
 from flows.validate import validate_batch
 from tests.conftest import SEEDS
 from warehouse import Warehouse, migrate
-from warehouse.store import migrations
+from warehouse.store import NO_FILES, migrations, sql, statements
+
+FACTS = ("raw_documents", "articles", "date_candidates", "quality_issues", "quarantine")
 
 
 def test_migrations_apply_once(tmp_path: Path) -> None:
@@ -73,3 +75,35 @@ def test_failed_load_leaves_nothing_behind(warehouse_path: Path) -> None:
         raise AssertionError("a broken batch must fail its load")
     assert store.query("select count(*) from raw_documents").item() == 0
     assert store.query("select count(*) from articles").item() == 0
+
+
+def test_migration_006_keeps_rows_and_drops_the_indexes(tmp_path: Path) -> None:
+    """A warehouse written before 006 (with primary keys) keeps every row."""
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, "
+        "applied_at TIMESTAMP)"
+    )
+    for version, name, file in migrations():
+        if version < 6:
+            con.execute(file.read_text(encoding="utf-8"))
+            con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [version, name])
+    for name, frame in {**_seed_batch("r0").frames(), "batch_manifest": NO_FILES}.items():
+        con.register(name, frame.to_arrow())
+    for statement in statements(sql("load_batch")):
+        con.execute(statement)
+    before = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in FACTS}
+    con.close()
+    assert before["articles"] == 5 and before["date_candidates"] > 5
+
+    store = Warehouse(path)
+    store.initialise()
+    after = {t: store.query(f"select count(*) from {t}").item() for t in FACTS}
+    assert after == before
+    keys = store.query(
+        "select table_name from duckdb_constraints() where constraint_type = 'PRIMARY KEY'"
+    )["table_name"].to_list()
+    assert not set(keys) & set(FACTS)
+    assert {"runs", "manifest"} <= set(keys)
+    assert store.query("select count(*) from current_articles").item() == 5
