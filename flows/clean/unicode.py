@@ -50,10 +50,13 @@ NEEDS_REPAIR_RE = re.compile(NEEDS_REPAIR)
 CONTROL_RE = re.compile(f"{CONTROL}|\x1b")
 
 
-def _flagged(text: str, pattern: str = NEEDS_REPAIR) -> bool:
-    """The gate on a whole text, run by polars: Python's `re` needs ~300 µs per page
-    for ftfy's badness regex, a polars call about half that."""
-    return bool(pl.Series([text], dtype=pl.String).str.contains(pattern)[0])
+def _gate(texts: list[str], pattern: str) -> list[bool]:
+    """Which texts match `pattern`, in one polars call: Python's `re` needs ~300 µs
+    per page for ftfy's badness regex, and a polars call per text pays its setup
+    (and the regex compilation) each time."""
+    if not texts:
+        return []
+    return pl.Series(texts, dtype=pl.String).str.contains(pattern).fill_null(False).to_list()
 
 
 def _line_flagged(line: str) -> bool:
@@ -87,32 +90,41 @@ def _ftfy_lines(text: str, steps: dict[str, None]) -> str:
     return "".join(lines)
 
 
-def fix_text(text: str) -> tuple[str, list[Repair]]:
-    """ftfy with FTFY_CONFIG on one text; returns the text and what was done.
+def _fix_whole(text: str) -> tuple[str, dict[str, None]]:
+    """ftfy on the whole text, then on each line the gate still flags."""
+    whole, explanation = ftfy.fix_and_explain(text, FTFY_CONFIG)
+    steps = dict.fromkeys(f"{a} {p}" for a, p in (explanation or []))
+    return _ftfy_lines(whole, steps), steps
+
+
+def fix_texts(texts: list[str]) -> list[tuple[str, list[Repair]]]:
+    """ftfy with FTFY_CONFIG on each text; returns each text and what was done.
 
     Two readings are tried and the less bad one (ftfy's badness count) is kept:
     the whole text, then each line (a page that is mojibake throughout is undone best
     as one piece: short lines alone carry too little evidence), and each line alone
     (one damaged paragraph in an otherwise clean text does not re-encode as a whole;
-    this is how `ftfy.fix_text` works). Only flagged documents get here, so the
-    second reading costs nothing on clean ones.
+    this is how `ftfy.fix_text` works). The second reading is tried only where the
+    first still looks broken (one gate call for all texts; counting every match with
+    badness() is only worth it there).
     """
-    whole, explanation = ftfy.fix_and_explain(text, FTFY_CONFIG)
-    whole_steps = dict.fromkeys(f"{a} {p}" for a, p in (explanation or []))
-    whole = _ftfy_lines(whole, whole_steps)
-    fixed, steps = whole, whole_steps
-    # Something still looks broken: try line by line. (A search stops at the first
-    # match; counting every match with badness() is only worth it in this case.)
-    if _flagged(whole, MOJIBAKE):
-        line_steps: dict[str, None] = {}
-        by_line = _ftfy_lines(text, line_steps)
-        if badness(by_line) < badness(whole):
-            fixed, steps = by_line, line_steps
-    if fixed == text:
-        return text, []
-    before, after = changed_window(text, fixed)
-    detail = ", ".join(steps) or "ftfy changed the text"
-    return fixed, [repair("unicode_fixed", detail, before, after)]
+    wholes = [_fix_whole(text) for text in texts]
+    still_broken = _gate([whole for whole, _ in wholes], MOJIBAKE)
+    out: list[tuple[str, list[Repair]]] = []
+    for text, (whole, whole_steps), broken in zip(texts, wholes, still_broken, strict=True):
+        fixed, steps = whole, whole_steps
+        if broken:
+            line_steps: dict[str, None] = {}
+            by_line = _ftfy_lines(text, line_steps)
+            if badness(by_line) < badness(whole):
+                fixed, steps = by_line, line_steps
+        if fixed == text:
+            out.append((text, []))
+            continue
+        before, after = changed_window(text, fixed)
+        detail = ", ".join(steps) or "ftfy changed the text"
+        out.append((fixed, [repair("unicode_fixed", detail, before, after)]))
+    return out
 
 
 def remove_replacement_chars(text: str) -> tuple[str, list[Repair]]:
@@ -137,24 +149,37 @@ def normalise_spaces(text: str) -> str:
     return ZERO_WIDTH.sub("", ODD_SPACES.sub(" ", text))
 
 
-def _repair_one(text: str) -> tuple[str, list[Repair]]:
+def repair_texts(texts: list[str]) -> list[tuple[str, list[Repair]]]:
     """ftfy + U+FFFD removal + space normalisation, repeated until nothing changes.
 
     Removing a soft hyphen or NBSP can expose a mojibake pair that was not adjacent
     before, so one pass is not always a fixed point; three always were in testing.
-    A text the gate no longer flags is done (ftfy would leave it as it is).
+    Each pass works on the texts still flagged, with one gate call per pass: ftfy
+    only sees texts its gate (NEEDS_FTFY) flags — a text whose only damage is U+FFFD
+    needs just the removal — and a text that no longer changes, or that the gate no
+    longer flags, is done.
     """
-    log: list[Repair] = []
+    current = list(texts)
+    logs: list[list[Repair]] = [[] for _ in texts]
+    todo = list(range(len(texts)))
     for _ in range(3):
-        fixed, done = fix_text(text)
-        fixed, lost = remove_replacement_chars(fixed)
-        fixed = normalise_spaces(fixed)
-        log += done + lost
-        if fixed == text or not _flagged(fixed):
-            text = fixed
+        if not todo:
             break
-        text = fixed
-    return text, log
+        needs_ftfy = _gate([current[i] for i in todo], NEEDS_FTFY)
+        ftfy_rows = [i for i, needed in zip(todo, needs_ftfy, strict=True) if needed]
+        fixed = dict(zip(ftfy_rows, fix_texts([current[i] for i in ftfy_rows]), strict=True))
+        changed = []
+        for i in todo:
+            text, done = fixed.get(i, (current[i], []))
+            text, lost = remove_replacement_chars(text)
+            text = normalise_spaces(text)
+            logs[i] += done + lost
+            if text != current[i]:
+                changed.append(i)
+            current[i] = text
+        flags = _gate([current[i] for i in changed], NEEDS_REPAIR)
+        todo = [i for i, flagged in zip(changed, flags, strict=True) if flagged]
+    return list(zip(current, logs, strict=True))
 
 
 def repair_unicode(df: pl.DataFrame, column: str = "text") -> pl.DataFrame:
@@ -179,8 +204,9 @@ def repair_unicode(df: pl.DataFrame, column: str = "text") -> pl.DataFrame:
     texts = normalised.to_list()
     originals = df[column].to_list()
     logs: list[list[Repair]] = [[] for _ in texts]
-    for i in flagged.arg_true().to_list():
-        texts[i], logs[i] = _repair_one(originals[i])
+    rows = flagged.arg_true().to_list()
+    for i, (text, log) in zip(rows, repair_texts([originals[i] for i in rows]), strict=True):
+        texts[i], logs[i] = text, log
     for i in (nbsp > 0).arg_true().to_list():
         logs[i].append(repair("odd_spaces_normalised", f"{nbsp[i]} non-breaking/odd spaces"))
     out = df.with_columns(pl.Series(column, texts, dtype=pl.String))
