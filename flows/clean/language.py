@@ -11,6 +11,7 @@ per byte position, and each document is then scored exactly as py3langid scores 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -22,27 +23,45 @@ MIN_CHARS_FOR_LANGUAGE = 20
 PREFIX_CHARS = 2000  # the language of an article is settled well within its start
 
 
-@lru_cache(maxsize=1)
-def _model() -> tuple[langid.LanguageIdentifier, np.ndarray, np.ndarray, np.ndarray]:
-    ident = langid._get_identifier()
-    # int32 halves the automaton (37 MB) in every worker process; states fit easily.
-    nextmove = np.asarray(ident.tk_nextmove, dtype=np.int32)
-    rowbase = np.asarray(ident._rowbase, dtype=np.int32)
-    output = np.asarray(ident.tk_output, dtype=np.int32)
-    return ident, nextmove, rowbase, output
+@dataclass(frozen=True)
+class _Model:
+    """py3langid's default model, held once per process in the form the batch walk
+    needs: the automaton as 32-bit states, the feature
+    table as float32 (54 MB; py3langid's float16 @ float32 product casts the gathered
+    rows on every call to the same values, so casting once makes scoring ~2x faster)
+    and nothing else — py3langid's own identifier, which would keep a second copy of
+    the table and the automaton as Python lists, is never built here."""
+
+    nextmove: np.ndarray
+    rowbase: np.ndarray
+    output: np.ndarray
+    table: np.ndarray
+    prior: np.ndarray
+    classes: list[str]
+    aliases: list[tuple[int, int]]
 
 
 @lru_cache(maxsize=1)
-def _table() -> np.ndarray:
-    """The feature table as float32, once (54 MB): py3langid's float16 @ float32
-    product casts the gathered rows on every call, to the same values; casting the
-    whole table up front makes scoring ~2x faster."""
-    return _model()[0].nb_ptc.astype(np.float32)
+def _model() -> _Model:
+    ident = langid.LanguageIdentifier.from_model_file(langid.MODEL_FILE)
+    return _Model(
+        # Stored as 64-bit; the states fit 32 bits (37 MB instead of 74 in every worker).
+        nextmove=np.frombuffer(ident.tk_nextmove, dtype=f"u{ident.tk_nextmove.itemsize}").astype(
+            np.uint32
+        ),
+        rowbase=np.asarray(ident._rowbase, dtype=np.int64),
+        output=np.asarray(ident.tk_output, dtype=np.int32),
+        table=ident.nb_ptc.astype(np.float32),
+        prior=ident.nb_pc,
+        classes=list(ident.nb_classes),
+        aliases=list(ident._alias_pairs),
+    )
 
 
 def _walk(encoded: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
     """(document, feature) pairs in the order py3langid's walk emits them per doc."""
-    _, nextmove, rowbase, output = _model()
+    model = _model()
+    nextmove, rowbase, output = model.nextmove, model.rowbase, model.output
     lengths = np.fromiter((len(b) for b in encoded), dtype=np.int64, count=len(encoded))
     order = np.argsort(-lengths, kind="stable")  # longest first: active docs are a prefix
     width = int(lengths.max()) if len(encoded) else 0
@@ -74,34 +93,34 @@ def _walk(encoded: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
     return doc_ids[by_doc], feat_ids[by_doc]
 
 
-def _score(ident: langid.LanguageIdentifier, feats: np.ndarray) -> str:
-    """py3langid's decision for one document's feature sequence."""
-    uniq, first, counts = np.unique(feats, return_index=True, return_counts=True)
-    by_first = np.argsort(first)  # Counter order: first occurrence
-    idx = uniq[by_first].astype(np.intp)
-    weights = counts[by_first].astype(np.float32)
-    scores = np.log1p(weights) @ _table()[idx] + ident.nb_pc
-    for i, j in ident._alias_pairs:
+def _score(model: _Model, feats: np.ndarray) -> str:
+    """py3langid's decision for one document's feature sequence (none: its floor)."""
+    if feats.size:
+        uniq, first, counts = np.unique(feats, return_index=True, return_counts=True)
+        by_first = np.argsort(first)  # Counter order: first occurrence
+        idx = uniq[by_first].astype(np.intp)
+        weights = counts[by_first].astype(np.float32)
+        scores = np.log1p(weights) @ model.table[idx] + model.prior
+    else:
+        scores = np.full(len(model.classes), langid.RAW_FLOOR, dtype=np.float32)
+    for i, j in model.aliases:
         scores[i] = max(scores[i], scores[j])
         scores[j] = langid.RAW_FLOOR
-    return ident.nb_classes[int(scores.argmax())]
+    return model.classes[int(scores.argmax())]
 
 
 def detect_languages(texts: Sequence[str | None]) -> list[str | None]:
     """ISO 639-1 code per text (py3langid's model), None for short or missing text."""
-    ident = _model()[0]
-    if ident._norm_probs or ident.min_confidence is not None:  # not the default model
-        return [detect_language(t) for t in texts]
     wanted = [i for i, t in enumerate(texts) if t and len(t) >= MIN_CHARS_FOR_LANGUAGE]
     out: list[str | None] = [None] * len(texts)
     if not wanted:
         return out
-    encoded = [ident._encode(texts[i][:PREFIX_CHARS]) for i in wanted]
+    encoded = [langid.LanguageIdentifier._encode(texts[i][:PREFIX_CHARS]) for i in wanted]
     doc_ids, feat_ids = _walk(encoded)
     bounds = np.searchsorted(doc_ids, np.arange(len(wanted) + 1))
     for k, i in enumerate(wanted):
         feats = feat_ids[bounds[k] : bounds[k + 1]]
-        out[i] = _score(ident, feats) if feats.size else detect_language(texts[i])
+        out[i] = _score(_model(), feats)
     return out
 
 
