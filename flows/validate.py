@@ -7,10 +7,9 @@ loaded to raw_documents either way, so it can be fixed and re-cleaned later.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import polars as pl
 
+from flows.batch import ValidatedBatch
 from flows.clean import CleanResult
 from schemas import (
     ArticleModel,
@@ -32,27 +31,6 @@ QUARANTINE_SCHEMA: dict[str, pl.DataType] = {
     "reason_text": pl.String(),
     "run_id": pl.String(),
 }
-
-
-@dataclass(frozen=True)
-class ValidatedBatch:
-    """The frames ready to load, all checked; `quarantine` holds what failed."""
-
-    raw: pl.DataFrame
-    articles: pl.DataFrame
-    date_candidates: pl.DataFrame
-    quality_issues: pl.DataFrame
-    quarantine: pl.DataFrame
-
-    def frames(self) -> dict[str, pl.DataFrame]:
-        """The frames under the names the warehouse load expects."""
-        return {
-            "batch_raw": self.raw,
-            "batch_articles": self.articles,
-            "batch_candidates": self.date_candidates,
-            "batch_issues": self.quality_issues,
-            "batch_quarantine": self.quarantine,
-        }
 
 
 def reason_text(failures: list[Failure]) -> str:
