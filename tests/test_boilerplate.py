@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-import polars as pl
+import json
+import re
 
-from flows.clean.boilerplate import main_block, site_repeated_lines
+import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from flows.clean.boilerplate import (
+    VECTOR_SAFE,
+    line_score,
+    line_scores,
+    main_block,
+    site_repeated_lines,
+)
+from tests.conftest import DEV_SET, SEEDS
 
 TAGLINE = "Local news you can trust, every single day."  # mid-length, ends a sentence
 
@@ -49,3 +61,40 @@ def test_site_furniture_leaves_the_body() -> None:
     assert TAGLINE in main_block(text)[0]
     assert TAGLINE not in main_block(text, site_lines=frozenset({TAGLINE}))[0]
     assert "committee met on day 2" in main_block(text, site_lines=frozenset({TAGLINE}))[0]
+
+
+def _real_lines() -> list[str]:
+    """Every non-blank line of the seeds and the dev set's pages (all languages)."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    for name in ("boilerplate.jsonl", "dates.jsonl"):
+        with (DEV_SET / name).open(encoding="utf-8") as fh:
+            texts += [json.loads(line).get("text") or "" for line in fh]
+    return [s for text in texts for line in text.split("\n") if (s := line.strip())]
+
+
+def test_batch_line_scores_equal_python_line_scores_on_real_pages() -> None:
+    lines = _real_lines()
+    assert len(lines) > 10_000
+    assert line_scores(lines) == [line_score(line) for line in lines]
+    # Most lines take the vectorised path, so the check above exercises it.
+    safe = pl.Series(lines).str.contains(VECTOR_SAFE).mean()
+    assert safe is not None and safe > 0.6
+
+
+PIECES = [
+    "Comments", "3 comments", "Most read", "You may also like", "Related articles",
+    "Tags:", "Share this", "cookies", "Subscribe", "©", "All rights reserved", "Read more",
+    "The", "Minister", "said", "on", "Monday", "été", "Straße", "Ōsaka", "naïve", "2024",
+    ".", "!", "?", "…", "”", "’s", "»", ")", "-", "–", "|", ":", "\t", "A", "b",
+]  # fmt: skip
+SAFE_CHARS = st.characters(
+    codec="utf-8", categories=("L", "N", "P", "S", "Zs"), max_codepoint=0x24F
+).filter(lambda c: re.fullmatch(VECTOR_SAFE, c) is not None)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(PIECES), st.text(SAFE_CHARS, max_size=6)), max_size=40))
+def test_batch_line_scores_equal_python_on_generated_lines(pieces: list[str]) -> None:
+    line = " ".join(pieces).strip()
+    if line:
+        assert line_scores([line]) == [line_score(line)]

@@ -20,9 +20,11 @@ def map_rows(
     fn: Callable[..., dict[str, Any]],
     inputs: Sequence[str],
     outputs: dict[str, pl.DataType],
+    extra: Sequence[Sequence[Any]] = (),
 ) -> pl.DataFrame:
-    """Call `fn(*row[inputs])` per row; its dict gives `outputs` (+ optional "repairs")."""
-    columns = [df[name].to_list() for name in inputs]
+    """Call `fn(*row[inputs], *row_of_extra)` per row; its dict gives `outputs` (+
+    optional "repairs"). `extra` holds per-row Python values computed for the batch."""
+    columns = [df[name].to_list() for name in inputs] + [list(values) for values in extra]
     results = [fn(*values) for values in zip(*columns, strict=True)]
     new = [
         pl.Series(name, [r[name] for r in results], dtype=dtype) for name, dtype in outputs.items()
