@@ -36,6 +36,7 @@ from flows.ingest.manifest import plan_inputs
 from flows.ingest.units import Unit
 from flows.quality import GateResult, breaches, check_gates
 from flows.report import write_report
+from flows.workers import exit_with_parent
 from warehouse import LoadCounts, Warehouse
 from warehouse.lock import writer_lock
 
@@ -194,7 +195,9 @@ def task_runner(settings: Settings, batches: int) -> tuple[str, TaskRunner]:
         )
     parallel = settings.runner == "processes" or (settings.runner == "auto" and batches > 1)
     if parallel and workers > 1:
-        return f"processes ({workers} workers)", ProcessPoolTaskRunner(max_workers=workers)
+        return f"processes ({workers} workers)", ProcessPoolTaskRunner(
+            max_workers=workers, initializer=exit_with_parent
+        )
     return "threads (1 worker)", ThreadPoolTaskRunner(max_workers=1)
 
 

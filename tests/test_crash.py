@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import polars as pl
+import psutil
 import pytest
 
 from flows.pipeline import news_etl
@@ -59,8 +60,12 @@ def _kill_when(proc: subprocess.Popen[str], marker: str, delay: float) -> str:
     for line in proc.stderr:
         if marker in line:
             time.sleep(delay)
+            workers = psutil.Process(proc.pid).children(recursive=True)
             proc.send_signal(signal.SIGKILL)
             proc.wait(timeout=30)
+            # Batch workers exit with the run instead of lingering as orphans.
+            _, alive = psutil.wait_procs(workers, timeout=15)
+            assert not alive, f"left running after the kill: {[p.cmdline() for p in alive]}"
             return line.strip()
     proc.wait(timeout=30)
     pytest.fail(f"run ended before printing {marker!r} (exit {proc.returncode})")

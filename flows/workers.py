@@ -1,0 +1,47 @@
+"""Hygiene of the processes that run batches: they die with their run and do not
+hoard memory. Light on purpose (stdlib only): the flow process imports it to hand
+`exit_with_parent` to the process pool as its initializer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import gc
+import multiprocessing
+import os
+import threading
+import time
+
+
+def release_free_memory() -> None:
+    """Hand the heap that earlier batches freed back to the OS. glibc keeps freed
+    memory for reuse, so a long-lived worker's RSS would show the largest batch it
+    ever cleaned (~40 MB more per worker, measured) rather than the one in hand."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc (macOS, musl)
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+_watching = threading.Event()
+
+
+def exit_with_parent(interval: float = 1.0) -> None:
+    """In a worker process, exit as soon as the process that started it is gone.
+
+    A run killed with SIGKILL leaves its pool workers behind (a ProcessPoolExecutor
+    worker waits on its queue forever), each holding ~500 MB. Started once per
+    process, and only in processes started by multiprocessing: a flow that runs its
+    batches itself must not die with its shell (`nohup newsclean run &`).
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None or _watching.is_set():
+        return
+    _watching.set()
+
+    def watch() -> None:
+        while parent.is_alive():
+            time.sleep(interval)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
