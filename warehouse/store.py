@@ -8,6 +8,7 @@ analyst can open the file between batches.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -35,6 +36,10 @@ NO_FILES = pl.DataFrame(
         "run_id": pl.String,
     }
 )
+# DuckDB's own default is 80 % of RAM. The run's process shares the machine with its
+# workers, so report and gate queries over a large run spill to disk instead (each
+# report query ran in < 0.2 s at 100,000 documents even under 100 MB).
+MEMORY_LIMIT = os.environ.get("NEWSCLEAN_DUCKDB_MEMORY_LIMIT", "1GB")
 _MIGRATION_NAME = re.compile(r"^(\d+)_([\w-]+)\.sql$")
 
 
@@ -124,17 +129,21 @@ class Warehouse:
         path: str | Path,
         busy_timeout: float = 60.0,
         on_busy: Callable[[str], None] | None = None,
+        memory_limit: str = MEMORY_LIMIT,
     ) -> None:
         self.path = Path(path)
         self.busy_timeout = busy_timeout
         self.on_busy = on_busy
+        self.memory_limit = memory_limit
 
     def _open(self, read_only: bool) -> duckdb.DuckDBPyConnection:
         deadline = time.monotonic() + self.busy_timeout
         told = False
         while True:
             try:
-                return duckdb.connect(str(self.path), read_only=read_only)
+                return duckdb.connect(
+                    str(self.path), read_only=read_only, config={"memory_limit": self.memory_limit}
+                )
             except duckdb.IOException as exc:
                 if not _is_busy(exc) or time.monotonic() >= deadline:
                     raise

@@ -1,9 +1,18 @@
--- Up to $per_kind before/after examples of every kind of repair made in one run.
-SELECT kind, source_id, title, before, after FROM (
-    SELECT q.kind, a.source_id, a.title, q.before, q.after,
-           row_number() OVER (PARTITION BY q.kind ORDER BY a.source_id, q.issue_index) AS k
-    FROM quality_issues q JOIN articles a USING (article_id)
-    WHERE q.run_id = $run_id AND q.before IS NOT NULL
+-- Up to $per_kind before/after examples of every kind of repair made in one run:
+-- the first ones by (article_id, issue_index). min_by keeps $per_kind rows per kind
+-- while it streams the run's issues, so memory does not grow with the run (a window
+-- over every issue joined to its article took ~2 GB at a million documents); only
+-- the chosen rows are joined to their articles.
+WITH picked AS (
+    SELECT kind, unnest(min_by(
+        {'article_id': article_id, 'issue_index': issue_index, 'before': before, 'after': after},
+        article_id || ':' || lpad(issue_index::VARCHAR, 10, '0'),
+        $per_kind
+    ), recursive := true)
+    FROM quality_issues
+    WHERE run_id = $run_id AND before IS NOT NULL
+    GROUP BY kind
 )
-WHERE k <= $per_kind
-ORDER BY kind, k;
+SELECT p.kind, a.source_id, a.title, p.before, p.after
+FROM picked p JOIN articles a USING (article_id)
+ORDER BY p.kind, p.article_id, p.issue_index;
