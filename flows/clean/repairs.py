@@ -41,23 +41,11 @@ def _common_prefix(a: str, b: str) -> int:
     return lo
 
 
-def _common_suffix(a: str, b: str, limit: int) -> int:
-    """Length of the longest common suffix, at most `limit`."""
-    lo, hi = 0, limit
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if a[len(a) - mid : len(a) - lo] == b[len(b) - mid : len(b) - lo]:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
-
-
 def changed_window(before: str, after: str, width: int = 50) -> tuple[str, str]:
     """Matching excerpts of two texts around their first difference."""
     i = _common_prefix(before, after)
     limit = min(len(before), len(after)) - i
-    same = _common_suffix(before, after, limit)
+    same = min(_common_prefix(before[::-1], after[::-1]), limit)  # common suffix
     end_b, end_a = (i + 1, i + 1) if same == limit else (len(before) - same, len(after) - same)
     lo = max(0, i - width)
     return (
