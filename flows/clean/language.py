@@ -118,9 +118,9 @@ def detect_languages(texts: Sequence[str | None]) -> list[str | None]:
     encoded = [langid.LanguageIdentifier._encode(texts[i][:PREFIX_CHARS]) for i in wanted]
     doc_ids, feat_ids = _walk(encoded)
     bounds = np.searchsorted(doc_ids, np.arange(len(wanted) + 1))
+    model = _model()
     for k, i in enumerate(wanted):
-        feats = feat_ids[bounds[k] : bounds[k + 1]]
-        out[i] = _score(_model(), feats)
+        out[i] = _score(model, feat_ids[bounds[k] : bounds[k + 1]])
     return out
 
 
