@@ -81,14 +81,7 @@ def test_migration_006_keeps_rows_and_drops_the_indexes(tmp_path: Path) -> None:
     """A warehouse written before 006 (with primary keys) keeps every row."""
     path = tmp_path / "old.duckdb"
     con = duckdb.connect(str(path))
-    con.execute(
-        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, "
-        "applied_at TIMESTAMP)"
-    )
-    for version, name, file in migrations():
-        if version < 6:
-            con.execute(file.read_text(encoding="utf-8"))
-            con.execute("INSERT INTO schema_migrations VALUES (?, ?, now())", [version, name])
+    assert migrate(con, upto=5) == [1, 2, 3, 4, 5]
     for name, frame in {**_seed_batch("r0").frames(), "batch_manifest": NO_FILES}.items():
         con.register(name, frame.to_arrow())
     for statement in statements(sql("load_batch")):

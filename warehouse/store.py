@@ -66,9 +66,11 @@ def migrations() -> list[tuple[int, str, Path]]:
     return sorted(found)
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+def migrate(con: duckdb.DuckDBPyConnection, upto: int | None = None) -> list[int]:
     """Apply the migrations this database has not seen, then (re)create the analyst
-    views of views.sql; returns the versions applied."""
+    views of views.sql; returns the versions applied. With `upto`, stop after that
+    version and leave the views alone (they follow the latest schema): how a test
+    builds a warehouse as an older release left it."""
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         "version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP)"
@@ -76,7 +78,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
     applied = []
     for version, name, path in migrations():
-        if version in done:
+        if version in done or (upto is not None and version > upto):
             continue
         con.execute("BEGIN TRANSACTION")
         try:
@@ -89,7 +91,8 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
             con.execute("ROLLBACK")
             raise
         applied.append(version)
-    con.execute(VIEWS.read_text(encoding="utf-8"))
+    if upto is None:
+        con.execute(VIEWS.read_text(encoding="utf-8"))
     return applied
 
 
