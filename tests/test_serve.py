@@ -117,6 +117,7 @@ def test_scheduled_runs_complete_and_pick_up_new_files(
                 shutil.copy(seeds[1], inputs)  # arrives between two scheduled runs
                 added_at = len(done)
             if added_at is not None and len(done) >= added_at + 1:
+                completed_while_serving = len(done)
                 break
             assert serve.poll() is None, (tmp_path / "serve.log").read_text()
             time.sleep(1)
@@ -124,7 +125,9 @@ def test_scheduled_runs_complete_and_pick_up_new_files(
             pytest.fail(f"scheduled runs did not complete: {(tmp_path / 'serve.log').read_text()}")
     finally:
         _stop(serve)
-    assert len(_completed_runs(api)) >= 2
+    # Counted while serving: stopping `serve` can race a run that has just finished
+    # (its Prefect state was seen to change after the SIGTERM in CI, twice).
+    assert completed_while_serving >= 2
     store = Warehouse(warehouse)
     loaded = set(store.query("select source_id from articles")["source_id"].to_list())
     assert loaded == {seeds[0].stem, seeds[1].stem}
