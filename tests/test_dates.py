@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
+import polars as pl
 import pytest
 
 from flows.clean import dates
@@ -131,6 +132,32 @@ def test_scanning_digit_windows_finds_what_scanning_the_page_finds(
     for text in texts:
         expected = _whole_page_candidates(text, monkeypatch)
         assert dates.text_candidates(text, dates._header_end(text)) == expected
+
+
+def test_batch_prefilters_skip_only_what_cannot_match() -> None:
+    """Running only the patterns whose polars prefilter matched (and looking for
+    weekdays only where one is named) gives the same result as running everything."""
+    odd_space = "\x1c"  # whitespace to Python's re, not to Rust's regex
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*"))] + [
+        f"Title of the story here\n\nPublished March{odd_space}5, 2024 at 10:30\n\n{BODY}",
+        f"Headline\n\n17 de marzo de 2020\n\n24 نيسان / أبريل 2020\n\n{BODY}",
+        "29 بهمن ۱۳۹۸ — " + BODY,
+        f"Story\n\n2020年3月7日 Posted 27 Mar 20 à 9:21 and 27.03.20 09:21\n\n{BODY}",
+        f"Story\n\nSaturday, 3/4/2021 and Sept. 9th 2019, 2020. 08. 18.\n\n{BODY}",
+    ]
+    if DEV_SET.exists():
+        texts += [
+            json.loads(line)["text"]
+            for name in ("dates.jsonl", "boilerplate.jsonl")
+            for line in (DEV_SET / name).read_text(encoding="utf-8").splitlines()
+        ]
+    flags = dates.possible_patterns(pl.Series(texts))
+    weekday = pl.Series(texts).str.contains(dates.WEEKDAY_PREFILTER).to_list()
+    assert any(not all(f) for f in flags)  # the prefilters do rule patterns out
+    for text, possible, names_weekday in zip(texts, flags, weekday, strict=True):
+        full = resolve(text, None, None, None, INGESTED)
+        filtered = resolve(text, None, None, None, INGESTED, possible, names_weekday)
+        assert filtered == full
 
 
 def test_month_words_are_read_once_per_word() -> None:
