@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -62,3 +63,12 @@ def warehouse_snapshot(path: Path) -> dict:
         assert repeated == 0, f"{table}: {repeated} rows share a key {key}"
         out[table] = frame.drop([c for c in frame.columns if c in VOLATILE]).sort(key)
     return out
+
+
+def real_lines() -> list[str]:
+    """Every non-blank line of the seeds and the dev set's pages (all languages)."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    for name in ("boilerplate.jsonl", "dates.jsonl"):
+        with (DEV_SET / name).open(encoding="utf-8") as fh:
+            texts += [json.loads(line).get("text") or "" for line in fh]
+    return [s for text in texts for line in text.split("\n") if (s := line.strip())]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import polars as pl
@@ -16,7 +15,7 @@ from flows.clean.boilerplate import (
     main_block,
     site_repeated_lines,
 )
-from tests.conftest import DEV_SET, SEEDS
+from tests.conftest import real_lines
 
 TAGLINE = "Local news you can trust, every single day."  # mid-length, ends a sentence
 
@@ -63,17 +62,8 @@ def test_site_furniture_leaves_the_body() -> None:
     assert "committee met on day 2" in main_block(text, site_lines=frozenset({TAGLINE}))[0]
 
 
-def _real_lines() -> list[str]:
-    """Every non-blank line of the seeds and the dev set's pages (all languages)."""
-    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
-    for name in ("boilerplate.jsonl", "dates.jsonl"):
-        with (DEV_SET / name).open(encoding="utf-8") as fh:
-            texts += [json.loads(line).get("text") or "" for line in fh]
-    return [s for text in texts for line in text.split("\n") if (s := line.strip())]
-
-
 def test_batch_line_scores_equal_python_line_scores_on_real_pages() -> None:
-    lines = _real_lines()
+    lines = real_lines()
     assert len(lines) > 10_000
     assert line_scores(lines) == [line_score(line) for line in lines]
     # Most lines take the vectorised path, so the check above exercises it.

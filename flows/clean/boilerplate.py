@@ -35,7 +35,7 @@ from typing import Any
 
 import polars as pl
 
-from flows.clean.headline import WORD, norm, strip_site_suffix
+from flows.clean.headline import WORD, norm, norm_equals, strip_site_suffix
 from flows.clean.repairs import repair
 from flows.clean.rows import map_rows
 
@@ -241,7 +241,7 @@ def _shape_scores(
     anchor, best_mass = None, w.anchor_mass
     head = headline_of(lines[0]) if lines else None
     for k in range(1, len(lines)):
-        if head and norm(lines[k]) == head:
+        if head and norm_equals(lines[k], head):
             scores[k] = HARD
             mass = sum(max(0.0, s) for s in scores[k + 1 : k + 1 + w.anchor_window])
             if mass >= best_mass:

@@ -17,7 +17,7 @@ from typing import Any
 
 import polars as pl
 
-from flows.clean.headline import norm
+from flows.clean.headline import norm, norm_equals
 from flows.clean.repairs import repair
 from flows.clean.rows import map_rows
 
@@ -60,7 +60,8 @@ def _clean_title(line: str, text: str, url: str | None) -> str:
     bare = line[: m.start()].strip()
     site = re.sub(r"\W", "", m.group(1).casefold())
     domain = re.sub(r"\W", "", (url or "").casefold())
-    reprinted = any(norm(other) == norm(bare) for other in text.split("\n")[1:])
+    key = norm(bare)
+    reprinted = any(norm_equals(other, key) for other in text.split("\n")[1:])
     return bare if reprinted or (site and site in domain) else line
 
 
@@ -146,7 +147,7 @@ def tidy_body(text: str, title: str | None) -> dict[str, Any]:
     if title:
         key = norm(title)
         before = len(lines)
-        lines = [line for line in lines if norm(line) != key]
+        lines = [line for line in lines if not norm_equals(line, key)]
         if before - len(lines):
             repairs.append(
                 repair(

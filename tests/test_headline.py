@@ -1,0 +1,35 @@
+"""Headline matching: the quick `norm_equals` answers exactly as `norm(line) == key`."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from flows.clean.headline import norm, norm_equals
+from tests.conftest import real_lines
+
+# Characters whose case folding changes length or form, marks, digits, punctuation.
+TRICKY = ["ß", "ẞ", "ﬃ", "İ", "ı", "ς", "Σ", "ǅ", "ŉ", "e\u0301", "_", "’", "-", "2024", " ", "\t"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.one_of(st.sampled_from(TRICKY), st.text(max_size=5)), max_size=12),
+    st.lists(st.one_of(st.sampled_from(TRICKY), st.text(max_size=5)), max_size=12),
+)
+def test_norm_equals_is_norm_equality(line_parts: list[str], key_parts: list[str]) -> None:
+    line, other = "".join(line_parts), "".join(key_parts)
+    for key in (norm(other), norm(line), norm(line.upper()), ""):
+        assert norm_equals(line, key) == (norm(line) == key)
+
+
+def test_norm_equals_onreal_lines() -> None:
+    lines = real_lines()[:5000]
+    keys = [norm(line) for line in lines[::50]]
+    matches = 0
+    for line in lines:
+        for key in keys:
+            expected = norm(line) == key
+            assert norm_equals(line, key) == expected
+            matches += expected
+    assert matches >= len(keys)  # each key matches at least its own line
