@@ -380,7 +380,7 @@ def cmd_bench_run(args: argparse.Namespace) -> int:
         f"peers on the first {report.peer_documents:,}"
     )
     header = f"{'pipeline':<10} {'docs':>9} {'MB':>8} {'seconds':>8} {'docs/s':>8} "
-    print(header + f"{'MB/s':>7} {'peak RSS':>9}  note")
+    print(header + f"{'MB/s':>7} {'peak RSS':>9} {'peak PSS':>9}  note")
     for r in report.results:
         if r.skipped:
             print(f"{r.name:<10} skipped: {r.skipped}")
@@ -388,7 +388,7 @@ def cmd_bench_run(args: argparse.Namespace) -> int:
         print(
             f"{r.name:<10} {r.documents:>9,} {r.input_bytes / 1e6:>8.1f} {r.seconds:>8.1f} "
             f"{r.docs_per_second:>8,.0f} {r.mb_per_second:>7.2f} "
-            f"{r.peak_rss_bytes / 2**20:>7,.0f} MB  {r.note}"
+            f"{r.peak_rss_bytes / 2**20:>6,.0f} MB {r.peak_pss_bytes / 2**20:>6,.0f} MB  {r.note}"
         )
     ours = report.by_name("newsclean")
     if ours and ours.stage_seconds:
@@ -583,7 +583,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="time the full pipeline on a generated corpus, against naive and datatrove",
         description="Run the full news_etl flow (ingest, clean, validate, load, report) on "
         "the corpus's JSONL shards into a temporary warehouse and print documents/s, MB/s, "
-        "peak RSS of the whole process tree and busy time per stage; then, in the same "
+        "the peak memory of the whole process tree (RSS summed over its processes, and PSS, "
+        "which counts a page shared by several processes once) and busy time per stage; "
+        "then, in the same "
         "invocation, (a) the naive pipeline (pandas, ftfy.fix_text and dateparser per row, "
         "a DuckDB insert) and (b) datatrove's JsonlReader → FTFYFormatter → JsonlWriter, "
         "and print the ratios. Peers need the bench extra: pip install 'newsclean[bench]'.",

@@ -38,6 +38,7 @@ class Result:
     input_bytes: int = 0
     seconds: float = 0.0
     peak_rss_bytes: int = 0
+    peak_pss_bytes: int = 0  # shared pages (libraries) split among the processes sharing them
     rss_parts: dict[str, int] = field(default_factory=dict)
     stage_seconds: dict[str, float] = field(default_factory=dict)
     note: str = ""
@@ -53,7 +54,11 @@ class Result:
 
 
 class TreeMemory:
-    """Peak resident memory of a process and all its descendants, sampled."""
+    """Peak resident memory of a process and all its descendants, sampled.
+
+    `peak` sums RSS, so a shared library mapped by the flow, two workers and the
+    server counts four times; `peak_pss` sums PSS, where each shared page is split
+    among its sharers: the memory the tree really holds."""
 
     def __init__(self, pid: int, interval: float = 0.2) -> None:
         import psutil
@@ -61,6 +66,7 @@ class TreeMemory:
         self._root = psutil.Process(pid)
         self._interval = interval
         self.peak = 0
+        self.peak_pss = 0
         self.parts: dict[str, int] = {}  # peak per kind of process, for the breakdown
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
@@ -69,7 +75,7 @@ class TreeMemory:
         import psutil
 
         while not self._stop.is_set():
-            total = 0
+            total = total_pss = 0
             parts: dict[str, int] = {}
             try:
                 procs = [self._root, *self._root.children(recursive=True)]
@@ -77,13 +83,16 @@ class TreeMemory:
                 break
             for proc in procs:
                 try:
-                    rss = proc.memory_info().rss
+                    info = proc.memory_full_info()
                     kind = _kind(proc, self._root.pid)
                 except psutil.Error:
                     continue
+                rss = info.rss
                 total += rss
+                total_pss += info.pss
                 parts[kind] = parts.get(kind, 0) + rss
             self.peak = max(self.peak, total)
+            self.peak_pss = max(self.peak_pss, total_pss)
             for kind, rss in parts.items():
                 self.parts[kind] = max(self.parts.get(kind, 0), rss)
             self._stop.wait(self._interval)
@@ -172,6 +181,7 @@ def run_newsclean(
         input_bytes=data["input_bytes"],
         seconds=data["seconds"],
         peak_rss_bytes=memory.peak,
+        peak_pss_bytes=memory.peak_pss,
         rss_parts=memory.parts,
         stage_seconds=data["stage_seconds"],
         note=f"full pipeline; batches on {data['runner']}; "
@@ -229,7 +239,7 @@ def _measured(name: str, fn: Callable[[], tuple[int, int, str]]) -> Result:
         started = time.perf_counter()
         docs, size, note = fn()
         seconds = time.perf_counter() - started
-    return Result(name, docs, size, seconds, memory.peak, note=note)
+    return Result(name, docs, size, seconds, memory.peak, memory.peak_pss, note=note)
 
 
 def run_naive(files: list[Path], workdir: Path) -> Result:
