@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from flows.clean import clean_batch
 from flows.ingest import discover, ingest_files
@@ -60,6 +63,47 @@ def test_load_is_idempotent(warehouse_path: Path) -> None:
     assert counts == (5, 5)
     run = store.named("run_summary", run_id="r2").row(0, named=True)
     assert run["docs_read"] == run["articles_loaded"] + run["quarantined"] + run["skipped"]
+
+
+def _other_process_counts(path: Path) -> subprocess.CompletedProcess[str]:
+    """Another process opening the file read-only, once, without retrying."""
+    return subprocess.run(
+        [sys.executable, "-c", "import duckdb, sys; con = duckdb.connect(sys.argv[1], "
+         "read_only=True); print(con.execute('select count(*) from raw_documents').fetchone()[0])",
+         str(path)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+def test_batch_writer_keeps_one_connection_and_lets_readers_in_between(
+    warehouse_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Warehouse(warehouse_path)
+    store.start_run("r1", None, ["seeds"], datetime.now())
+    batch = _seed_batch("r1")
+    opened: list[bool] = []
+    real_open = Warehouse._open
+    monkeypatch.setattr(
+        Warehouse,
+        "_open",
+        lambda self, read_only: opened.append(read_only) or real_open(self, read_only),
+    )
+    with store.batch_writer(hold_seconds=3600):
+        assert store.load_batch("r1", batch.frames()).articles_loaded == 5
+        # Reads, and another Warehouse object on the same file, go through the writer.
+        assert store.query("select count(*) from raw_documents").item() == 5
+        assert Warehouse(warehouse_path).load_batch("r1", batch.frames()).skipped == 5
+        held = _other_process_counts(warehouse_path)
+        assert held.returncode != 0 and "lock" in held.stderr.lower()  # held: locked out
+    assert opened == [False]  # one connection for all of the above
+    released = _other_process_counts(warehouse_path)
+    assert released.returncode == 0 and released.stdout.strip() == "5"
+    # Held for no time, the writer closes after each use: readers get in between.
+    with store.batch_writer(hold_seconds=0):
+        store.load_batch("r1", batch.frames())
+        assert _other_process_counts(warehouse_path).stdout.strip() == "5"
+        store.load_batch("r1", batch.frames())
+    assert opened == [False, False, False]
 
 
 def test_failed_load_leaves_nothing_behind(warehouse_path: Path) -> None:
