@@ -242,7 +242,7 @@ def _run_batches(
     At most workers + 1 batches are in flight, so memory stays bounded whatever the
     corpus size; loading in submission order keeps a file's manifest row behind all
     of its pieces. Only this process writes the warehouse, through one connection
-    held across batches and checkpointed every few seconds (`Warehouse.batch_writer`).
+    held across batches and checkpointed every 20 s (`Warehouse.batch_writer`).
     """
     items = iter(work)
     head = list(itertools.islice(items, 2))

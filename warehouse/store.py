@@ -4,7 +4,7 @@ SQL lives in `migrations/*.sql` (schema, applied once each, in order) and
 `queries/*.sql` (named statements with $parameters); nothing here builds SQL from
 strings. Connections are short-lived — opened per read and closed — so an analyst
 can open the file between batches. A run's loads share one writer connection that
-is closed (and so checkpointed) every few seconds, see `Warehouse.batch_writer`.
+is closed (and so checkpointed) every 20 s, see `Warehouse.batch_writer`.
 """
 
 from __future__ import annotations
@@ -123,11 +123,11 @@ def _is_busy(exc: duckdb.Error) -> bool:
 
 
 # How long a run keeps its writer connection between batches before closing it. A
-# close checkpoints the WAL into the file; DuckDB's checkpoint rewrites the table's
-# partly filled row groups, so checkpointing after every 2,000-document batch cost
-# 0.75 s a batch and grew with the row group (60 s for 80 batches in a row; held
-# open, 26 s including the final checkpoint). Readers retry for a minute, and get
-# in while the run waits for its next batch after a close.
+# close checkpoints the WAL into the file, and a checkpoint after every 2,000-document
+# batch cost 0.75 s a batch on average, with spikes of 2-4 s every 16 batches or so
+# (80 loads in a row: 60 s; on one held connection: 15 s, plus 10 s for the final
+# checkpoint). Readers retry for a minute, and get in while the run waits for its
+# next batch after a close.
 HOLD_SECONDS = 20.0
 HELD_CHECKPOINT_THRESHOLD = "1GB"  # no automatic checkpoint while held (DuckDB: 16 MB)
 
