@@ -239,18 +239,16 @@ def _run_batches(
 ) -> None:
     """Submit a batch task per item of `work` and load the results in order.
 
-    At most 2 × (workers + 1) batches are in flight, so memory stays bounded whatever
-    the corpus size, and the workers keep busy while this process checkpoints the
-    warehouse (a few seconds every 20 s; with workers + 1 they sat idle ~10 % of a
-    million-document run). Loading in submission order keeps a file's manifest row
-    behind all of its pieces. Only this process writes the warehouse, through one connection
+    At most workers + 1 batches are in flight, so memory stays bounded whatever the
+    corpus size; loading in submission order keeps a file's manifest row behind all
+    of its pieces. Only this process writes the warehouse, through one connection
     held across batches and checkpointed every 20 s (`Warehouse.batch_writer`).
     """
     items = iter(work)
     head = list(itertools.islice(items, 2))
     name, runner = task_runner(settings, len(head))
     progress.runner = name
-    window = 2 * ((settings.workers or os.cpu_count() or 1) + 1)
+    window = (settings.workers or os.cpu_count() or 1) + 1
     ingested_at = datetime.now()
     _say(f"run {run_id}: batches run on {name}")
     with _frozen_heap(), runner, Warehouse(settings.warehouse).batch_writer():
