@@ -532,6 +532,11 @@ def possible_patterns(texts: pl.Series) -> list[tuple[bool, ...]]:
     return flags.rows()
 
 
+def weekday_named(texts: pl.Series) -> list[bool]:
+    """Per text, whether its first WEEKDAY_ZONE characters may name a weekday."""
+    return texts.fill_null("").str.slice(0, WEEKDAY_ZONE).str.contains(WEEKDAY_PREFILTER).to_list()
+
+
 def url_candidates(url: str | None) -> list[dict[str, Any]]:
     """A date in the URL path: /2022/03/07/, /2022-03-07-, /20220307/."""
     if not url:
@@ -728,11 +733,7 @@ def resolve_dates(df: pl.DataFrame) -> pl.DataFrame:
         ["source_text", "url", "date_hint", "dateline_date", "ingested_at"],
         extra=[
             possible_patterns(df["source_text"]),
-            df["source_text"]
-            .fill_null("")
-            .str.slice(0, WEEKDAY_ZONE)
-            .str.contains(WEEKDAY_PREFILTER)
-            .to_list(),
+            weekday_named(df["source_text"]),
         ],
         outputs={
             "published_date": pl.Date(),
