@@ -140,6 +140,12 @@ class _Held:
     con: duckdb.DuckDBPyConnection | None = None
     opened: float = 0.0
 
+    def release(self) -> None:
+        """Close the connection (DuckDB checkpoints on close), if it is open."""
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+
 
 _HELD: dict[Path, _Held] = {}
 
@@ -149,8 +155,9 @@ class Warehouse:
     (except while a run holds its writer, see `batch_writer`).
 
     DuckDB lets one process hold the file for writing. Connections here are short
-    (one load, one query), so a reader and a run take turns; when the file is busy,
-    opening is retried for `busy_timeout` seconds and `on_busy` is told once.
+    (one query, one load, or a run's loads for at most `HOLD_SECONDS`), so a reader
+    and a run take turns; when the file is busy, opening is retried for
+    `busy_timeout` seconds and `on_busy` is told once.
     """
 
     def __init__(
@@ -195,34 +202,32 @@ class Warehouse:
         if held is not None:
             yield from self._through_held(held)
             return
-        if not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        con = self._open(read_only)
+        con = self._open(read_only) if read_only else self._open_writer()
         try:
-            if not read_only:
-                migrate(con)
             yield con
         finally:
             con.close()
+
+    def _open_writer(self) -> duckdb.DuckDBPyConnection:
+        """A writable connection, the file created and migrated to the latest schema."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        con = self._open(read_only=False)
+        migrate(con)
+        return con
 
     def _through_held(self, held: _Held) -> Iterator[duckdb.DuckDBPyConnection]:
         """Use the held writer (opening it if a checkpoint closed it); close it after
         use once it has been open `hold_seconds`, or when the use failed."""
         if held.con is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            con = self._open(read_only=False)
-            migrate(con)
-            con.execute(f"SET checkpoint_threshold = '{HELD_CHECKPOINT_THRESHOLD}'")
-            held.con, held.opened = con, time.monotonic()
+            held.con, held.opened = self._open_writer(), time.monotonic()
+            held.con.execute(f"SET checkpoint_threshold = '{HELD_CHECKPOINT_THRESHOLD}'")
         try:
             yield held.con
         except BaseException:
-            held.con.close()
-            held.con = None
+            held.release()
             raise
         if time.monotonic() - held.opened >= held.hold_seconds:
-            held.con.close()
-            held.con = None
+            held.release()
 
     @contextmanager
     def batch_writer(self, hold_seconds: float = HOLD_SECONDS) -> Iterator[None]:
@@ -236,8 +241,7 @@ class Warehouse:
             yield
         finally:
             del _HELD[key]
-            if held.con is not None:
-                held.con.close()
+            held.release()
 
     def initialise(self) -> None:
         """Create the file and apply migrations."""
