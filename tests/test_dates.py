@@ -108,6 +108,17 @@ def test_stamp_nearest_the_headline_beats_print_edition_date() -> None:
     assert chosen(text) == date(2020, 10, 19)
 
 
+def _dev_pages() -> list[str]:
+    """The dev set's page texts (none where ../shared is absent)."""
+    if not DEV_SET.exists():
+        return []
+    return [
+        json.loads(line)["text"]
+        for name in ("dates.jsonl", "boilerplate.jsonl")
+        for line in (DEV_SET / name).read_text(encoding="utf-8").splitlines()
+    ]
+
+
 def _whole_page_candidates(text: str, monkeypatch: pytest.MonkeyPatch) -> list[dict]:
     with monkeypatch.context() as m:
         m.setattr(dates, "date_windows", lambda t: [(0, len(t))])
@@ -123,12 +134,7 @@ def test_scanning_digit_windows_finds_what_scanning_the_page_finds(
         f"Headline\n\n17 de{spread}marzo de 2020\n\n24 نيسان / أبريل 2020\n\n{BODY}",
         "29 بهمن ۱۳۹۸ — " + BODY,
     ]
-    if DEV_SET.exists():
-        texts += [
-            json.loads(line)["text"]
-            for name in ("dates.jsonl", "boilerplate.jsonl")
-            for line in (DEV_SET / name).read_text(encoding="utf-8").splitlines()
-        ]
+    texts += _dev_pages()
     for text in texts:
         expected = _whole_page_candidates(text, monkeypatch)
         assert dates.text_candidates(text, dates._header_end(text)) == expected
@@ -145,12 +151,7 @@ def test_batch_prefilters_skip_only_what_cannot_match() -> None:
         f"Story\n\n2020年3月7日 Posted 27 Mar 20 à 9:21 and 27.03.20 09:21\n\n{BODY}",
         f"Story\n\nSaturday, 3/4/2021 and Sept. 9th 2019, 2020. 08. 18.\n\n{BODY}",
     ]
-    if DEV_SET.exists():
-        texts += [
-            json.loads(line)["text"]
-            for name in ("dates.jsonl", "boilerplate.jsonl")
-            for line in (DEV_SET / name).read_text(encoding="utf-8").splitlines()
-        ]
+    texts += _dev_pages()
     flags = dates.possible_patterns(pl.Series(texts))
     weekday = dates.weekday_named(pl.Series(texts))
     assert any(not all(f) for f in flags)  # the prefilters do rule patterns out
