@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -112,6 +115,52 @@ def test_dask_cluster_of_two_workers_loads_what_the_default_runner_loads(
     for table in a:
         assert a[table].height > 0 or table == "quality_issues", table
         assert a[table].equals(b[table]), f"{table} differs between runners"
+
+
+# Runs in a fresh interpreter with no PREFECT_API_URL: the flow starts its own
+# temporary Prefect server, as `newsclean run` does on a machine with no server.
+# Prints the task runs that server recorded and every Prefect server process seen.
+_SERVERS_AND_TASK_RUNS = """
+import sys, threading, psutil
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+from flows.pipeline import news_etl
+
+servers, done = set(), threading.Event()
+def watch():
+    while not done.wait(0.1):
+        for p in psutil.Process().children(recursive=True):
+            try:
+                if "prefect.server.api.server:create_app" in " ".join(p.cmdline()):
+                    servers.add(p.pid)
+            except psutil.Error:
+                pass
+threading.Thread(target=watch, daemon=True).start()
+state = news_etl(inputs=[sys.argv[1]], warehouse=sys.argv[2], reports_dir=sys.argv[3],
+                 batch_size=2, runner="processes", workers=2, return_state=True)
+done.set()
+flow_run = FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id]))
+with get_client(sync_client=True) as client:
+    runs = client.read_task_runs(flow_run_filter=flow_run)
+print(len(servers), sorted(r.name.split("-")[0] for r in runs))
+"""
+
+
+def test_batch_workers_use_the_flows_own_prefect_server(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect")  # a server database of its own
+    done = subprocess.run(
+        [sys.executable, "-c", _SERVERS_AND_TASK_RUNS, str(SEEDS),
+         str(tmp_path / "wh.duckdb"), str(tmp_path / "reports")],
+        capture_output=True, text=True, env=env, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    servers, names = done.stdout.strip().splitlines()[-1].split(" ", 1)
+    # One temporary server for the run: the worker processes started one each
+    # (~220 MB and ~3 s of CPU apiece) before the flow named its own to them.
+    assert servers == "1", done.stdout
+    # Five seeds in batches of two: three batch tasks on the workers, all recorded.
+    assert names.count("'batch'") == 3 and names.count("'load'") == 3, names
 
 
 def test_bench_run_compares_the_pipeline_with_both_peers(
