@@ -28,9 +28,11 @@ class _Model:
     """py3langid's default model, held once per process in the form the batch walk
     needs: the automaton as 32-bit states, the feature
     table as float32 (54 MB; py3langid's float16 @ float32 product casts the gathered
-    rows on every call to the same values, so casting once makes scoring ~2x faster)
-    and nothing else — py3langid's own identifier, which would keep a second copy of
-    the table and the automaton as Python lists, is never built here."""
+    rows on every call to the same values, so casting once makes scoring ~2x faster;
+    keeping float16 and casting the rows in `_score` saved 27 MB a process but cost
+    0.15 ms a document, measured) and nothing else — py3langid's own identifier,
+    which would keep a second copy of the table and the automaton as Python lists,
+    is never built here."""
 
     nextmove: np.ndarray
     rowbase: np.ndarray
@@ -64,6 +66,10 @@ def _walk(encoded: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
     nextmove, rowbase, output = model.nextmove, model.rowbase, model.output
     lengths = np.fromiter((len(b) for b in encoded), dtype=np.int64, count=len(encoded))
     order = np.argsort(-lengths, kind="stable")  # longest first: active docs are a prefix
+    # Document numbers in the smallest type that holds them: 2,000 documents emit
+    # ~2.4 million (document, feature) pairs, and with int64 numbers the walk's peak
+    # was 44 MB higher (and the sort below needed a 16-bit copy anyway).
+    order = order.astype(np.int16 if len(encoded) < 2**15 else np.int32)
     width = int(lengths.max()) if len(encoded) else 0
     grid = np.zeros((len(encoded), width), dtype=np.uint8)
     for row, i in enumerate(order):
@@ -86,10 +92,10 @@ def _walk(encoded: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
     if not docs:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int32)
     doc_ids, feat_ids = np.concatenate(docs), np.concatenate(feats)
+    del docs, feats
     # A stable sort keeps byte order within a document; on 16-bit keys numpy uses
     # a radix sort, many times faster than on int64.
-    keys = doc_ids.astype(np.int16 if len(encoded) < 2**15 else np.int32)
-    by_doc = np.argsort(keys, kind="stable")
+    by_doc = np.argsort(doc_ids, kind="stable")
     return doc_ids[by_doc], feat_ids[by_doc]
 
 
