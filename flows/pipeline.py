@@ -38,7 +38,7 @@ from flows.ingest.manifest import plan_inputs
 from flows.ingest.units import Unit
 from flows.quality import GateResult, breaches, check_gates
 from flows.report import write_report
-from flows.workers import exit_with_parent
+from flows.workers import exit_with_parent, lean_allocator_for_children
 from warehouse import LoadCounts, Warehouse
 from warehouse.lock import writer_lock
 
@@ -272,6 +272,7 @@ def _run_batches(
     _say(f"run {run_id}: batches run on {name}")
     with (
         _one_api_for_workers(),
+        lean_allocator_for_children(),
         _frozen_heap(),
         runner,
         Warehouse(settings.warehouse).batch_writer(),
