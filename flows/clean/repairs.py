@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from flows.clean.nested import struct_lists
+
 # before/after: a short excerpt of the text around the change, for the report's examples.
 REPAIR = pl.Struct(
     {"kind": pl.String(), "detail": pl.String(), "before": pl.String(), "after": pl.String()}
@@ -57,37 +59,19 @@ def changed_window(before: str, after: str, width: int = 50) -> tuple[str, str]:
 def append_repairs(df: pl.DataFrame, new: list[list[Repair]]) -> pl.DataFrame:
     """Append per-row lists of repairs to the `repairs` column (created when missing).
 
-    Built sparse: most rows of a batch have no repair, and turning thousands of
-    empty Python lists into a nested polars column costs more than the step itself.
-    Only the repairs are made into a frame, grouped by row and joined back.
+    Built sparse (`struct_lists`): most rows of a batch have no repair, and turning
+    thousands of empty Python lists into a nested polars column costs more than the
+    step itself.
     """
     if len(new) != df.height:
         raise ValueError(f"{len(new)} repair lists for {df.height} rows")
-    rows = [i for i, entries in enumerate(new) for _ in entries]
-    flat = [entry for entries in new for entry in entries]
-    if not rows:
+    if not any(new):
         if "repairs" in df.columns:
             return df
         return df.with_columns(pl.lit([], dtype=REPAIRS).alias("repairs"))
-    grouped = (
-        pl.DataFrame(
-            {
-                "_row": rows,
-                **{name: [entry[name] for entry in flat] for name in REPAIR.to_schema()},
-            },
-            schema={"_row": pl.UInt32(), **REPAIR.to_schema()},
-        )
-        .group_by("_row", maintain_order=True)
-        .agg(pl.struct(list(REPAIR.to_schema())).alias("_new"))
-    )
-    added = (
-        df.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"))
-        .join(grouped, on="_row", how="left", maintain_order="left")["_new"]
-        .fill_null(pl.lit([], dtype=REPAIRS))
-        .cast(REPAIRS)
-    )
+    added = struct_lists("repairs", new, REPAIRS)
     if "repairs" not in df.columns:
-        return df.with_columns(added.alias("repairs"))
+        return df.with_columns(added)
     return df.with_columns(pl.concat_list(pl.col("repairs"), added).alias("repairs"))
 
 

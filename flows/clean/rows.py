@@ -12,6 +12,7 @@ from typing import Any
 
 import polars as pl
 
+from flows.clean.nested import struct_lists
 from flows.clean.repairs import append_repairs
 
 
@@ -27,7 +28,10 @@ def map_rows(
     columns = [df[name].to_list() for name in inputs] + [list(values) for values in extra]
     results = [fn(*values) for values in zip(*columns, strict=True)]
     new = [
-        pl.Series(name, [r[name] for r in results], dtype=dtype) for name, dtype in outputs.items()
+        struct_lists(name, [r[name] for r in results], dtype)
+        if isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct)
+        else pl.Series(name, [r[name] for r in results], dtype=dtype)
+        for name, dtype in outputs.items()
     ]
     out = df.with_columns(new) if new else df
     if results and any("repairs" in r for r in results):

@@ -1,0 +1,43 @@
+"""Per-row lists of dicts as one polars list-of-struct column, built flat.
+
+polars builds a nested column from Python lists of dicts one value at a time, and
+most rows of a batch have no entry at all: 13,000 date candidates for 3,000 pages
+took 0.09 s that way, 0.02 s as below (one flat frame of the entries, grouped by
+row and joined back to every row).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import polars as pl
+
+
+def struct_lists(
+    name: str, rows: Sequence[Sequence[Mapping[str, Any]]], dtype: pl.List
+) -> pl.Series:
+    """A `dtype` (list of struct) Series with one list per row; an empty row is []."""
+    struct = dtype.inner
+    if not isinstance(struct, pl.Struct):
+        raise TypeError(f"struct_lists builds lists of structs, not {dtype}")
+    fields = struct.to_schema()
+    index = [i for i, entries in enumerate(rows) for _ in entries]
+    flat = [entry for entries in rows for entry in entries]
+    empty = pl.lit([], dtype=dtype)
+    if not flat:
+        return pl.select(pl.repeat(empty, len(rows))).to_series().alias(name)
+    grouped = (
+        pl.DataFrame(
+            {"_row": index, **{f: [entry[f] for entry in flat] for f in fields}},
+            schema={"_row": pl.UInt32(), **fields},
+        )
+        .group_by("_row", maintain_order=True)
+        .agg(pl.struct(list(fields)).alias(name))
+    )
+    return (
+        pl.DataFrame({"_row": pl.arange(0, len(rows), dtype=pl.UInt32, eager=True)})
+        .join(grouped, on="_row", how="left", maintain_order="left")[name]
+        .fill_null(empty)
+        .cast(dtype)
+    )
