@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 
 import polars as pl
@@ -159,6 +160,34 @@ def test_batch_prefilters_skip_only_what_cannot_match() -> None:
         full = resolve(text, None, None, None, INGESTED)
         filtered = resolve(text, None, None, None, INGESTED, possible, names_weekday)
         assert filtered == full
+
+
+_ASCII_TWINS = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})  # re's (?i) equates them
+_WEEKDAY_WORD = re.compile(r"(?i)\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")
+
+
+def test_weekday_words_are_what_the_plain_pattern_finds() -> None:
+    """Found from their "day" ending, the same words, spans and days as the plain
+    case-insensitive pattern, on every real page and on edge cases."""
+    edge = [
+        "Monday", "xMonday", "_Friday", "Fridays", "FRIDAY,SATURDAY", "Sunday_", "1Sunday",
+        "Thursday" + " " * (dates.WEEKDAY_ZONE - 8) + "Monday",  # a word past the zone
+        " " * (dates.WEEKDAY_ZONE - 6) + "Monday",  # ends exactly at the zone's end
+        " " * (dates.WEEKDAY_ZONE - 3) + "Monday",  # straddles it
+        "FRİDAY, 3 March", "Frıday", "ſunday", "Wednesday\u00a0Tuesday",
+    ]  # fmt: skip
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*"))] + _dev_pages()
+    seen = 0
+    for text in texts + edge:
+        plain = list(_WEEKDAY_WORD.finditer(text, 0, dates.WEEKDAY_ZONE))
+        found = dates._weekday_words(text)
+        assert [(a, b) for a, b, _ in found] == [m.span() for m in plain], text[:80]
+        for (_, _, day), m in zip(found, plain, strict=True):  # two letters tell the day
+            assert dates.WEEKDAYS[day][:2] == m.group(1).translate(_ASCII_TWINS)[:2].lower()
+        seen += len(found)
+    assert seen > 20
+    # Letters whose lower() is not ASCII no longer crash the weekday evidence.
+    assert dates._weekday_mentions("FRİDAY ſunday Frıday", []) == {4, 6}
 
 
 def test_month_words_are_read_once_per_word() -> None:
