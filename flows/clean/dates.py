@@ -29,6 +29,7 @@ issue is logged when a strong candidate disagrees with the choice.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
@@ -575,8 +576,13 @@ def _weekday_mentions(text: str, positions: list[int]) -> set[int]:
     "Wednesday, September 30, 2020" names its own weekday; counting it as evidence
     for itself would let a page banner outvote the byline.
     """
-    words = _weekday_words(text)
-    return {day for _, end, day in words if not any(0 <= p - end <= 6 for p in positions)}
+    stamps = sorted(positions)
+    found = set()
+    for _, end, day in _weekday_words(text):
+        at = bisect.bisect_left(stamps, end)  # a date starting 0-6 characters after it
+        if at == len(stamps) or stamps[at] - end > 6:
+            found.add(day)
+    return found
 
 
 def _weekday_words(text: str) -> list[tuple[int, int, int]]:
