@@ -190,6 +190,16 @@ def test_weekday_words_are_what_the_plain_pattern_finds() -> None:
     assert dates._weekday_mentions("FRİDAY ſunday Frıday", []) == {4, 6}
 
 
+def test_the_month_alternation_reads_each_month_word_whole() -> None:
+    month = re.compile(f"(?i){dates._MON}")
+    for word in dates.ENGLISH_MONTHS:
+        for form in (word, word.title(), word.upper(), word + "."):
+            m = month.fullmatch(form)
+            assert m is not None and m.group(1).lower() == word, form
+    for not_a_month in ("septem", "marches", "junes", "sepactive"):
+        assert month.match(not_a_month) is None, not_a_month
+
+
 def test_month_words_are_read_once_per_word() -> None:
     dates._month_of.cache_clear()
     assert chosen("Titre\n\nPublié le 5 janvier 2024\n\n" + BODY) == date(2024, 1, 5)
