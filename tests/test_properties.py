@@ -3,6 +3,7 @@ text-level repairs are idempotent (cleaning cleaned text changes nothing)."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import polars as pl
@@ -11,8 +12,8 @@ from hypothesis import strategies as st
 
 from flows.clean.boilerplate import main_block
 from flows.clean.dates import resolve
-from flows.clean.reflow import paragraphs, unglue, unwrap
-from flows.clean.repairs import REPAIRS
+from flows.clean.reflow import reflow_paragraphs, unwrap
+from flows.clean.repairs import REPAIRS, changed_window
 from flows.clean.structure import split_header, tidy_body
 from flows.clean.unicode import repair_unicode
 
@@ -41,15 +42,52 @@ def test_unicode_repair_total_and_idempotent(text: str) -> None:
     assert "\ufffd" not in once
 
 
+# The per-text reading of the last reflow step, as Python's re writes it (look-around,
+# str.split()); the polars step must give exactly this.
+_GLUED = re.compile(r"(?<=[a-z0-9)\"”’%])([.!?])(?=[A-Z][a-z])")
+
+
+def _reference_reflow(text: str) -> tuple[str, list[tuple[str, str, str]]]:
+    unglued, glued = _GLUED.subn(r"\1 ", text)
+    parts = [" ".join(line.split()) for line in unglued.split("\n")]
+    log = []
+    if glued:
+        before, after = changed_window(text, unglued, width=30)
+        log.append((f"{glued} sentence(s)", before, after))
+    return "\n\n".join(p for p in parts if p), log
+
+
+def _reflow(texts: list[str]) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    df = pl.DataFrame({"text": texts}, schema={"text": pl.String})
+    out = reflow_paragraphs(df.with_columns(pl.lit([], dtype=REPAIRS).alias("repairs")))
+    return [
+        (text, [(r["detail"], r["before"], r["after"]) for r in repairs])
+        for text, repairs in out.select("text", "repairs").rows()
+    ]
+
+
+GLUE_TEXTS = st.text(alphabet=st.sampled_from(list("aBcDz9)”%.!? \t\n\x1c\u2028\u00a0é")))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(TEXTS, GLUE_TEXTS), min_size=1, max_size=6))
+def test_reflow_step_is_the_per_text_reading(texts: list[str]) -> None:
+    assert _reflow(texts) == [_reference_reflow(t) for t in texts]
+
+
+def test_reflow_splits_chains_of_short_words() -> None:
+    ((text, log),) = _reflow(["It rained.So we met at noon.Ab.Cd.Ef went home."])
+    assert text == "It rained. So we met at noon. Ab. Cd. Ef went home."
+    assert log[0][0] == "4 sentence(s)"
+
+
 @SETTINGS
 @given(TEXTS)
 def test_reflow_idempotent(text: str) -> None:
     unwrapped, _ = unwrap(text)
     assert unwrap(unwrapped)[0] == unwrapped
-    glued, _ = unglue(text)
-    assert unglue(glued)[0] == glued
-    laid = paragraphs(text)
-    assert paragraphs(laid) == laid
+    ((laid, _),) = _reflow([text])
+    assert _reflow([laid]) == [(laid, [])]
 
 
 @SETTINGS
