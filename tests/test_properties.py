@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from flows.clean.boilerplate import main_block
 from flows.clean.dates import resolve
-from flows.clean.reflow import reflow_paragraphs, unwrap
+from flows.clean.reflow import LINE_SPACE, reflow_paragraphs, unwrap
 from flows.clean.repairs import REPAIRS, changed_window
 from flows.clean.structure import split_header, tidy_body
 from flows.clean.unicode import repair_unicode
@@ -73,6 +73,12 @@ GLUE_TEXTS = st.text(alphabet=st.sampled_from(list("aBcDz9)”%.!? \t\n\x1c\u202
 @given(st.lists(st.one_of(TEXTS, GLUE_TEXTS), min_size=1, max_size=6))
 def test_reflow_step_is_the_per_text_reading(texts: list[str]) -> None:
     assert _reflow(texts) == [_reference_reflow(t) for t in texts]
+
+
+def test_line_space_is_what_python_splits_on_within_a_line() -> None:
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+    matched = pl.Series(chars).str.contains(f"^{LINE_SPACE}$").to_list()
+    assert matched == [c.isspace() and c != "\n" for c in chars]
 
 
 def test_reflow_splits_chains_of_short_words() -> None:
