@@ -237,9 +237,9 @@ def _one_api_for_workers() -> Iterator[None]:
 
     With no PREFECT_API_URL, Prefect starts a temporary server for the flow; a
     spawned worker process inherits the flow's settings (URL unset) and started a
-    second temporary server of its own: ~220 MB and ~3 s of CPU per worker, and the
-    batch task runs were recorded where no one would look. Naming the flow's server
-    in the settings the workers inherit makes them all report to it."""
+    temporary server of its own, ~220 MB and ~3 s of CPU per worker, only to set up
+    its client. Naming the flow's server in the settings the workers inherit makes
+    them all use it."""
     ctx = FlowRunContext.get()
     if PREFECT_API_URL.value() or ctx is None or ctx.client is None:
         yield

@@ -17,7 +17,8 @@ import polars as pl
 def struct_lists(
     name: str, rows: Sequence[Sequence[Mapping[str, Any]]], dtype: pl.List
 ) -> pl.Series:
-    """A `dtype` (list of struct) Series with one list per row; an empty row is []."""
+    """A `dtype` (list of struct) Series with one list per row; an empty row is [].
+    Every entry must have every field of the struct (None for a null)."""
     struct = dtype.inner
     if not isinstance(struct, pl.Struct):
         raise TypeError(f"struct_lists builds lists of structs, not {dtype}")
