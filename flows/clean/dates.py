@@ -252,9 +252,10 @@ DAY_END = re.compile(r"(?i)day\b")
 # One group per weekday, Monday first: the group that matched names the day, even
 # where Python's case-insensitive match let in "İ", "ı" or "ſ" (whose lower() is no
 # ASCII letter: "FRİDAY".lower() is not "friday", and looking it up crashed).
-WEEKDAY_HEAD = re.compile(r"(?i)(?:(mon)|(tues)|(wednes)|(thurs)|(fri)|(satur)|(sun))\Z")
+_WEEKDAY_HEADS = [day.removesuffix("day") for day in WEEKDAYS]
+WEEKDAY_HEAD = re.compile(f"(?i)(?:{'|'.join(f'({head})' for head in _WEEKDAY_HEADS)})\\Z")
 WEEKDAY_ZONE = 4000  # weekday words are looked for in the first characters only
-WEEKDAY_PREFILTER = r"(?i)(?:mon|tues|wednes|thurs|fri|satur|sun)day"  # polars superset
+WEEKDAY_PREFILTER = f"(?i)(?:{'|'.join(_WEEKDAY_HEADS)})day"  # polars superset
 
 
 @lru_cache(maxsize=4096)
