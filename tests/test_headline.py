@@ -23,7 +23,7 @@ def test_norm_equals_is_norm_equality(line_parts: list[str], key_parts: list[str
         assert norm_equals(line, key) == (norm(line) == key)
 
 
-def test_norm_equals_onreal_lines() -> None:
+def test_norm_equals_on_real_lines() -> None:
     lines = real_lines()[:5000]
     keys = [norm(line) for line in lines[::50]]
     matches = 0
