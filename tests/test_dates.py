@@ -206,3 +206,16 @@ def test_month_words_are_read_once_per_word() -> None:
     assert chosen("Titre\n\nPublié le 9 janvier 2023\n\n" + BODY) == date(2023, 1, 9)
     assert dates._month_of.cache_info().misses == 1
     assert dates._month_of("året") is None  # "the year" is not a month
+
+
+def test_solar_hijri_conversion_matches_convertdate() -> None:
+    """The per-year shortcut gives convertdate's answer on every month's edges."""
+    from convertdate import persian
+
+    for year in (1300, 1357, 1398, 1399, 1403, 1420, 1478):
+        for month in range(1, 13):
+            for day in (1, 2, 15, 29, 30, 31):
+                expected = date(*persian.to_gregorian(year, month, day))
+                assert dates._solar_hijri(year, month, day) == expected, (year, month, day)
+    assert dates._solar_hijri(1398, 13, 1) is None
+    assert dates._solar_hijri(1398, 1, 0) is None
