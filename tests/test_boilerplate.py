@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -62,6 +63,24 @@ def test_site_furniture_leaves_the_body() -> None:
     assert "committee met on day 2" in main_block(text, site_lines=frozenset({TAGLINE}))[0]
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "3Com And Its Partners Sign A Deal.",  # "Com" is a word, upper
+        "iPhone and iPad Sales Rise Again.",  # one word each, lower
+        "x_Y z_W Q_r S_t Talk.",
+        "-Abc -Def -Ghi -Jkl Are here.",
+        "Ǆemal Ǆuro ǅemal ǅuro Ǉuba Met.",  # ǅ is title case, not upper
+        "One Two Three Four Five Six Seven Eight Nine Ten eleven twelve thirteen.",
+        "one two three four five six Seven Eight Nine Ten Eleven Twelve Thirteen.",
+    ],
+)
+def test_title_case_words_counted_as_python_counts_them(line: str) -> None:
+    """Title Case is read from the first ten words as is_titleish splits them."""
+    assert re.fullmatch(VECTOR_SAFE, line)
+    assert line_scores([line]) == [line_score(line)]
+
+
 def test_batch_line_scores_equal_python_line_scores_on_real_pages() -> None:
     lines = real_lines()
     assert len(lines) > 10_000
@@ -76,6 +95,7 @@ PIECES = [
     "Tags:", "Share this", "cookies", "Subscribe", "©", "All rights reserved", "Read more",
     "The", "Minister", "said", "on", "Monday", "été", "Straße", "Ōsaka", "naïve", "2024",
     ".", "!", "?", "…", "”", "’s", "»", ")", "-", "–", "|", ":", "\t", "A", "b",
+    "3Com", "iPhone", "x_Y", "l'Aquila", "Jean-Luc", "’Tis", "_Under", "É", "ǅ",
 ]  # fmt: skip
 SAFE_CHARS = st.characters(
     codec="utf-8", categories=("L", "N", "P", "S", "Zs"), max_codepoint=0x24F
