@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
-from flows.clean.language import detect_language, detect_languages
+from flows.clean.language import _feature_counts, detect_language, detect_languages
 from tests.conftest import DEV_SET, SEEDS
 
 
@@ -45,3 +46,33 @@ def test_batch_matches_py3langid_on_every_text() -> None:
 )
 def test_known_languages(text: str, code: str) -> None:
     assert detect_languages([text, None]) == [code, None]
+
+
+@pytest.mark.parametrize("n_features", [50, 100_053, 2**40])  # 2**40: 64-bit keys
+def test_feature_counts_as_a_counter_per_document(n_features: int) -> None:
+    """Distinct features in first-occurrence order with their counts, per document,
+    as py3langid's Counter gives them."""
+    rng = np.random.default_rng(7)
+    sizes = rng.integers(0, 400, size=300)
+    doc_ids = np.repeat(np.arange(300, dtype=np.int16), sizes)
+    feat_ids = rng.integers(0, min(n_features, 100_000), size=doc_ids.size).astype(np.int32)
+    feat_ids[::5] = min(n_features, 100_000) - 1  # many repeats
+    docs, feats, counts = _feature_counts(doc_ids, feat_ids, n_features)
+    start = 0
+    expected_docs, expected_feats, expected_counts = [], [], []
+    for doc, size in enumerate(sizes):
+        seen: dict[int, int] = {}
+        for feat in feat_ids[start : start + size].tolist():
+            seen[feat] = seen.get(feat, 0) + 1
+        start += size
+        expected_docs += [doc] * len(seen)
+        expected_feats += list(seen)
+        expected_counts += list(seen.values())
+    assert docs.tolist() == expected_docs
+    assert feats.tolist() == expected_feats
+    assert counts.tolist() == expected_counts
+
+
+def test_feature_counts_of_no_features() -> None:
+    docs, feats, counts = _feature_counts(np.empty(0, np.int16), np.empty(0, np.int32), 10)
+    assert docs.size == feats.size == counts.size == 0

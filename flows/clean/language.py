@@ -99,14 +99,47 @@ def _walk(encoded: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
     return doc_ids[by_doc], feat_ids[by_doc]
 
 
-def _score(model: _Model, feats: np.ndarray) -> str:
-    """py3langid's decision for one document's feature sequence (none: its floor)."""
-    if feats.size:
-        uniq, first, counts = np.unique(feats, return_index=True, return_counts=True)
-        by_first = np.argsort(first)  # Counter order: first occurrence
-        idx = uniq[by_first].astype(np.intp)
-        weights = counts[by_first].astype(np.float32)
-        scores = np.log1p(weights) @ model.table[idx] + model.prior
+def _feature_counts(
+    doc_ids: np.ndarray, feat_ids: np.ndarray, n_features: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per document, its distinct features in first-occurrence order (the order of
+    py3langid's Counter, and so of its sum) and their counts; as flat arrays
+    (document, feature, count), documents in order.
+
+    One sort for the batch instead of np.unique per document (~60 µs each, half of
+    the scoring): the (document, feature) pairs as one integer key, sorted stably by
+    16-bit digits, least significant first — numpy radix-sorts 16-bit keys, and
+    timsorts wider ones several times slower.
+    """
+    if not doc_ids.size:
+        return doc_ids, feat_ids.astype(np.intp), np.empty(0, dtype=np.float32)
+    wide = (int(doc_ids.max()) + 1) * n_features >= 2**32
+    kind = np.uint64 if wide else np.uint32
+    key = doc_ids.astype(kind) * kind(n_features) + feat_ids.astype(kind)
+    order = np.argsort(key.astype(np.uint16), kind="stable").astype(np.int32)  # lowest digit
+    for shift in range(16, 64 if wide else 32, 16):
+        digit = (key >> kind(shift)).astype(np.uint16)[order]
+        order = order[np.argsort(digit, kind="stable")]
+    del digit
+    ranked = key[order]
+    del key
+    starts = np.flatnonzero(np.concatenate(([True], ranked[1:] != ranked[:-1])))
+    size = ranked.size
+    del ranked
+    first = order[starts]  # stable: the earliest position of each pair
+    del order
+    count_at = np.zeros(size, dtype=np.float32)
+    count_at[first] = np.diff(starts, append=size)
+    is_first = np.zeros(size, dtype=bool)
+    is_first[first] = True
+    return doc_ids[is_first], feat_ids[is_first].astype(np.intp), count_at[is_first]
+
+
+def _score(model: _Model, idx: np.ndarray, counts: np.ndarray) -> str:
+    """py3langid's decision for one document's distinct features and their counts,
+    in first-occurrence order (none: its floor)."""
+    if idx.size:
+        scores = np.log1p(counts) @ model.table[idx] + model.prior
     else:
         scores = np.full(len(model.classes), langid.RAW_FLOOR, dtype=np.float32)
     for i, j in model.aliases:
@@ -122,11 +155,12 @@ def detect_languages(texts: Sequence[str | None]) -> list[str | None]:
     if not wanted:
         return out
     encoded = [langid.LanguageIdentifier._encode(texts[i][:PREFIX_CHARS]) for i in wanted]
-    doc_ids, feat_ids = _walk(encoded)
-    bounds = np.searchsorted(doc_ids, np.arange(len(wanted) + 1))
     model = _model()
+    docs, feats, counts = _feature_counts(*_walk(encoded), model.table.shape[0])
+    bounds = np.searchsorted(docs, np.arange(len(wanted) + 1))
     for k, i in enumerate(wanted):
-        out[i] = _score(model, feat_ids[bounds[k] : bounds[k + 1]])
+        lo, hi = bounds[k], bounds[k + 1]
+        out[i] = _score(model, feats[lo:hi], counts[lo:hi])
     return out
 
 
