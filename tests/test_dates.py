@@ -8,6 +8,8 @@ from datetime import date, datetime
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flows.clean import dates
 from flows.clean.dates import resolve
@@ -139,6 +141,56 @@ def test_scanning_digit_windows_finds_what_scanning_the_page_finds(
     for text in texts:
         expected = _whole_page_candidates(text, monkeypatch)
         assert dates.text_candidates(text, dates._header_end(text)) == expected
+
+
+def _regex_windows(text: str) -> list[tuple[int, int]]:
+    """date_windows as first written, with `re` (the reference for the numpy one)."""
+    margin = dates.WINDOW_MARGIN
+
+    def reach(pos: int, step: int) -> int:
+        extra = 0
+        while True:
+            edge = max(0, min(len(text), pos + step * (margin + extra)))
+            lo, hi = (edge, pos) if step < 0 else (pos, edge)
+            wider = sum(len(m.group()) - 1 for m in re.finditer(r"\s{2,}", text[lo:hi]))
+            if wider == extra or edge in (0, len(text)):
+                return edge
+            extra = wider
+
+    windows: list[tuple[int, int]] = []
+    runs = [m.span() for m in re.finditer(r"\d+", text)]
+    first = 0
+    for i, (_, end) in enumerate(runs):
+        if i + 1 < len(runs) and runs[i + 1][0] - end <= 2 * margin:
+            continue
+        lo, hi = reach(runs[first][0], -1), reach(end, +1)
+        first = i + 1
+        if windows and lo <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(windows[-1][1], hi))
+        else:
+            windows.append((lo, hi))
+    return windows
+
+
+def test_date_windows_match_the_regex_reading_on_real_pages() -> None:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*"))] + _dev_pages()
+    for text in texts:
+        assert dates.date_windows(text) == _regex_windows(text)
+
+
+WINDOW_PIECES = st.sampled_from(
+    ["1", "2024", "٣", "۱۳۹۸", "x", "March", " ", "  ", "\n\n", "\u3000", "\x1c", "\u2028",
+     "\xa0", "\t", "\ud800", "²", "a" * 40, " " * 60, "7" * 3]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(WINDOW_PIECES, st.text(max_size=5)), max_size=60))
+def test_date_windows_match_the_regex_reading_on_generated_text(pieces: list[str]) -> None:
+    """Unicode digits and spaces (Arabic-Indic, ideographic, \\x1c), lone surrogates,
+    long whitespace runs near window edges."""
+    text = "".join(pieces)
+    assert dates.date_windows(text) == _regex_windows(text)
 
 
 def test_batch_prefilters_skip_only_what_cannot_match() -> None:

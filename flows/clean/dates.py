@@ -36,6 +36,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from flows.clean.headline import headline_variants
@@ -472,22 +473,38 @@ def _intl_readings(day: str, words: tuple[str | None, ...], year: str) -> list:
     return []
 
 
-DIGIT_RUN = re.compile(r"\d+")
-WHITESPACE_RUN = re.compile(r"\s{2,}")
 # Every date pattern holds a digit, and no match reaches further than this many
 # characters (whitespace runs counted as one) from its nearest digit run.
 WINDOW_MARGIN = 48
 
 
-def _reach(text: str, pos: int, step: int) -> int:
+@lru_cache(maxsize=1)
+def _digit_and_space() -> tuple[np.ndarray, np.ndarray]:
+    """Lookup tables by code point: which characters Python's re reads as \\d and as
+    \\s (read off the regexes themselves, so the windows agree with the patterns)."""
+    points = np.arange(0x110000, dtype=np.uint32)
+    every = points[(points < 0xD800) | (points >= 0xE000)].tobytes().decode("utf-32-le")
+    tables = []
+    for pattern in (r"\d", r"\s"):
+        table = np.zeros(0x110000, dtype=bool)
+        table[[ord(c) for c in re.findall(pattern, every)]] = True
+        tables.append(table)
+    return tables[0], tables[1]
+
+
+def _reach(spaces: np.ndarray, size: int, pos: int, step: int) -> int:
     """The index WINDOW_MARGIN characters from `pos` (step -1: before, +1: after),
-    where a whitespace run counts as one character (a date may span a line break)."""
+    where a whitespace run counts as one character (a date may span a line break).
+
+    `spaces[k]` counts the characters before index k that are whitespace following
+    whitespace: the extra characters of whitespace runs, so those in [lo, hi) are
+    spaces[hi] - spaces[lo + 1] (a run cut by lo counts from lo)."""
     extra = 0
     while True:
-        edge = max(0, min(len(text), pos + step * (WINDOW_MARGIN + extra)))
+        edge = max(0, min(size, pos + step * (WINDOW_MARGIN + extra)))
         lo, hi = (edge, pos) if step < 0 else (pos, edge)
-        wider = sum(len(m.group()) - 1 for m in WHITESPACE_RUN.finditer(text, lo, hi))
-        if wider == extra or edge in (0, len(text)):
+        wider = int(spaces[hi] - spaces[lo + 1]) if hi > lo + 1 else 0
+        if wider == extra or edge in (0, size):
             return edge
         extra = wider
 
@@ -500,15 +517,32 @@ def date_windows(text: str) -> list[tuple[int, int]]:
     in the same order, because every match holds a digit within WINDOW_MARGIN.
     Digit runs less than 2 × WINDOW_MARGIN apart always share a window (each reaches
     at least that far), so only the outer ends of such a cluster are measured.
+    The digit and whitespace runs are found with numpy over the code points: with
+    `re` this took 3x as long (tests/test_dates.py compares the two).
     """
+    if not text:
+        return []
+    is_digit, is_space = _digit_and_space()
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    digit = is_digit[points]
+    edges = np.flatnonzero(digit[1:] != digit[:-1]) + 1  # where runs start or end
+    size = len(points)
+    if digit[0]:
+        edges = np.concatenate(([0], edges))
+    if digit[-1]:
+        edges = np.append(edges, size)
+    if not edges.size:
+        return []
+    starts, ends = edges[0::2], edges[1::2]
+    apart = np.flatnonzero(starts[1:] - ends[:-1] > 2 * WINDOW_MARGIN)
+    firsts = starts[np.concatenate(([0], apart + 1))].tolist()
+    lasts = ends[np.append(apart, len(ends) - 1)].tolist()
+    space = is_space[points]
+    spaces = np.zeros(size + 1, dtype=np.int32)
+    np.cumsum(space[1:] & space[:-1], out=spaces[2:])
     windows: list[tuple[int, int]] = []
-    runs = [m.span() for m in DIGIT_RUN.finditer(text)]
-    first = 0
-    for i, (_, end) in enumerate(runs):
-        if i + 1 < len(runs) and runs[i + 1][0] - end <= 2 * WINDOW_MARGIN:
-            continue
-        lo, hi = _reach(text, runs[first][0], -1), _reach(text, end, +1)
-        first = i + 1
+    for first, last in zip(firsts, lasts, strict=True):
+        lo, hi = _reach(spaces, size, first, -1), _reach(spaces, size, last, +1)
         if windows and lo <= windows[-1][1]:
             windows[-1] = (windows[-1][0], max(windows[-1][1], hi))
         else:
