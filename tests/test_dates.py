@@ -124,7 +124,7 @@ def _dev_pages() -> list[str]:
 
 def _whole_page_candidates(text: str, monkeypatch: pytest.MonkeyPatch) -> list[dict]:
     with monkeypatch.context() as m:
-        m.setattr(dates, "date_windows", lambda t: [(0, len(t))])
+        m.setattr(dates.DigitRuns, "windows", lambda self, anchor=None: [(0, self.size)])
         return dates.text_candidates(text, dates._header_end(text))
 
 
@@ -136,11 +136,37 @@ def test_scanning_digit_windows_finds_what_scanning_the_page_finds(
         f"Title of the story here\n\nPublished March 5,{spread}2024 at 10:30\n\n{BODY}",
         f"Headline\n\n17 de{spread}marzo de 2020\n\n24 نيسان / أبريل 2020\n\n{BODY}",
         "29 بهمن ۱۳۹۸ — " + BODY,
+        f"Story\n\nWindows 10 1909(November 2019 Update) and Route 101 March 5\n\n{BODY}",
+        f"Story\n\n17. septiembre{spread}/{spread}September de{spread}2020\n\n{BODY}",
+        f"Story\n\n17. de Σεπτεμβρίου. / Σεπτεμβρίου, de 2020\n\n{BODY}",  # 38 before 2020
+        f"Story\n\nSeptember. 30th,{spread}2020 and December 4,   20245 people\n\n{BODY}",
     ]
     texts += _dev_pages()
     for text in texts:
         expected = _whole_page_candidates(text, monkeypatch)
         assert dates.text_candidates(text, dates._header_end(text)) == expected
+
+
+DATE_PIECES = st.sampled_from(
+    ["1", "5", "12", "30", "101", "2019", "2020", "20245", "09:21", "10:30", "st", "th",
+     "September", "Sept", "March", "mayo", "marzo", "de", "of", "/", ",", ".", "-", ":",
+     "年", "月", "日", " ", "\n", " " * 70, "\n\n", "Published", "Updated:", "The",
+     "word", "a" * 30, "x"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(DATE_PIECES, max_size=40), st.lists(st.sampled_from(["", " "]), max_size=40))
+def test_scanning_windows_finds_what_scanning_the_page_finds_on_generated_text(
+    pieces: list[str], gaps: list[str]
+) -> None:
+    """Each pattern scans only windows around the digit runs it can hold (a year,
+    a day, any run); that must find what scanning the whole text finds."""
+    text = "".join(p + g for p, g in zip(pieces, gaps + [" "] * len(pieces), strict=False))
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(dates.DigitRuns, "windows", lambda self, anchor=None: [(0, self.size)])
+        expected = dates.text_candidates(text, dates._header_end(text))
+    assert dates.text_candidates(text, dates._header_end(text)) == expected
 
 
 def _regex_windows(text: str) -> list[tuple[int, int]]:

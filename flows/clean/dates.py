@@ -32,6 +32,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -473,9 +474,23 @@ def _intl_readings(day: str, words: tuple[str | None, ...], year: str) -> list:
     return []
 
 
-# Every date pattern holds a digit, and no match reaches further than this many
-# characters (whitespace runs counted as one) from its nearest digit run.
-WINDOW_MARGIN = 48
+@dataclass(frozen=True)
+class Anchor:
+    """Which digit runs a pattern's matches hold (min_digits to max_digits long), and
+    how far from such a run, in characters with whitespace runs counted as one, a
+    match and the text its look-arounds read can reach."""
+
+    min_digits: int
+    max_digits: int | None
+    margin: int
+
+
+# Every date pattern holds a digit run; these bound each one's reach from it.
+ANY_RUN = Anchor(1, None, 48)
+YEAR_RUN = Anchor(4, None, 48)  # "17 de marzo / March de 2020": 41 before the year
+DAY_RUN = Anchor(1, 2, 16)  # "September. 30th" + look-ahead for ", 2020": 12 / 9
+ANCHORS = {"partial": DAY_RUN, "d_mon_yy": ANY_RUN, "dmy_yy": ANY_RUN}  # others: YEAR_RUN
+WINDOW_MARGIN = ANY_RUN.margin
 
 
 @lru_cache(maxsize=1)
@@ -492,62 +507,94 @@ def _digit_and_space() -> tuple[np.ndarray, np.ndarray]:
     return tables[0], tables[1]
 
 
-def _reach(spaces: np.ndarray, size: int, pos: int, step: int) -> int:
-    """The index WINDOW_MARGIN characters from `pos` (step -1: before, +1: after),
-    where a whitespace run counts as one character (a date may span a line break).
+class DigitRuns:
+    """A text's digit runs and whitespace runs, found once with numpy over its code
+    points (with `re` this took 3x as long), and the windows around them."""
 
-    `spaces[k]` counts the characters before index k that are whitespace following
-    whitespace: the extra characters of whitespace runs, so those in [lo, hi) are
-    spaces[hi] - spaces[lo + 1] (a run cut by lo counts from lo)."""
-    extra = 0
-    while True:
-        edge = max(0, min(size, pos + step * (WINDOW_MARGIN + extra)))
-        lo, hi = (edge, pos) if step < 0 else (pos, edge)
-        wider = int(spaces[hi] - spaces[lo + 1]) if hi > lo + 1 else 0
-        if wider == extra or edge in (0, size):
-            return edge
-        extra = wider
+    def __init__(self, text: str) -> None:
+        is_digit, is_space = _digit_and_space()
+        points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        self.size = size = len(points)
+        if not size:
+            self.starts = self.ends = np.empty(0, dtype=np.int64)
+            return
+        digit = is_digit[points]
+        edges = np.flatnonzero(digit[1:] != digit[:-1]) + 1  # where runs start or end
+        if digit[0]:
+            edges = np.concatenate(([0], edges))
+        if digit[-1]:
+            edges = np.append(edges, size)
+        self.starts, self.ends = edges[0::2], edges[1::2]
+        if not edges.size:
+            return
+        # spaces[k]: the characters before index k that are whitespace following
+        # whitespace, i.e. the extra characters of whitespace runs.
+        space = is_space[points]
+        self.spaces = np.zeros(size + 1, dtype=np.int32)
+        np.cumsum(space[1:] & space[:-1], out=self.spaces[2:])
+
+    def _reach(self, pos: int, step: int, margin: int) -> int:
+        """The index `margin` characters from `pos` (step -1: before, +1: after),
+        where a whitespace run counts as one character (a date may span a line
+        break). Those extra in [lo, hi) are spaces[hi] - spaces[lo + 1] (a run cut
+        by lo counts from lo)."""
+        extra = 0
+        while True:
+            edge = max(0, min(self.size, pos + step * (margin + extra)))
+            lo, hi = (edge, pos) if step < 0 else (pos, edge)
+            wider = int(self.spaces[hi] - self.spaces[lo + 1]) if hi > lo + 1 else 0
+            if wider == extra or edge in (0, self.size):
+                return edge
+            extra = wider
+
+    def _run_ends(self, positions: list[int]) -> list[int]:
+        """Each position, or the end of the digit run it falls inside: a window must
+        not end inside a run it does not anchor ("November 2|019" reads as
+        "November 2")."""
+        j = np.searchsorted(self.starts, positions) - 1
+        inside = self.ends[np.maximum(j, 0)] * (j >= 0)
+        return np.maximum(positions, inside).tolist()
+
+    def windows(self, anchor: Anchor = ANY_RUN) -> list[tuple[int, int]]:
+        """The stretches that can hold a match anchored as `anchor` says.
+
+        Runs less than 2 × margin apart always share a window (each reaches at
+        least that far), so only the outer ends of such a cluster are measured."""
+        starts, ends = self.starts, self.ends
+        every_run = anchor.min_digits <= 1 and anchor.max_digits is None
+        if not every_run:
+            length = ends - starts
+            keep = length >= anchor.min_digits
+            if anchor.max_digits is not None:
+                keep &= length <= anchor.max_digits
+            starts, ends = starts[keep], ends[keep]
+        if not starts.size:
+            return []
+        apart = np.flatnonzero(starts[1:] - ends[:-1] > 2 * anchor.margin)
+        firsts = starts[np.concatenate(([0], apart + 1))].tolist()
+        lasts = ends[np.append(apart, len(ends) - 1)].tolist()
+        los = [self._reach(first, -1, anchor.margin) for first in firsts]
+        his = [self._reach(last, +1, anchor.margin) for last in lasts]
+        if not every_run:
+            his = self._run_ends(his)
+        windows: list[tuple[int, int]] = []
+        for lo, hi in zip(los, his, strict=True):
+            if windows and lo <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], max(windows[-1][1], hi))
+            else:
+                windows.append((lo, hi))
+        return windows
 
 
-def date_windows(text: str) -> list[tuple[int, int]]:
-    """The stretches of `text` that can hold a date: around each run of digits.
+def date_windows(text: str, anchor: Anchor = ANY_RUN) -> list[tuple[int, int]]:
+    """The stretches of `text` that can hold a date anchored as `anchor` says.
 
     The date patterns are Python regexes (look-behind, back-references) and ran over
     whole pages at ~2 ms each; scanning only these windows finds the same matches,
-    in the same order, because every match holds a digit within WINDOW_MARGIN.
-    Digit runs less than 2 × WINDOW_MARGIN apart always share a window (each reaches
-    at least that far), so only the outer ends of such a cluster are measured.
-    The digit and whitespace runs are found with numpy over the code points: with
-    `re` this took 3x as long (tests/test_dates.py compares the two).
+    in the same order, because every match holds such a digit run within the margin
+    (tests/test_dates.py compares with scanning whole pages).
     """
-    if not text:
-        return []
-    is_digit, is_space = _digit_and_space()
-    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    digit = is_digit[points]
-    edges = np.flatnonzero(digit[1:] != digit[:-1]) + 1  # where runs start or end
-    size = len(points)
-    if digit[0]:
-        edges = np.concatenate(([0], edges))
-    if digit[-1]:
-        edges = np.append(edges, size)
-    if not edges.size:
-        return []
-    starts, ends = edges[0::2], edges[1::2]
-    apart = np.flatnonzero(starts[1:] - ends[:-1] > 2 * WINDOW_MARGIN)
-    firsts = starts[np.concatenate(([0], apart + 1))].tolist()
-    lasts = ends[np.append(apart, len(ends) - 1)].tolist()
-    space = is_space[points]
-    spaces = np.zeros(size + 1, dtype=np.int32)
-    np.cumsum(space[1:] & space[:-1], out=spaces[2:])
-    windows: list[tuple[int, int]] = []
-    for first, last in zip(firsts, lasts, strict=True):
-        lo, hi = _reach(spaces, size, first, -1), _reach(spaces, size, last, +1)
-        if windows and lo <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], max(windows[-1][1], hi))
-        else:
-            windows.append((lo, hi))
-    return windows
+    return DigitRuns(text).windows(anchor)
 
 
 def text_candidates(
@@ -566,11 +613,15 @@ def text_candidates(
     spans = _headline_spans(text)
     zones = [(a - HEADLINE_LEAD, _byline_zone_end(text, b)) for a, b in spans]
     taken: list[tuple[int, int]] = []
-    windows = date_windows(text)
+    runs = DigitRuns(text)
+    windows: dict[Anchor, list[tuple[int, int]]] = {}
     for i, (kind, pattern) in enumerate(PATTERNS):
         if possible is not None and not possible[i]:
             continue
-        for m in (m for a, b in windows for m in pattern.finditer(text, a, b)):
+        anchor = ANCHORS.get(kind, YEAR_RUN)
+        if anchor not in windows:
+            windows[anchor] = runs.windows(anchor)
+        for m in (m for a, b in windows[anchor] for m in pattern.finditer(text, a, b)):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
             origin = _origin(text, m, header_end, zones)
