@@ -88,24 +88,33 @@ def cmd_run(args: argparse.Namespace) -> int:
     if missing:
         print(f"newsclean: input path(s) not found: {', '.join(missing)}", file=sys.stderr)
         return 2
-    from flows.pipeline import QualityGateFailed, news_etl, summary_rows
+    from flows import local_server
 
-    if not args.verbose:  # the CLI prints why a run failed; Prefect's traceback is noise
-        logging.getLogger("prefect.flow_runs").setLevel(logging.CRITICAL)
+    # With no Prefect server given, a local one boots while the flow's code loads.
+    with local_server.for_this_run() as server:
+        from flows.pipeline import QualityGateFailed, news_etl, summary_rows
 
-    state = news_etl(
-        inputs=inputs,
-        warehouse=args.warehouse,
-        batch_size=args.batch_size,
-        reports_dir=args.reports_dir,
-        thresholds=limits or None,
-        full=args.full,
-        runner="dask" if args.dask_address else args.runner,
-        workers=args.workers,
-        dask_address=args.dask_address,
-        return_state=True,
-    )
-    outcome = state.result(raise_on_failure=False)
+        if not args.verbose:  # the CLI prints why a run failed; Prefect's traceback is noise
+            logging.getLogger("prefect.flow_runs").setLevel(logging.CRITICAL)
+        if server is not None:
+            try:
+                server.wait_ready()
+            except RuntimeError as exc:
+                print(f"newsclean: {exc}", file=sys.stderr)
+                return 1
+        state = news_etl(
+            inputs=inputs,
+            warehouse=args.warehouse,
+            batch_size=args.batch_size,
+            reports_dir=args.reports_dir,
+            thresholds=limits or None,
+            full=args.full,
+            runner="dask" if args.dask_address else args.runner,
+            workers=args.workers,
+            dask_address=args.dask_address,
+            return_state=True,
+        )
+        outcome = state.result(raise_on_failure=False)
     if isinstance(outcome, QualityGateFailed):
         _print_table(summary_rows(outcome.summary), "newsclean run summary")
         print(f"\nnewsclean: run FAILED — {outcome.message}", file=sys.stderr)

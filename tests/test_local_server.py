@@ -1,0 +1,129 @@
+"""`newsclean run` with no PREFECT_API_URL: one local Prefect server, started before
+Prefect loads, that records the run and stops with it, even when the run is killed."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import types
+from pathlib import Path
+
+import psutil
+import pytest
+
+from flows import local_server
+from tests.conftest import SEEDS
+
+
+def _is_server(proc: psutil.Process) -> bool:
+    try:
+        cmd = " ".join(proc.cmdline())
+    except psutil.Error:
+        return False
+    return "server" in cmd and ("start" in cmd or "create_app" in cmd)
+
+
+def _servers_of(root: int, seen: dict[int, str], stop: threading.Event) -> None:
+    """Collect every Prefect server process under `root` until `stop`."""
+    while not stop.wait(0.05):
+        try:
+            children = psutil.Process(root).children(recursive=True)
+        except psutil.Error:
+            return
+        for proc in children:
+            if proc.pid not in seen and _is_server(proc):
+                with contextlib.suppress(psutil.Error):
+                    seen[proc.pid] = f"parent {proc.ppid()}: {' '.join(proc.cmdline())[-200:]}"
+
+
+@pytest.fixture(scope="module")
+def prefect_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A Prefect home of the module's own (its database is migrated once)."""
+    return tmp_path_factory.mktemp("prefect-home")
+
+
+def _run(prefect_home: Path, out: Path, *extra: str) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env["PREFECT_HOME"] = str(prefect_home)
+    cli = [sys.executable, "-c", "import sys; from flows.cli import main; sys.exit(main())"]
+    return subprocess.Popen(
+        [*cli, "run", "--input", str(SEEDS), "--warehouse", str(out / "wh.duckdb"),
+         "--reports-dir", str(out / "reports"), *extra],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+
+
+def test_a_run_starts_one_server_that_records_it_and_stops(
+    prefect_home: Path, tmp_path: Path
+) -> None:
+    run = _run(prefect_home, tmp_path, "--batch-size", "2", "--runner", "processes")
+    seen: dict[int, str] = {}
+    stop = threading.Event()
+    watcher = threading.Thread(target=_servers_of, args=(run.pid, seen, stop))
+    watcher.start()
+    output, _ = run.communicate(timeout=300)
+    stop.set()
+    watcher.join()
+    assert run.returncode == 0, output[-3000:]
+    # One server for the run (not Prefect's own besides), gone once the run is over.
+    assert len(seen) == 1, seen
+    assert not any(psutil.pid_exists(pid) for pid in seen)
+    # It recorded the run: five seeds in batches of two are three batch tasks (on the
+    # worker processes) and three loads.
+    with sqlite3.connect(prefect_home / "prefect.db") as db:
+        names = [name for (name,) in db.execute("select name from task_run")]
+    assert sum(n.startswith("batch-") for n in names) == 3, names
+    assert sum(n.startswith("load-") for n in names) == 3, names
+
+
+def test_the_server_stops_when_the_run_is_killed(prefect_home: Path, tmp_path: Path) -> None:
+    run = _run(prefect_home, tmp_path)
+    server = None
+    deadline = time.monotonic() + 120
+    while server is None and time.monotonic() < deadline and run.poll() is None:
+        servers = [p for p in psutil.Process(run.pid).children() if _is_server(p)]
+        server = servers[0] if servers else None
+        time.sleep(0.05)
+    assert server is not None, "no server was started"
+    time.sleep(1)  # well into its start-up
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    assert run.stdout is not None
+    run.stdout.close()
+    _, alive = psutil.wait_procs([server], timeout=20)
+    for orphan in alive:
+        orphan.kill()
+    assert not alive, "the server outlived the run"
+
+
+def test_no_server_when_one_is_named_or_prefect_is_loaded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setitem(sys.modules, "prefect", types.ModuleType("prefect"))
+    assert not local_server.wanted()  # loaded: its settings decide (a test harness)
+    monkeypatch.delitem(sys.modules, "prefect")
+    assert local_server.wanted()
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:4200/api")
+    assert not local_server.wanted()
+    monkeypatch.delenv("PREFECT_API_URL")
+    with local_server.for_this_run() as server:
+        assert server is not None
+        assert os.environ["PREFECT_API_URL"] == server.url
+    assert "PREFECT_API_URL" not in os.environ
+    assert server.process.poll() is not None  # not waited for: stopped on the way out
+
+
+def test_a_server_that_cannot_start_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(local_server, "SERVER_ARGS", ("server", "start", "--no-such-flag"))
+    server = local_server.LocalServer()
+    with pytest.raises(RuntimeError, match=r"exited \(code [1-9]") as failure:
+        server.wait_ready(timeout=60)
+    assert "PREFECT_API_URL" in str(failure.value)
+    assert server.process.poll() is not None
