@@ -93,6 +93,8 @@ def test_batch_writer_keeps_one_connection_and_lets_readers_in_between(
         # Reads, and another Warehouse object on the same file, go through the writer.
         assert store.query("select count(*) from raw_documents").item() == 5
         assert Warehouse(warehouse_path).load_batch("r1", batch.frames()).skipped == 5
+        # The loads run on one DuckDB thread (the batch workers have the cores).
+        assert store.query("select current_setting('threads')").item() == 1
         held = _other_process_counts(warehouse_path)
         assert held.returncode != 0 and "lock" in held.stderr.lower()  # held: locked out
     assert opened == [False]  # one connection for all of the above
@@ -104,6 +106,9 @@ def test_batch_writer_keeps_one_connection_and_lets_readers_in_between(
         assert _other_process_counts(warehouse_path).stdout.strip() == "5"
         store.load_batch("r1", batch.frames())
     assert opened == [False, False, False]
+    default = duckdb.connect().execute("select current_setting('threads')").fetchone()
+    assert default is not None
+    assert store.query("select current_setting('threads')").item() == default[0]
 
 
 def test_failed_load_leaves_nothing_behind(warehouse_path: Path) -> None:
