@@ -4,6 +4,7 @@ Prefect loads, that records the run and stops with it, even when the run is kill
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import signal
 import sqlite3
@@ -22,20 +23,32 @@ from tests.conftest import SEEDS
 
 
 def _is_server(proc: psutil.Process) -> bool:
+    """`prefect server start` (ours), or Prefect's own temporary server."""
     try:
-        cmd = " ".join(proc.cmdline())
+        args = proc.cmdline()
     except psutil.Error:
         return False
-    return "server" in cmd and ("start" in cmd or "create_app" in cmd)
+    ours = ("server", "start") in itertools.pairwise(args)
+    return ours or "prefect.server.api.server:create_app" in args
+
+
+def _child_of_a_server(proc: psutil.Process) -> bool:
+    try:
+        return _is_server(psutil.Process(proc.ppid()))
+    except psutil.Error:
+        return False
 
 
 def _servers_of(root: int, seen: dict[int, str], stop: threading.Event) -> None:
-    """Collect every Prefect server process under `root` until `stop`."""
+    """Collect every Prefect server process under `root` until `stop`. Only those a
+    server did not start: a server forks helpers (platform runs `file` on the
+    interpreter), which show its command line until they exec."""
     while not stop.wait(0.05):
         try:
             children = psutil.Process(root).children(recursive=True)
         except psutil.Error:
             return
+        children = [p for p in children if not _child_of_a_server(p)]
         for proc in children:
             if proc.pid not in seen and _is_server(proc):
                 with contextlib.suppress(psutil.Error):

@@ -126,13 +126,13 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 from flows.pipeline import news_etl
 
-servers, done = set(), threading.Event()
+servers, done = {}, threading.Event()
 def watch():
     while not done.wait(0.1):
         for p in psutil.Process().children(recursive=True):
             try:
                 if "prefect.server.api.server:create_app" in " ".join(p.cmdline()):
-                    servers.add(p.pid)
+                    servers[p.pid] = p.ppid()
             except psutil.Error:
                 pass
 threading.Thread(target=watch, daemon=True).start()
@@ -142,7 +142,10 @@ done.set()
 flow_run = FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_id]))
 with get_client(sync_client=True) as client:
     runs = client.read_task_runs(flow_run_filter=flow_run)
-print(len(servers), sorted(r.name.split("-")[0] for r in runs))
+# A server forks helpers (platform runs `file` on the interpreter); until they exec,
+# they show the server's command line. Only servers that no server started count.
+started = [pid for pid, parent in servers.items() if parent not in servers]
+print(len(started), sorted(r.name.split("-")[0] for r in runs))
 """
 
 
