@@ -479,8 +479,9 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         parents=[run_options],
         help="run the news_etl flow: ingest → clean → validate → load → report",
-        description="Run the news_etl Prefect flow once, locally (Prefect starts a temporary "
-        "in-process server; nothing to start by hand), and print a summary table.",
+        description="Run the news_etl Prefect flow once, locally, and print a summary table. "
+        "Runs report to the Prefect server in PREFECT_API_URL; with none set, a local one "
+        "(`prefect server start`) runs for the duration of the run: nothing to start by hand.",
     )
     run.add_argument(
         "--full",
