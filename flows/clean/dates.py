@@ -509,7 +509,7 @@ def _digit_and_space() -> tuple[np.ndarray, np.ndarray]:
 
 class DigitRuns:
     """A text's digit runs and whitespace runs, found once with numpy over its code
-    points (with `re` this took 3x as long), and the windows around them."""
+    points (with `re` this took twice as long), and the windows around them."""
 
     def __init__(self, text: str) -> None:
         is_digit, is_space = _digit_and_space()
