@@ -143,9 +143,14 @@ flow_run = FlowRunFilter(id=FlowRunFilterId(any_=[state.state_details.flow_run_i
 with get_client(sync_client=True) as client:
     runs = client.read_task_runs(flow_run_filter=flow_run)
 # A server forks helpers (platform runs `file` on the interpreter); until they exec,
-# they show the server's command line. Only servers that no server started count.
-started = [pid for pid, parent in servers.items() if parent not in servers]
-print(len(started), sorted(r.name.split("-")[0] for r in runs))
+# they show the server's command line: those are not counted. Prefect may replace
+# the flow's server (a new port when its first one was taken): also the flow's.
+import os
+by_flow = [pid for pid, parent in servers.items() if parent == os.getpid()]
+by_others = [pid for pid, parent in servers.items()
+             if parent != os.getpid() and parent not in servers]
+print(servers)
+print(len(by_flow), len(by_others), sorted(r.name.split("-")[0] for r in runs))
 """
 
 
@@ -158,10 +163,10 @@ def test_batch_workers_use_the_flows_own_prefect_server(tmp_path: Path) -> None:
         capture_output=True, text=True, env=env, timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
-    servers, names = done.stdout.strip().splitlines()[-1].split(" ", 1)
-    # One temporary server for the run: the worker processes started one each
+    by_flow, by_others, names = done.stdout.strip().splitlines()[-1].split(" ", 2)
+    # The flow's temporary server only: the worker processes started one each
     # (~220 MB and ~3 s of CPU apiece) before the flow named its own to them.
-    assert servers == "1", done.stdout
+    assert by_flow != "0" and by_others == "0", done.stdout
     # Five seeds in batches of two: three batch tasks on the workers, all recorded.
     assert names.count("'batch'") == 3 and names.count("'load'") == 3, names
 
