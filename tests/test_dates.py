@@ -171,7 +171,7 @@ def test_scanning_windows_finds_what_scanning_the_page_finds_on_generated_text(
 
 def _regex_windows(text: str) -> list[tuple[int, int]]:
     """date_windows as first written, with `re` (the reference for the numpy one)."""
-    margin = dates.WINDOW_MARGIN
+    margin = dates.ANY_RUN.margin
 
     def reach(pos: int, step: int) -> int:
         extra = 0

@@ -345,7 +345,7 @@ def _solar_hijri(year: int, month: int, day: int) -> date | None:
         gregorian = _farvardin_first(year) + timedelta(days=offset + day - 1)
     except (ValueError, OverflowError):
         return None
-    return gregorian if 1900 <= gregorian.year <= 2100 else None
+    return _safe_date(gregorian.year, gregorian.month, gregorian.day)
 
 
 @lru_cache(maxsize=256)
@@ -490,7 +490,6 @@ ANY_RUN = Anchor(1, None, 48)
 YEAR_RUN = Anchor(4, None, 48)  # "17 de marzo / March de 2020": 41 before the year
 DAY_RUN = Anchor(1, 2, 16)  # "September. 30th" + look-ahead for ", 2020": 12 / 9
 ANCHORS = {"partial": DAY_RUN, "d_mon_yy": ANY_RUN, "dmy_yy": ANY_RUN}  # others: YEAR_RUN
-WINDOW_MARGIN = ANY_RUN.margin
 
 
 @lru_cache(maxsize=1)
