@@ -122,9 +122,14 @@ def _dev_pages() -> list[str]:
     ]
 
 
+def _whole_texts(texts: list[str], anchors: tuple = dates.ANCHORED) -> list[dict]:
+    """batch_windows' stand-in that hands the patterns each whole text."""
+    return [{anchor: [(0, len(text))] for anchor in anchors} for text in texts]
+
+
 def _whole_page_candidates(text: str, monkeypatch: pytest.MonkeyPatch) -> list[dict]:
     with monkeypatch.context() as m:
-        m.setattr(dates.DigitRuns, "windows", lambda self, anchor=None: [(0, self.size)])
+        m.setattr(dates, "batch_windows", _whole_texts)
         return dates.text_candidates(text, dates._header_end(text))
 
 
@@ -164,7 +169,7 @@ def test_scanning_windows_finds_what_scanning_the_page_finds_on_generated_text(
     a day, any run); that must find what scanning the whole text finds."""
     text = "".join(p + g for p, g in zip(pieces, gaps + [" "] * len(pieces), strict=False))
     with pytest.MonkeyPatch.context() as m:
-        m.setattr(dates.DigitRuns, "windows", lambda self, anchor=None: [(0, self.size)])
+        m.setattr(dates, "batch_windows", _whole_texts)
         expected = dates.text_candidates(text, dates._header_end(text))
     assert dates.text_candidates(text, dates._header_end(text)) == expected
 
@@ -217,6 +222,25 @@ def test_date_windows_match_the_regex_reading_on_generated_text(pieces: list[str
     long whitespace runs near window edges."""
     text = "".join(pieces)
     assert dates.date_windows(text) == _regex_windows(text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.lists(st.one_of(WINDOW_PIECES, st.text(max_size=5)), max_size=30), max_size=8),
+    st.integers(min_value=1, max_value=300),
+)
+def test_batch_windows_are_each_texts_own(pages: list[list[str]], chunk: int) -> None:
+    """Many pages in one numpy pass (split into chunks of any size) give each page
+    the windows it has alone: no run, whitespace or window crosses a page boundary.
+    Every window is checked against the `re` reading too (ANY_RUN)."""
+    texts = ["".join(pieces) for pieces in pages]
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(dates, "CHUNK_CHARS", chunk)
+        together = dates.batch_windows(texts)
+    alone = [dates.batch_windows([text])[0] for text in texts]
+    assert together == alone
+    for text, windows in zip(texts, together, strict=True):
+        assert windows[dates.ANY_RUN] == _regex_windows(text)
 
 
 def test_batch_prefilters_skip_only_what_cannot_match() -> None:

@@ -490,6 +490,11 @@ ANY_RUN = Anchor(1, None, 48)
 YEAR_RUN = Anchor(4, None, 48)  # "17 de marzo / March de 2020": 41 before the year
 DAY_RUN = Anchor(1, 2, 16)  # "September. 30th" + look-ahead for ", 2020": 12 / 9
 ANCHORS = {"partial": DAY_RUN, "d_mon_yy": ANY_RUN, "dmy_yy": ANY_RUN}  # others: YEAR_RUN
+ANCHORED = (ANY_RUN, YEAR_RUN, DAY_RUN)
+
+
+Windows = dict[Anchor, list[tuple[int, int]]]
+CHUNK_CHARS = 1 << 18  # characters per numpy pass: fastest measured (its arrays stay in cache)
 
 
 @lru_cache(maxsize=1)
@@ -506,103 +511,136 @@ def _digit_and_space() -> tuple[np.ndarray, np.ndarray]:
     return tables[0], tables[1]
 
 
-class DigitRuns:
-    """A text's digit runs and whitespace runs, found once with numpy over its code
-    points (with `re` this took twice as long), and the windows around them."""
+def _reach(
+    pos: np.ndarray, step: int, margin: int, limit: np.ndarray, spaces: np.ndarray
+) -> np.ndarray:
+    """For each position, the index `margin` characters away (step -1: before, +1:
+    after, never past its page's `limit`), where a whitespace run counts as one
+    character (a date may span a line break). spaces[k] counts the characters before
+    k that are whitespace following whitespace (the extra characters of runs), so
+    those in [lo, hi) are spaces[hi] - spaces[lo + 1] (a run cut by lo counts from
+    lo). Widening by them can take in more runs: repeated until it settles."""
+    out = np.empty_like(pos)
+    extra = np.zeros_like(pos)
+    todo = np.arange(pos.size)
+    while todo.size:
+        p, ex, lim = pos[todo], extra[todo], limit[todo]
+        if step < 0:
+            edge = np.maximum(lim, p - (margin + ex))
+            lo, hi = edge, p
+        else:
+            edge = np.minimum(lim, p + (margin + ex))
+            lo, hi = p, edge
+        inner = np.minimum(lo + 1, hi)
+        wider = spaces[hi] - spaces[inner]
+        done = (wider == ex) | (edge == lim)
+        out[todo[done]] = edge[done]
+        extra[todo[~done]] = wider[~done]
+        todo = todo[~done]
+    return out
 
-    def __init__(self, text: str) -> None:
-        is_digit, is_space = _digit_and_space()
-        points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        self.size = size = len(points)
-        if not size:
-            self.starts = self.ends = np.empty(0, dtype=np.int64)
-            return
-        digit = is_digit[points]
-        edges = np.flatnonzero(digit[1:] != digit[:-1]) + 1  # where runs start or end
-        if digit[0]:
-            edges = np.concatenate(([0], edges))
-        if digit[-1]:
-            edges = np.append(edges, size)
-        self.starts, self.ends = edges[0::2], edges[1::2]
-        if not edges.size:
-            return
-        # spaces[k]: the characters before index k that are whitespace following
-        # whitespace, i.e. the extra characters of whitespace runs.
-        space = is_space[points]
-        self.spaces = np.zeros(size + 1, dtype=np.int32)
-        np.cumsum(space[1:] & space[:-1], out=self.spaces[2:])
 
-    def _reach(self, pos: int, step: int, margin: int) -> int:
-        """The index `margin` characters from `pos` (step -1: before, +1: after),
-        where a whitespace run counts as one character (a date may span a line
-        break). Those extra in [lo, hi) are spaces[hi] - spaces[lo + 1] (a run cut
-        by lo counts from lo)."""
-        extra = 0
-        while True:
-            edge = max(0, min(self.size, pos + step * (margin + extra)))
-            lo, hi = (edge, pos) if step < 0 else (pos, edge)
-            wider = int(self.spaces[hi] - self.spaces[lo + 1]) if hi > lo + 1 else 0
-            if wider == extra or edge in (0, self.size):
-                return edge
-            extra = wider
-
-    def _run_ends(self, positions: list[int]) -> list[int]:
-        """Each position, or the end of the digit run it falls inside: a window must
-        not end inside a run it does not anchor ("November 2|019" reads as
-        "November 2")."""
-        j = np.searchsorted(self.starts, positions) - 1
-        inside = self.ends[np.maximum(j, 0)] * (j >= 0)
-        return np.maximum(positions, inside).tolist()
-
-    def windows(self, anchor: Anchor = ANY_RUN) -> list[tuple[int, int]]:
-        """The stretches that can hold a match anchored as `anchor` says.
-
-        Runs less than 2 × margin apart always share a window (each reaches at
-        least that far), so only the outer ends of such a cluster are measured."""
-        starts, ends = self.starts, self.ends
-        every_run = anchor.min_digits <= 1 and anchor.max_digits is None
-        if not every_run:
-            length = ends - starts
-            keep = length >= anchor.min_digits
-            if anchor.max_digits is not None:
-                keep &= length <= anchor.max_digits
-            starts, ends = starts[keep], ends[keep]
+def _chunk_windows(texts: Sequence[str], anchors: Sequence[Anchor]) -> list[Windows]:
+    """batch_windows for texts whose characters fit one numpy pass."""
+    is_digit, is_space = _digit_and_space()
+    # One array of code points for all pages, with a non-digit between them so that
+    # no digit run crosses a page boundary (whitespace is counted only inside the
+    # page's own [lo, hi), see _reach).
+    joined = "\x00".join(texts)
+    points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    page_start = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+    page_end = page_start + lengths
+    digit = np.concatenate(([False], is_digit[points], [False]))
+    edges = np.flatnonzero(digit[1:] != digit[:-1])
+    run_starts, run_ends = edges[0::2], edges[1::2]
+    run_page = np.searchsorted(page_start, run_starts, side="right") - 1
+    space = is_space[points]
+    spaces = np.zeros(points.size + 1, dtype=np.int64)
+    np.cumsum(space[1:] & space[:-1], out=spaces[2:])
+    out: list[Windows] = [{} for _ in texts]
+    for anchor in anchors:
+        length = run_ends - run_starts
+        keep = length >= anchor.min_digits
+        if anchor.max_digits is not None:
+            keep &= length <= anchor.max_digits
+        starts, ends, page = run_starts[keep], run_ends[keep], run_page[keep]
         if not starts.size:
-            return []
-        apart = np.flatnonzero(starts[1:] - ends[:-1] > 2 * anchor.margin)
-        firsts = starts[np.concatenate(([0], apart + 1))].tolist()
-        lasts = ends[np.append(apart, len(ends) - 1)].tolist()
-        los = [self._reach(first, -1, anchor.margin) for first in firsts]
-        his = [self._reach(last, +1, anchor.margin) for last in lasts]
-        if not every_run:
-            his = self._run_ends(his)
-        windows: list[tuple[int, int]] = []
-        for lo, hi in zip(los, his, strict=True):
-            if windows and lo <= windows[-1][1]:
-                windows[-1] = (windows[-1][0], max(windows[-1][1], hi))
-            else:
-                windows.append((lo, hi))
-        return windows
+            for windows in out:
+                windows[anchor] = []
+            continue
+        # Runs less than 2 × margin apart always share a window (each reaches at
+        # least that far), so only the outer ends of such a cluster are measured.
+        new = np.ones(starts.size, dtype=bool)
+        new[1:] = (starts[1:] - ends[:-1] > 2 * anchor.margin) | (page[1:] != page[:-1])
+        firsts = np.flatnonzero(new)
+        lasts = np.append(firsts[1:] - 1, starts.size - 1)
+        page = page[firsts]
+        los = _reach(starts[firsts], -1, anchor.margin, page_start[page], spaces)
+        his = _reach(ends[lasts], +1, anchor.margin, page_end[page], spaces)
+        if anchor.min_digits > 1 or anchor.max_digits is not None:
+            # A window must not end inside a run it does not anchor ("November 2|019"
+            # reads as "November 2"): it is extended to that run's end.
+            j = np.searchsorted(run_starts, his) - 1
+            his = np.maximum(his, np.where(j >= 0, run_ends[np.maximum(j, 0)], 0))
+        # Overlapping windows of a page merge; the last window always reaches
+        # furthest, so a window opens where lo passes every earlier hi of its page
+        # (offset by page, positions of a later page exceed those of earlier ones).
+        shifted = page * (points.size + 1)
+        reach_so_far = np.maximum.accumulate(his + shifted)
+        opens = np.ones(los.size, dtype=bool)
+        opens[1:] = los[1:] + shifted[1:] > reach_so_far[:-1]
+        first = np.flatnonzero(opens)
+        win_page = page[first]
+        win_lo = (los[first] - page_start[win_page]).tolist()
+        win_hi = (np.maximum.reduceat(his, first) - page_start[win_page]).tolist()
+        bounds = np.searchsorted(win_page, np.arange(len(texts) + 1)).tolist()
+        for k, windows in enumerate(out):
+            a, b = bounds[k], bounds[k + 1]
+            windows[anchor] = list(zip(win_lo[a:b], win_hi[a:b], strict=True))
+    return out
 
 
-def date_windows(text: str, anchor: Anchor = ANY_RUN) -> list[tuple[int, int]]:
-    """The stretches of `text` that can hold a date anchored as `anchor` says.
+def batch_windows(texts: Sequence[str], anchors: Sequence[Anchor] = ANCHORED) -> list[Windows]:
+    """Per text, the stretches that can hold a match anchored as each anchor says.
 
     The date patterns are Python regexes (look-behind, back-references) and ran over
     whole pages at ~2 ms each; scanning only these windows finds the same matches,
     in the same order, because every match holds such a digit run within the margin
-    (tests/test_dates.py compares with scanning whole pages).
+    (tests/test_dates.py compares with scanning whole pages). Digit and whitespace
+    runs are found with numpy over the code points of many pages at once: per page,
+    the numpy calls' own overhead was a quarter of the date step.
     """
-    return DigitRuns(text).windows(anchor)
+    out: list[Windows] = []
+    chunk: list[str] = []
+    size = 0
+    for text in texts:
+        chunk.append(text)
+        size += len(text) + 1
+        if size >= CHUNK_CHARS:
+            out += _chunk_windows(chunk, anchors)
+            chunk, size = [], 0
+    if chunk:
+        out += _chunk_windows(chunk, anchors)
+    return out
+
+
+def date_windows(text: str, anchor: Anchor = ANY_RUN) -> list[tuple[int, int]]:
+    """The stretches of `text` that can hold a date anchored as `anchor` says."""
+    return batch_windows([text], [anchor])[0][anchor]
 
 
 def text_candidates(
-    text: str, header_end: int, possible: Sequence[bool] | None = None
+    text: str,
+    header_end: int,
+    possible: Sequence[bool] | None = None,
+    windows: Windows | None = None,
 ) -> list[dict[str, Any]]:
     """Every dated (or partial) mention in `text`, with its origin by context.
 
     `possible` says, per pattern, whether its prefilter matched the text (see
-    `possible_patterns`); patterns that cannot match are not run. None runs all."""
+    `possible_patterns`); patterns that cannot match are not run. None runs all.
+    `windows` are the text's `batch_windows`, when the batch computed them."""
     found: list[dict[str, Any]] = []
     if possible is not None and not any(possible):
         return found
@@ -612,14 +650,12 @@ def text_candidates(
     spans = _headline_spans(text)
     zones = [(a - HEADLINE_LEAD, _byline_zone_end(text, b)) for a, b in spans]
     taken: list[tuple[int, int]] = []
-    runs = DigitRuns(text)
-    windows: dict[Anchor, list[tuple[int, int]]] = {}
+    if windows is None:
+        windows = batch_windows([text])[0]  # native digits are \d too: same windows
     for i, (kind, pattern) in enumerate(PATTERNS):
         if possible is not None and not possible[i]:
             continue
         anchor = ANCHORS.get(kind, YEAR_RUN)
-        if anchor not in windows:
-            windows[anchor] = runs.windows(anchor)
         for m in (m for a, b in windows[anchor] for m in pattern.finditer(text, a, b)):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
@@ -848,11 +884,13 @@ def resolve(
     ingested: datetime | None = None,
     possible: Sequence[bool] | None = None,
     names_weekday: bool = True,
+    windows: Windows | None = None,
 ) -> dict[str, Any]:
     """All candidates for one article and the chosen publication date.
 
     `possible` and `names_weekday` are the batch prefilters' verdicts on the text
-    (`possible_patterns`, `WEEKDAY_PREFILTER`); the defaults scan everything."""
+    (`possible_patterns`, `WEEKDAY_PREFILTER`), `windows` its `batch_windows`; the
+    defaults scan everything."""
     ingested = ingested or datetime.now()
     candidates: list[dict[str, Any]] = []
     if date_hint:
@@ -860,7 +898,7 @@ def resolve(
             c["origin"] = "record"
             candidates.append(c)
     candidates += url_candidates(url)
-    body_cands = text_candidates(source_text, _header_end(source_text), possible)
+    body_cands = text_candidates(source_text, _header_end(source_text), possible, windows)
     if dateline_date:
         for c in body_cands:
             if c["raw"] and c["raw"] in dateline_date:
@@ -886,6 +924,7 @@ def resolve_dates(df: pl.DataFrame) -> pl.DataFrame:
         extra=[
             possible_patterns(df["source_text"]),
             weekday_named(df["source_text"]),
+            batch_windows(df["source_text"].fill_null("").to_list()),
         ],
         outputs={
             "published_date": pl.Date(),
