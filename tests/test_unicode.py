@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
-import polars as pl
+import json
 
+import ftfy
+import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from flows.bench.corruption import make_cases
 from flows.clean.repairs import REPAIRS
-from flows.clean.unicode import repair_unicode
+from flows.clean.unicode import (
+    FTFY_CONFIG,
+    NEEDS_FTFY,
+    _fix_region,
+    _gate,
+    _inert,
+    repair_unicode,
+)
+from tests.conftest import DEV_SET, SEEDS
 
 
 def _run(*texts: str) -> pl.DataFrame:
@@ -57,12 +71,9 @@ def test_clean_rows_skip_ftfy_entirely() -> None:
 
 def test_vectorised_gate_agrees_with_ftfy_badness() -> None:
     """The polars translation of ftfy's verbose regex must flag exactly what ftfy flags."""
-    import json
-
     from ftfy.badness import BADNESS_RE
 
     from schemas.text_checks import compact_verbose
-    from tests.conftest import DEV_SET, SEEDS
 
     samples = ["Russiaâ€™s", "cafÃ© ", "Ã la carte", "РџСЂРёРІРµС‚", "naïve café", "×²", "plain"]
     samples += [p.read_text(encoding="utf-8") for p in SEEDS.glob("*.txt")]
@@ -76,3 +87,49 @@ def test_vectorised_gate_agrees_with_ftfy_badness() -> None:
     mismatches = [s for s, a, b in zip(samples, flagged, expected, strict=True) if a != b]
     assert mismatches == []
     assert sum(expected) >= 4
+
+
+def _ftfy_whole(text: str) -> tuple[str, list | None]:
+    """ftfy's own reading of the whole text (the reference for `_fix_region`)."""
+    fixed, explanation = ftfy.fix_and_explain(text, FTFY_CONFIG)
+    return fixed, explanation
+
+
+def _real_texts() -> list[str]:
+    """Seeds, dev pages and every kind of damage done to them (flows/bench/corruption):
+    those that the gate hands to ftfy."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    if DEV_SET.is_dir():
+        for name in ("boilerplate.jsonl", "dates.jsonl"):
+            for line in (DEV_SET / name).read_text(encoding="utf-8").splitlines():
+                texts.append(json.loads(line)["text"])
+    cases = make_cases([(str(k), text) for k, text in enumerate(texts)], seed=5)
+    texts += [case.damaged for case in cases[::2]]  # half: each kind, ~850 pages
+    return [t for t, flagged in zip(texts, _gate(texts, NEEDS_FTFY), strict=True) if flagged]
+
+
+def test_ftfy_without_inert_lines_reads_as_ftfy_on_the_whole_text() -> None:
+    """Leaving plain ASCII lines out of ftfy's whole-text reading changes nothing:
+    same text, same steps, on real pages and every kind of damage done to them."""
+    texts = _real_texts()
+    mixed = [t for t in texts if len({_inert(line) for line in t.split("\n")}) == 2]
+    assert len(mixed) > 100  # pages that ftfy now reads without some of their lines
+    for text in texts:
+        assert _fix_region(text) == _ftfy_whole(text)
+
+
+LINES = st.sampled_from(
+    ["Plain ASCII line.", "", "Ã©tÃ© franÃ§ais", "cafÃ© ", "cafÃ", "Ã la carte", "café",
+     "РџСЂРёРІРµС‚", "Ð¿Ñ€Ð¸Ð²ÐµÑ‚", "Russiaâ€™s", "&amp; &eacute;", "a &#10; b", "<b>bold</b>",
+     "x < y", "\x85 NEL", "\x07bell", "\x1b[31mred", "naïve", "Ελληνικά", "â€", "\xa0",
+     "1 Â½ cups", "\ufffd", "ï¿½", "Ã\xa0 la", "&lt;p&gt;"]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(LINES, max_size=12))
+def test_ftfy_without_inert_lines_on_generated_pages(lines: list[str]) -> None:
+    """Mixes of mojibake (one or two layers, Cyrillic, a lost NBSP), good non-ASCII,
+    entities (one that becomes a line break), tags, controls and plain lines."""
+    text = "\n".join(lines)
+    assert _fix_region(text) == _ftfy_whole(text)

@@ -90,9 +90,52 @@ def _ftfy_lines(text: str, steps: dict[str, None]) -> str:
     return "".join(lines)
 
 
+def _inert(line: str) -> bool:
+    """Whether no ftfy fixer in FTFY_CONFIG can change this line or be swayed by it:
+    ASCII reads the same in every encoding ftfy tries and holds no mojibake; the
+    only ASCII that ftfy touches is entities, control characters and escapes."""
+    return line.isascii() and "&" not in line and not CONTROL_RE.search(line)
+
+
+def _fix_region(text: str) -> tuple[str, list[ftfy.ExplanationStep] | None]:
+    """ftfy on the whole text as one piece, without its inert lines.
+
+    ftfy's cost is scanning: its badness regex (Python `re`) runs over the whole text
+    before and after each fix, and about half of a mojibake page's characters are in
+    plain ASCII lines (measured on the generated corpus). Each run of inert lines is
+    handed over as one empty line, so every other line keeps its line breaks on both
+    sides; what ftfy decides for the whole text (whether it can be re-encoded, and
+    how) depends only on the lines it is given. Its one text-wide switch, no HTML
+    unescaping where a "<" appears, is set from the whole text."""
+    config = FTFY_CONFIG._replace(unescape_html=False) if "<" in text else FTFY_CONFIG
+    lines = text.split("\n")
+    inert = [_inert(line) for line in lines]
+    region: list[str] = []
+    source: list[int | None] = []  # the line each piece of the region stands for
+    for k, line in enumerate(lines):
+        if not inert[k]:
+            region.append(line)
+            source.append(k)
+        elif not (k and inert[k - 1]):
+            region.append("")
+            source.append(None)
+    if len(region) == len(lines):
+        return ftfy.fix_and_explain(text, config)
+    fixed, explanation = ftfy.fix_and_explain("\n".join(region), config)
+    pieces = fixed.split("\n")
+    if len(pieces) != len(region) or any(
+        k is None and piece for k, piece in zip(source, pieces, strict=False)
+    ):  # an entity became a line break: the lines no longer map, so do it whole
+        return ftfy.fix_and_explain(text, config)
+    for k, piece in zip(source, pieces, strict=True):
+        if k is not None:
+            lines[k] = piece
+    return "\n".join(lines), explanation
+
+
 def _fix_whole(text: str) -> tuple[str, dict[str, None]]:
     """ftfy on the whole text, then on each line the gate still flags."""
-    whole, explanation = ftfy.fix_and_explain(text, FTFY_CONFIG)
+    whole, explanation = _fix_region(text)
     steps = dict.fromkeys(f"{a} {p}" for a, p in (explanation or []))
     return _ftfy_lines(whole, steps), steps
 
