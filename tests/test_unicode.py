@@ -6,7 +6,7 @@ import json
 
 import ftfy
 import polars as pl
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from flows.bench.corruption import make_cases
@@ -122,14 +122,18 @@ LINES = st.sampled_from(
     ["Plain ASCII line.", "", "Ã©tÃ© franÃ§ais", "cafÃ© ", "cafÃ", "Ã la carte", "café",
      "РџСЂРёРІРµС‚", "Ð¿Ñ€Ð¸Ð²ÐµÑ‚", "Russiaâ€™s", "&amp; &eacute;", "a &#10; b", "<b>bold</b>",
      "x < y", "\x85 NEL", "\x07bell", "\x1b[31mred", "naïve", "Ελληνικά", "â€", "\xa0",
-     "1 Â½ cups", "\ufffd", "ï¿½", "Ã\xa0 la", "&lt;p&gt;"]
+     "1 Â½ cups", "\ufffd", "ï¿½", "Ã\xa0 la", "&lt;p&gt;", "ends in a letter", "ГўВЂВ",
+     "Ã ", "Â »"]
 )  # fmt: skip
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(LINES, max_size=12))
+@example(["Plain ASCII line.", "x < y", "Ã la carte"])  # mojibake only after "y\n"
+@example(["Plain ASCII line.", "Ã "])  # not mojibake after ".\n", but at the start
 def test_ftfy_without_inert_lines_on_generated_pages(lines: list[str]) -> None:
-    """Mixes of mojibake (one or two layers, Cyrillic, a lost NBSP), good non-ASCII,
-    entities (one that becomes a line break), tags, controls and plain lines."""
+    """Mixes of mojibake (one or two layers, Cyrillic, a lost NBSP, some that ftfy
+    sees only with the letter before the line break), good non-ASCII, entities (one
+    that becomes a line break), tags, controls and plain lines."""
     text = "\n".join(lines)
     assert _fix_region(text) == _ftfy_whole(text)

@@ -46,7 +46,6 @@ NEEDS_FTFY = f"(?:{MOJIBAKE})|{ENTITY}|{CONTROL}|\x1b"
 NEEDS_REPAIR = f"{NEEDS_FTFY}|\ufffd"
 
 
-NEEDS_REPAIR_RE = re.compile(NEEDS_REPAIR)
 CONTROL_RE = re.compile(f"{CONTROL}|\x1b")
 
 
@@ -59,11 +58,12 @@ def _gate(texts: list[str], pattern: str) -> list[bool]:
     return pl.Series(texts, dtype=pl.String).str.contains(pattern).fill_null(False).to_list()
 
 
-def _line_flagged(line: str) -> bool:
-    """The gate on one line: ASCII without "&" or controls is clean at no cost."""
-    if line.isascii() and "&" not in line and not CONTROL_RE.search(line):
-        return False
-    return NEEDS_REPAIR_RE.search(line) is not None
+def _flagged_lines(texts: list[str]) -> list[tuple[list[str], list[bool]]]:
+    """Each text's lines (line ends kept) and which of them the gate flags, in one
+    polars call for all of them (Python's `re` took ~10 µs a non-ASCII line)."""
+    split = [text.splitlines(keepends=True) for text in texts]
+    flags = iter(_gate([line for lines in split for line in lines], NEEDS_REPAIR))
+    return [(lines, [next(flags) for _ in lines]) for lines in split]
 
 
 # Spaces that are not U+0020 but mean one; invisible characters that mean nothing
@@ -76,12 +76,12 @@ ZERO_WIDTH_PL = "[\u200b\u2060\ufeff\u00ad]"
 REPLACEMENT = "\ufffd"
 
 
-def _ftfy_lines(text: str, steps: dict[str, None]) -> str:
+def _ftfy_lines(lines: list[str], flagged: list[bool], steps: dict[str, None]) -> str:
     """ftfy on each line that the gate flags (clean lines are left alone: ftfy on
-    every non-ASCII line cost more than the rest of the cleaning)."""
-    lines = text.splitlines(keepends=True)
+    every non-ASCII line cost more than the rest of the cleaning); the lines joined."""
+    lines = list(lines)
     for i, line in enumerate(lines):
-        if not _line_flagged(line):
+        if not flagged[i]:
             continue
         fixed, explanation = ftfy.fix_and_explain(line, FTFY_CONFIG)
         if fixed != line:
@@ -98,46 +98,48 @@ def _inert(line: str) -> bool:
 
 
 def _fix_region(text: str) -> tuple[str, list[ftfy.ExplanationStep] | None]:
-    """ftfy on the whole text as one piece, without its inert lines.
+    """ftfy on the whole text as one piece, without the inside of inert stretches.
 
     ftfy's cost is scanning: its badness regex (Python `re`) runs over the whole text
     before and after each fix, and about half of a mojibake page's characters are in
-    plain ASCII lines (measured on the generated corpus). Each run of inert lines is
-    handed over as one empty line, so every other line keeps its line breaks on both
-    sides; what ftfy decides for the whole text (whether it can be re-encoded, and
-    how) depends only on the lines it is given. Its one text-wide switch, no HTML
-    unescaping where a "<" appears, is set from the whole text."""
+    plain ASCII lines (measured on the generated corpus). What ftfy decides for the
+    whole text (whether it can be re-encoded, and how) depends only on the other
+    lines, except that a few badness patterns read one character across a line
+    break ("[a-z]\\s?[ÃÂ][ ]": "y\\nÃ " is mojibake). So the lines next to a line
+    that is not inert are kept, and only lines with inert lines on both sides are
+    left out. Its one text-wide switch, no HTML unescaping where a "<" appears, is
+    set from the whole text."""
     config = FTFY_CONFIG._replace(unescape_html=False) if "<" in text else FTFY_CONFIG
     lines = text.split("\n")
     inert = [_inert(line) for line in lines]
-    region: list[str] = []
-    source: list[int | None] = []  # the line each piece of the region stands for
-    for k, line in enumerate(lines):
-        if not inert[k]:
-            region.append(line)
-            source.append(k)
-        elif not (k and inert[k - 1]):
-            region.append("")
-            source.append(None)
-    if len(region) == len(lines):
+    kept = [
+        k
+        for k in range(len(lines))
+        if not (inert[k] and 0 < k < len(lines) - 1 and inert[k - 1] and inert[k + 1])
+    ]
+    if len(kept) == len(lines):
         return ftfy.fix_and_explain(text, config)
-    fixed, explanation = ftfy.fix_and_explain("\n".join(region), config)
+    fixed, explanation = ftfy.fix_and_explain("\n".join(lines[k] for k in kept), config)
     pieces = fixed.split("\n")
-    if len(pieces) != len(region) or any(
-        k is None and piece for k, piece in zip(source, pieces, strict=False)
+    if len(pieces) != len(kept) or any(
+        inert[k] and piece != lines[k] for k, piece in zip(kept, pieces, strict=False)
     ):  # an entity became a line break: the lines no longer map, so do it whole
         return ftfy.fix_and_explain(text, config)
-    for k, piece in zip(source, pieces, strict=True):
-        if k is not None:
-            lines[k] = piece
+    for k, piece in zip(kept, pieces, strict=True):
+        lines[k] = piece
     return "\n".join(lines), explanation
 
 
-def _fix_whole(text: str) -> tuple[str, dict[str, None]]:
-    """ftfy on the whole text, then on each line the gate still flags."""
-    whole, explanation = _fix_region(text)
-    steps = dict.fromkeys(f"{a} {p}" for a, p in (explanation or []))
-    return _ftfy_lines(whole, steps), steps
+def _fix_wholes(texts: list[str]) -> list[tuple[str, dict[str, None]]]:
+    """ftfy on each whole text, then on each line the gate still flags."""
+    out = []
+    wholes = [_fix_region(text) for text in texts]
+    for (lines, flagged), (_, explanation) in zip(
+        _flagged_lines([whole for whole, _ in wholes]), wholes, strict=True
+    ):
+        steps = dict.fromkeys(f"{a} {p}" for a, p in (explanation or []))
+        out.append((_ftfy_lines(lines, flagged, steps), steps))
+    return out
 
 
 def fix_texts(texts: list[str]) -> list[tuple[str, list[Repair]]]:
@@ -151,14 +153,15 @@ def fix_texts(texts: list[str]) -> list[tuple[str, list[Repair]]]:
     first still looks broken (one gate call for all texts; counting every match with
     badness() is only worth it there).
     """
-    wholes = [_fix_whole(text) for text in texts]
+    wholes = _fix_wholes(texts)
     still_broken = _gate([whole for whole, _ in wholes], MOJIBAKE)
+    broken_lines = iter(_flagged_lines([t for t, b in zip(texts, still_broken, strict=True) if b]))
     out: list[tuple[str, list[Repair]]] = []
     for text, (whole, whole_steps), broken in zip(texts, wholes, still_broken, strict=True):
         fixed, steps = whole, whole_steps
         if broken:
             line_steps: dict[str, None] = {}
-            by_line = _ftfy_lines(text, line_steps)
+            by_line = _ftfy_lines(*next(broken_lines), line_steps)
             if badness(by_line) < badness(whole):
                 fixed, steps = by_line, line_steps
         if fixed == text:
