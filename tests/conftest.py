@@ -65,10 +65,15 @@ def warehouse_snapshot(path: Path) -> dict:
     return out
 
 
-def real_lines() -> list[str]:
-    """Every non-blank line of the seeds and the dev set's pages (all languages)."""
+def real_texts() -> list[str]:
+    """The seeds and the dev set's pages (all languages)."""
     texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
     for name in ("boilerplate.jsonl", "dates.jsonl"):
         with (DEV_SET / name).open(encoding="utf-8") as fh:
             texts += [json.loads(line).get("text") or "" for line in fh]
-    return [s for text in texts for line in text.split("\n") if (s := line.strip())]
+    return texts
+
+
+def real_lines() -> list[str]:
+    """Every non-blank line of the seeds and the dev set's pages."""
+    return [s for text in real_texts() for line in text.split("\n") if (s := line.strip())]

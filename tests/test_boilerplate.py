@@ -11,12 +11,16 @@ from hypothesis import strategies as st
 
 from flows.clean.boilerplate import (
     VECTOR_SAFE,
+    line_features,
     line_score,
     line_scores,
     main_block,
+    remove_boilerplate,
     site_repeated_lines,
+    weight,
 )
-from tests.conftest import real_lines
+from flows.clean.repairs import REPAIRS
+from tests.conftest import real_lines, real_texts
 
 TAGLINE = "Local news you can trust, every single day."  # mid-length, ends a sentence
 
@@ -84,7 +88,9 @@ def test_title_case_words_counted_as_python_counts_them(line: str) -> None:
 def test_batch_line_scores_equal_python_line_scores_on_real_pages() -> None:
     lines = real_lines()
     assert len(lines) > 10_000
-    assert line_scores(lines) == [line_score(line) for line in lines]
+    scores, weights = line_features(lines)
+    assert scores == [line_score(line) for line in lines]
+    assert weights == [weight(line) for line in lines]
     # Most lines take the vectorised path, so the check above exercises it.
     safe = pl.Series(lines).str.contains(VECTOR_SAFE).mean()
     assert safe is not None and safe > 0.6
@@ -108,3 +114,16 @@ def test_batch_line_scores_equal_python_on_generated_lines(pieces: list[str]) ->
     line = " ".join(pieces).strip()
     if line:
         assert line_scores([line]) == [line_score(line)]
+
+
+def test_the_batch_step_keeps_what_main_block_keeps_page_by_page() -> None:
+    """remove_boilerplate scores every line of the batch in one polars pass; each
+    page's body must be main_block's, which scores its lines one by one in Python."""
+    texts = [t for t in real_texts() if t] + [_article(t) for t in ("bridge", "school")] * 2
+    df = _frame(texts).with_columns(pl.lit([], dtype=REPAIRS).alias("repairs"))
+    site = site_repeated_lines(df).to_list()
+    expected = [
+        main_block(t, site_lines=frozenset(s or ()))[0] for t, s in zip(texts, site, strict=True)
+    ]
+    assert remove_boilerplate(df)["text"].to_list() == expected
+    assert any(s for s in site)  # site furniture is in play

@@ -114,7 +114,11 @@ def headline_of(first_line: str) -> str | None:
 
 def line_score(line: str, w: Weights = WEIGHTS) -> float:
     """Content score of one non-blank line (positive = article-like)."""
-    n = weight(line)
+    return _line_score(line, weight(line), w)
+
+
+def _line_score(line: str, n: int, w: Weights) -> float:
+    """line_score of a line that weighs `n` words."""
     if COMMENTS.match(line) or BARRIER.match(line):
         return HARD
     if SOFT_END.match(line):
@@ -165,10 +169,14 @@ def _upper_class() -> str:
 UPPER_WORD_START = rf"(?:^|[^\w'’-])[\d_'’-]*{_upper_class()}"
 
 
+def _word_count() -> pl.Expr:
+    return pl.col("line").str.count_matches(WORD.pattern)
+
+
 def _score_expr(w: Weights) -> pl.Expr:
     """line_score as a polars expression over a `line` column (same arithmetic)."""
     line = pl.col("line")
-    n = line.str.count_matches(WORD.pattern)
+    n = _word_count()
     first_ten = line.str.extract(FIRST_TEN_WORDS, 0)
     count = first_ten.str.count_matches(TITLE_WORD).fill_null(0)
     upper = first_ten.str.count_matches(UPPER_WORD_START).fill_null(0)
@@ -195,23 +203,32 @@ def _score_expr(w: Weights) -> pl.Expr:
 
 
 def line_scores(lines: list[str], w: Weights = WEIGHTS) -> list[float]:
-    """line_score of many lines at once: one polars pass for the lines VECTOR_SAFE
-    covers (most lines of Latin-script news), Python for the rest. Scoring line by
-    line in Python was the largest part of this step (~0.5 ms a page)."""
+    """line_score of many lines at once (see line_features)."""
+    return line_features(lines, w)[0]
+
+
+def line_features(lines: list[str], w: Weights = WEIGHTS) -> tuple[list[float], list[int]]:
+    """line_score and weight of many lines at once: one polars pass for the lines
+    VECTOR_SAFE covers (most lines of Latin-script news; they hold no CJK, so their
+    weight is their word count), Python for the rest. Scoring line by line in Python
+    was the largest part of this step (~0.5 ms a page)."""
     if not lines:
-        return []
-    scored = (
+        return [], []
+    safe = pl.col("line").str.contains(VECTOR_SAFE)
+    frame = (
         pl.LazyFrame({"line": lines}, schema={"line": pl.String()})
         .select(
-            pl.when(pl.col("line").str.contains(VECTOR_SAFE)).then(_score_expr(w)).alias("score")
+            pl.when(safe).then(_score_expr(w)).alias("score"),
+            pl.when(safe).then(_word_count()).alias("n"),
         )
-        .collect()["score"]  # lazy: the word count and flags used twice are computed once
-        .to_list()
+        .collect()  # lazy: the word count and flags used more than once are computed once
     )
-    return [
-        score if score is not None else line_score(line, w)
-        for score, line in zip(scored, lines, strict=True)
-    ]
+    scores, weights = frame["score"].to_list(), frame["n"].to_list()
+    for k, n in enumerate(weights):
+        if n is None:
+            weights[k] = n = weight(lines[k])
+            scores[k] = _line_score(lines[k], n, w)
+    return scores, weights
 
 
 def _content_lines(text: str) -> tuple[list[str], list[int]]:
@@ -235,15 +252,21 @@ def _best_run(scores: list[float]) -> tuple[int, int]:
 
 
 def _shape_scores(
-    lines: list[str], scores: list[float], w: Weights, site_lines: frozenset[str] = frozenset()
+    lines: list[str],
+    scores: list[float],
+    w: Weights,
+    site_lines: frozenset[str] = frozenset(),
+    weights: list[int] | None = None,
 ) -> list[float]:
-    """Apply the page-level signals (repeats, runs, barriers, anchor, comments)."""
+    """Apply the page-level signals (repeats, runs, barriers, anchor, comments).
+    `weights` are the lines' weights, when known."""
     counts: dict[str, int] = {}
     for line in lines:
         counts[line] = counts.get(line, 0) + 1
     for k, line in enumerate(lines):
         repeated = counts[line] > 1 or line in site_lines
-        if repeated and weight(line) < w.duplicate_words and scores[k] > HARD:
+        n = weights[k] if weights is not None else weight(line)
+        if repeated and n < w.duplicate_words and scores[k] > HARD:
             scores[k] = min(scores[k], w.short)
     run = 0
     for k, score in enumerate(scores):
@@ -278,38 +301,51 @@ def _shape_scores(
     return scores
 
 
+@dataclass(frozen=True)
+class ScoredLines:
+    """A page's non-blank lines (stripped), where they stand among all its lines, and
+    their line_score and weight; remove_boilerplate finds them for a whole batch."""
+
+    content: list[str]
+    idx: list[int]
+    scores: list[float]
+    weights: list[int]
+
+
 def main_block(
     text: str,
     w: Weights = WEIGHTS,
     site_lines: frozenset[str] = frozenset(),
-    raw_scores: list[float] | None = None,
+    scored: ScoredLines | None = None,
 ) -> tuple[str, int]:
     """The article's lines (blank lines kept as paragraph breaks) and lines dropped.
 
     `site_lines` are stripped lines that recur across this source's documents;
-    `raw_scores`, when given, are line_scores of the text's non-blank lines.
+    `scored`, when given, is the text's ScoredLines (with these weights).
     """
-    lines = text.split("\n")
-    content, idx = _content_lines(text)
+    if scored is None:
+        content, idx = _content_lines(text)
+        scored = ScoredLines(
+            content, idx, [line_score(line, w) for line in content], [weight(x) for x in content]
+        )
+    content, idx, raw_scores = scored.content, scored.idx, scored.scores
     if not idx:
         return "", 0
-    if raw_scores is None:
-        raw_scores = [line_score(line, w) for line in content]
-    scores = _shape_scores(content, list(raw_scores), w, site_lines)
+    scores = _shape_scores(content, list(raw_scores), w, site_lines, scored.weights)
     first, last = _best_run(scores)
     keep = {
         idx[k] for k in range(first, last + 1) if raw_scores[k] > max(w.furniture, w.soft_end, HARD)
     }
     out = [
         line
-        for i, line in enumerate(lines)
+        for i, line in enumerate(text.split("\n"))
         if i in keep or (not line.strip() and idx[first] < i < idx[last])
     ]
     return "\n".join(out), len(idx) - len(keep)
 
 
-def _strip(text: str, site_lines: list[str] | None, scores: list[float]) -> dict[str, Any]:
-    body, dropped = main_block(text, site_lines=frozenset(site_lines or ()), raw_scores=scores)
+def _strip(text: str, site_lines: list[str] | None, scored: ScoredLines) -> dict[str, Any]:
+    body, dropped = main_block(text, site_lines=frozenset(site_lines or ()), scored=scored)
     if not dropped:
         return {"text": body, "repairs": []}
     kept = {line.strip() for line in body.split("\n")}
@@ -362,10 +398,13 @@ def site_repeated_lines(df: pl.DataFrame, min_docs: int = SITE_REPEAT_DOCS) -> p
 def remove_boilerplate(df: pl.DataFrame) -> pl.DataFrame:
     """Polars step: keep only the main block of `text`; log how many lines went."""
     with_site = df.with_columns(site_repeated_lines(df))
-    content = [_content_lines(text)[0] for text in df["text"].to_list()]
-    flat = line_scores([line for lines in content for line in lines])
-    bounds = list(itertools.accumulate((len(lines) for lines in content), initial=0))
-    scores = [flat[a:b] for a, b in itertools.pairwise(bounds)]
+    pages = [_content_lines(text) for text in df["text"].to_list()]
+    scores, weights = line_features([line for content, _ in pages for line in content])
+    bounds = list(itertools.accumulate((len(content) for content, _ in pages), initial=0))
+    scored = [
+        ScoredLines(content, idx, scores[a:b], weights[a:b])
+        for (content, idx), (a, b) in zip(pages, itertools.pairwise(bounds), strict=True)
+    ]
     return map_rows(
-        with_site, _strip, ["text", "site_lines"], {"text": pl.String()}, extra=[scores]
+        with_site, _strip, ["text", "site_lines"], {"text": pl.String()}, extra=[scored]
     ).drop("site_lines")
