@@ -254,13 +254,21 @@ def test_batch_prefilters_skip_only_what_cannot_match() -> None:
         f"Story\n\n2020年3月7日 Posted 27 Mar 20 à 9:21 and 27.03.20 09:21\n\n{BODY}",
         f"Story\n\nSaturday, 3/4/2021 and Sept. 9th 2019, 2020. 08. 18.\n\n{BODY}",
     ]
+    # A caption's date is a citation, not the byline it would otherwise be; Python
+    # reads "FİLE" and "fıle" as "file" case-insensitively.
+    for caption in ("FİLE PHOTO -", "Fıle:", "(@newsdesk)", "pic.twİtter.com/x"):
+        texts.append(f"{NAV}\n\nPosted | {caption} March 5, 2024\n\n{BODY}")
     texts += _dev_pages()
     flags = dates.possible_patterns(pl.Series(texts))
     weekday = dates.weekday_named(pl.Series(texts))
+    cites = pl.Series(texts).str.contains(dates.CITATION_PREFILTER).to_list()
     assert any(not all(f) for f in flags)  # the prefilters do rule patterns out
-    for text, possible, names_weekday in zip(texts, flags, weekday, strict=True):
+    assert 0 < sum(cites) < len(texts) / 2
+    for text, possible, names_weekday, may_cite in zip(texts, flags, weekday, cites, strict=True):
         full = resolve(text, None, None, None, INGESTED)
-        filtered = resolve(text, None, None, None, INGESTED, possible, names_weekday)
+        filtered = resolve(
+            text, None, None, None, INGESTED, possible, names_weekday, may_cite=may_cite
+        )
         assert filtered == full
 
 

@@ -246,6 +246,9 @@ UPDATED = re.compile(
 )
 # A date in a photo caption or an embedded post is a citation, not a byline.
 CITATION = re.compile(r"(?i)\bfile(?: photo)?\b\s*[-–—:,]|file photo|\(@\w+\)|pic\.twitter\.com")
+# Its polars superset, to rule pages out: Python's case-insensitive "i" also takes
+# "İ" and "ı", Rust's does not.
+CITATION_PREFILTER = r"(?i)f[iİı]le|\(@|p[iİı]c\.tw[iİı]tter\.com"
 ENGLISH_HINT = re.compile(r"\b(the|and|of|to|in|is|that)\b")
 # Weekday words, \b(monday|...|sunday)\b case-insensitively, found from their common
 # ending: a case-insensitive alternation has no literal to skip ahead by, and
@@ -448,12 +451,19 @@ def _label_before(text: str, start: int) -> str:
     return before[before.rfind("\n") + 1 :]
 
 
-def _origin(text: str, m: re.Match[str], header_end: int, zones: list[tuple[int, int]]) -> str:
-    """Where a date mention sits: header stamp, byline (or stamp by the headline), body."""
+def _origin(
+    text: str,
+    m: re.Match[str],
+    header_end: int,
+    zones: list[tuple[int, int]],
+    may_cite: bool = True,
+) -> str:
+    """Where a date mention sits: header stamp, byline (or stamp by the headline), body.
+    `may_cite` False says the text holds no citation (CITATION_PREFILTER)."""
     if m.start() < header_end:
         return "header"
     line = _line_at(text, m.start(), m.end())
-    if CITATION.search(line):
+    if may_cite and CITATION.search(line):
         return "body"
     if BYLINE.search(_label_before(text, m.start())):
         return "byline"
@@ -635,12 +645,14 @@ def text_candidates(
     header_end: int,
     possible: Sequence[bool] | None = None,
     windows: Windows | None = None,
+    may_cite: bool = True,
 ) -> list[dict[str, Any]]:
     """Every dated (or partial) mention in `text`, with its origin by context.
 
     `possible` says, per pattern, whether its prefilter matched the text (see
     `possible_patterns`); patterns that cannot match are not run. None runs all.
-    `windows` are the text's `batch_windows`, when the batch computed them."""
+    `windows` are the text's `batch_windows`, when the batch computed them;
+    `may_cite` False says CITATION_PREFILTER ruled citations out."""
     found: list[dict[str, Any]] = []
     if possible is not None and not any(possible):
         return found
@@ -659,7 +671,7 @@ def text_candidates(
         for m in (m for a, b in windows[anchor] for m in pattern.finditer(text, a, b)):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
-            origin = _origin(text, m, header_end, zones)
+            origin = _origin(text, m, header_end, zones, may_cite)
             raw = original[m.start() : m.end()].strip()
             if kind == "partial":
                 found.append(_candidate(raw, origin, m.start(), None, note="no year"))
@@ -885,12 +897,13 @@ def resolve(
     possible: Sequence[bool] | None = None,
     names_weekday: bool = True,
     windows: Windows | None = None,
+    may_cite: bool = True,
 ) -> dict[str, Any]:
     """All candidates for one article and the chosen publication date.
 
-    `possible` and `names_weekday` are the batch prefilters' verdicts on the text
-    (`possible_patterns`, `WEEKDAY_PREFILTER`), `windows` its `batch_windows`; the
-    defaults scan everything."""
+    `possible`, `names_weekday` and `may_cite` are the batch prefilters' verdicts on
+    the text (`possible_patterns`, `WEEKDAY_PREFILTER`, `CITATION_PREFILTER`),
+    `windows` its `batch_windows`; the defaults scan everything."""
     ingested = ingested or datetime.now()
     candidates: list[dict[str, Any]] = []
     if date_hint:
@@ -898,7 +911,7 @@ def resolve(
             c["origin"] = "record"
             candidates.append(c)
     candidates += url_candidates(url)
-    body_cands = text_candidates(source_text, _header_end(source_text), possible, windows)
+    body_cands = text_candidates(source_text, _header_end(source_text), possible, windows, may_cite)
     if dateline_date:
         for c in body_cands:
             if c["raw"] and c["raw"] in dateline_date:
@@ -925,6 +938,7 @@ def resolve_dates(df: pl.DataFrame) -> pl.DataFrame:
             possible_patterns(df["source_text"]),
             weekday_named(df["source_text"]),
             batch_windows(df["source_text"].fill_null("").to_list()),
+            df["source_text"].fill_null("").str.contains(CITATION_PREFILTER).to_list(),
         ],
         outputs={
             "published_date": pl.Date(),
