@@ -15,7 +15,7 @@ from flows.ingest import discover, ingest_files
 from flows.validate import validate_batch
 from tests.conftest import SEEDS
 from warehouse import Warehouse, migrate
-from warehouse.store import NO_FILES, migrations, sql, statements
+from warehouse.store import NO_FILES, WRITE_ROW_GROUP_SIZE, migrations, sql, statements
 
 FACTS = ("raw_documents", "articles", "date_candidates", "quality_issues", "quarantine")
 
@@ -149,3 +149,24 @@ def test_migration_006_keeps_rows_and_drops_the_indexes(tmp_path: Path) -> None:
     assert not set(keys) & set(FACTS)
     assert {"runs", "manifest"} <= set(keys)
     assert store.query("select count(*) from current_articles").item() == 5
+
+
+def test_writers_add_row_groups_of_write_row_group_size(warehouse_path: Path) -> None:
+    """A checkpoint rewrites a table's last, partly filled row group: a run's
+    writer keeps row groups small (WRITE_ROW_GROUP_SIZE), and a reader still sees
+    every row, whether through the writer or on its own."""
+    store = Warehouse(warehouse_path)
+    rows = 3 * WRITE_ROW_GROUP_SIZE + 100
+    with store.connect() as con:
+        con.execute(f"CREATE TABLE numbers AS SELECT range AS n FROM range({rows})")
+    with store.connect() as con:
+        con.execute(f"INSERT INTO numbers SELECT range FROM range({rows})")
+    groups = store.query(
+        "select row_group_id, sum(count) as n from pragma_storage_info('numbers') "
+        "where column_path = '[0]' group by row_group_id"
+    )
+    assert groups["n"].max() == WRITE_ROW_GROUP_SIZE
+    assert groups.height >= 6
+    reader = duckdb.connect(str(warehouse_path), read_only=True)
+    assert reader.execute("select count(*) from numbers").fetchone() == (2 * rows,)
+    reader.close()

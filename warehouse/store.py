@@ -131,6 +131,13 @@ def _is_busy(exc: duckdb.Error) -> bool:
 # checkpoint). Readers retry for a minute, and get in while the run waits for its
 # next batch after a close.
 HOLD_SECONDS = 20.0
+# Rows per row group in what a writer adds. A checkpoint rewrites the table's last,
+# partly filled row group whole: with DuckDB's 122,880 rows, the checkpoints of a
+# run (every 20 s, ~16,000 documents) rewrote up to 120,000 documents' text each
+# time, and took 0.5-4.6 s, growing with the table (240,000 documents: 25.6 s of
+# checkpoints in all). With 16,384 rows, 7.9 s, flat, and a 22 % smaller file
+# (8,192: 9.3 s; 32,768: 13.6 s).
+WRITE_ROW_GROUP_SIZE = 16_384
 HELD_CHECKPOINT_THRESHOLD = "1GB"  # no automatic checkpoint while held (DuckDB: 16 MB)
 # The run's loads share the machine with its batch workers, which keep every core
 # busy: one DuckDB thread loaded 60 batches of 2,000 documents in 4.7 s of wall time
@@ -184,9 +191,11 @@ class Warehouse:
         told = False
         while True:
             try:
-                return duckdb.connect(
-                    str(self.path), read_only=read_only, config={"memory_limit": self.memory_limit}
-                )
+                if read_only:
+                    return duckdb.connect(
+                        str(self.path), read_only=True, config={"memory_limit": self.memory_limit}
+                    )
+                return self._attach_for_writing()
             except duckdb.IOException as exc:
                 if not _is_busy(exc) or time.monotonic() >= deadline:
                     raise
@@ -197,6 +206,19 @@ class Warehouse:
                     )
                     told = True
                 time.sleep(0.2)
+
+    def _attach_for_writing(self) -> duckdb.DuckDBPyConnection:
+        """A connection that writes the file with row groups of WRITE_ROW_GROUP_SIZE
+        (an ATTACH option: DuckDB's connect takes no such setting)."""
+        con = duckdb.connect(config={"memory_limit": self.memory_limit})
+        try:
+            path = str(self.path).replace("'", "''")
+            con.execute(f"ATTACH '{path}' AS warehouse (ROW_GROUP_SIZE {WRITE_ROW_GROUP_SIZE})")
+            con.execute("USE warehouse")
+        except BaseException:
+            con.close()
+            raise
+        return con
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
