@@ -568,9 +568,9 @@ def _chunk_windows(texts: Sequence[str], anchors: Sequence[Anchor]) -> list[Wind
     space = is_space[points]
     spaces = np.zeros(points.size + 1, dtype=np.int64)
     np.cumsum(space[1:] & space[:-1], out=spaces[2:])
+    length = run_ends - run_starts
     out: list[Windows] = [{} for _ in texts]
     for anchor in anchors:
-        length = run_ends - run_starts
         keep = length >= anchor.min_digits
         if anchor.max_digits is not None:
             keep &= length <= anchor.max_digits

@@ -122,7 +122,7 @@ def _fix_region(text: str) -> tuple[str, list[ftfy.ExplanationStep] | None]:
     fixed, explanation = ftfy.fix_and_explain("\n".join(lines[k] for k in kept), config)
     pieces = fixed.split("\n")
     if len(pieces) != len(kept) or any(
-        inert[k] and piece != lines[k] for k, piece in zip(kept, pieces, strict=False)
+        inert[k] and piece != lines[k] for k, piece in zip(kept, pieces, strict=True)
     ):  # an entity became a line break: the lines no longer map, so do it whole
         return ftfy.fix_and_explain(text, config)
     for k, piece in zip(kept, pieces, strict=True):
