@@ -212,8 +212,9 @@ class Warehouse:
         (an ATTACH option: DuckDB's connect takes no such setting)."""
         con = duckdb.connect(config={"memory_limit": self.memory_limit})
         try:
-            path = str(self.path).replace("'", "''")
-            con.execute(f"ATTACH '{path}' AS warehouse (ROW_GROUP_SIZE {WRITE_ROW_GROUP_SIZE})")
+            con.execute(
+                f"ATTACH ? AS warehouse (ROW_GROUP_SIZE {WRITE_ROW_GROUP_SIZE})", [str(self.path)]
+            )
             con.execute("USE warehouse")
         except BaseException:
             con.close()
