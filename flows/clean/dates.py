@@ -717,6 +717,11 @@ def weekday_named(texts: pl.Series) -> list[bool]:
     return texts.fill_null("").str.slice(0, WEEKDAY_ZONE).str.contains(WEEKDAY_PREFILTER).to_list()
 
 
+def citation_possible(texts: pl.Series) -> list[bool]:
+    """Per text, whether it may hold a citation (CITATION_PREFILTER)."""
+    return texts.fill_null("").str.contains(CITATION_PREFILTER).to_list()
+
+
 def url_candidates(url: str | None) -> list[dict[str, Any]]:
     """A date in the URL path: /2022/03/07/, /2022-03-07-, /20220307/."""
     if not url:
@@ -930,15 +935,16 @@ def resolve(
 
 def resolve_dates(df: pl.DataFrame) -> pl.DataFrame:
     """Polars step: adds published_date/_at, date_origin, date_confidence, date_candidates."""
+    texts = df["source_text"]
     return map_rows(
         df,
         resolve,
         ["source_text", "url", "date_hint", "dateline_date", "ingested_at"],
         extra=[
-            possible_patterns(df["source_text"]),
-            weekday_named(df["source_text"]),
-            batch_windows(df["source_text"].fill_null("").to_list()),
-            df["source_text"].fill_null("").str.contains(CITATION_PREFILTER).to_list(),
+            possible_patterns(texts),
+            weekday_named(texts),
+            batch_windows(texts.fill_null("").to_list()),
+            citation_possible(texts),
         ],
         outputs={
             "published_date": pl.Date(),
