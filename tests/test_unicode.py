@@ -19,7 +19,7 @@ from flows.clean.unicode import (
     _inert,
     repair_unicode,
 )
-from tests.conftest import DEV_SET, SEEDS
+from tests.conftest import DEV_SET, SEEDS, real_texts
 
 
 def _run(*texts: str) -> pl.DataFrame:
@@ -98,11 +98,7 @@ def _ftfy_whole(text: str) -> tuple[str, list | None]:
 def _real_texts() -> list[str]:
     """Seeds, dev pages and every kind of damage done to them (flows/bench/corruption):
     those that the gate hands to ftfy."""
-    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
-    if DEV_SET.is_dir():
-        for name in ("boilerplate.jsonl", "dates.jsonl"):
-            for line in (DEV_SET / name).read_text(encoding="utf-8").splitlines():
-                texts.append(json.loads(line)["text"])
+    texts = real_texts()
     cases = make_cases([(str(k), text) for k, text in enumerate(texts)], seed=5)
     texts += [case.damaged for case in cases[::2]]  # half: each kind, ~850 pages
     return [t for t, flagged in zip(texts, _gate(texts, NEEDS_FTFY), strict=True) if flagged]
