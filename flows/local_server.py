@@ -13,12 +13,20 @@ flows/pipeline.py does that.
 The server keeps its history in Prefect's home (PREFECT_HOME, ~/.prefect), as
 Prefect's own temporary server does, and stops when the run ends; on Linux also when
 the run is killed.
+
+Prefect builds a TLS context for every API client it makes, even for a plain-HTTP
+URL, from certifi's ~140 certificates: 14 ms each, and a batch task makes two or
+three (0.6 s of worker CPU in a 20,000-document run, measured). The run's own server
+speaks plain HTTP on loopback, so no certificate is ever checked: its clients are
+given a CA file of one certificate (PREFECT_API_SSL_CERT_FILE), 0.25 ms a context.
+20,000 documents, three runs each: 18.4 → 17.7 s.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -27,6 +35,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 STARTUP_TIMEOUT = 60.0  # seconds; a first start on a new machine migrates the database
 # Runs `prefect server start` in this process after asking Linux to send it SIGTERM
@@ -53,6 +62,23 @@ def wanted() -> bool:
     and Prefect is not loaded yet (once it is, its settings decide, as in a test
     harness or a notebook)."""
     return not os.environ.get("PREFECT_API_URL") and "prefect" not in sys.modules
+
+
+def _one_certificate(folder: str) -> str | None:
+    """A CA file holding certifi's first certificate (see the module's docstring);
+    None if certifi's bundle cannot be read (Prefect then reads it as usual)."""
+    try:
+        import certifi  # installed with Prefect (httpx needs it)
+
+        bundle = Path(certifi.where()).read_text()
+    except (ImportError, OSError):
+        return None
+    first = re.search(r"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----\n", bundle, re.S)
+    if first is None:
+        return None
+    path = Path(folder) / "loopback-ca.pem"
+    path.write_text(first.group(0))
+    return str(path)
 
 
 def _free_port() -> int:
@@ -120,15 +146,23 @@ class LocalServer:
 @contextlib.contextmanager
 def for_this_run() -> Iterator[LocalServer | None]:
     """Start a local server for the runs in this block when `wanted()`, and name it
-    in PREFECT_API_URL at once, so that Prefect reads it when it is imported; call
+    in PREFECT_API_URL at once (with a one-certificate PREFECT_API_SSL_CERT_FILE
+    unless one is set), so that Prefect reads it when it is imported; call
     `wait_ready()` before the first flow. Yields None when no server was needed."""
     if not wanted():
         yield None
         return
-    server = LocalServer()
-    os.environ["PREFECT_API_URL"] = server.url
-    try:
-        yield server
-    finally:
-        os.environ.pop("PREFECT_API_URL", None)
-        server.stop()
+    with tempfile.TemporaryDirectory(prefix="newsclean-api-") as folder:
+        unset = not os.environ.get("PREFECT_API_SSL_CERT_FILE")
+        ca_file = _one_certificate(folder) if unset else None
+        server = LocalServer()
+        added = {"PREFECT_API_URL": server.url}
+        if ca_file:
+            added["PREFECT_API_SSL_CERT_FILE"] = ca_file
+        os.environ.update(added)
+        try:
+            yield server
+        finally:
+            for key in added:
+                os.environ.pop(key, None)
+            server.stop()

@@ -8,6 +8,7 @@ import itertools
 import os
 import signal
 import sqlite3
+import ssl
 import subprocess
 import sys
 import threading
@@ -131,6 +132,28 @@ def test_no_server_when_one_is_named_or_prefect_is_loaded(
         assert os.environ["PREFECT_API_URL"] == server.url
     assert "PREFECT_API_URL" not in os.environ
     assert server.process.poll() is not None  # not waited for: stopped on the way out
+
+
+def test_the_run_s_clients_get_a_one_certificate_ca_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Prefect builds a TLS context per client even for plain HTTP; the run's own
+    loopback server lets it load one certificate instead of certifi's bundle."""
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.delenv("PREFECT_API_SSL_CERT_FILE", raising=False)
+    monkeypatch.delitem(sys.modules, "prefect", raising=False)
+    with local_server.for_this_run() as server:
+        assert server is not None and server.url.startswith("http://127.0.0.1:")
+        ca_file = Path(os.environ["PREFECT_API_SSL_CERT_FILE"])
+        context = ssl.create_default_context(cafile=str(ca_file))
+        assert context.cert_store_stats()["x509_ca"] == 1
+    assert "PREFECT_API_SSL_CERT_FILE" not in os.environ
+    assert not ca_file.exists()
+    # A file the user named is theirs: kept, and none of ours is made.
+    monkeypatch.setenv("PREFECT_API_SSL_CERT_FILE", "/etc/their-ca.pem")
+    with local_server.for_this_run():
+        assert os.environ["PREFECT_API_SSL_CERT_FILE"] == "/etc/their-ca.pem"
+    assert os.environ["PREFECT_API_SSL_CERT_FILE"] == "/etc/their-ca.pem"
 
 
 def test_a_server_that_cannot_start_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
