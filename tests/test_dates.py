@@ -276,6 +276,36 @@ _ASCII_TWINS = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})  # re's (?i) equ
 _WEEKDAY_WORD = re.compile(r"(?i)\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")
 
 
+def _split_header_end(text: str) -> int:
+    """_header_end as first written, splitting the whole page (the reference)."""
+    count, pos = 0, 0
+    for line in text.split("\n"):
+        pos += len(line) + 1
+        if line.strip():
+            count += 1
+            if count >= 4 or len(line.split()) > 25:
+                break
+    return pos
+
+
+HEADER_PIECES = st.sampled_from(
+    ["\n", "\n\n", " \n", "\x1c\n", "word", "two words", " ", "\u2028", "w " * 26, "Title"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(HEADER_PIECES, max_size=30))
+def test_header_end_walks_only_the_first_lines(pieces: list[str]) -> None:
+    """Found line by line, the header zone ends where splitting the page puts it."""
+    text = "".join(pieces)
+    assert dates._header_end(text) == _split_header_end(text)
+
+
+def test_header_end_on_real_pages() -> None:
+    for text in [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*"))] + _dev_pages():
+        assert dates._header_end(text) == _split_header_end(text)
+
+
 def test_weekday_words_are_what_the_plain_pattern_finds() -> None:
     """Found from their "day" ending, the same words, spans and days as the plain
     case-insensitive pattern, on every real page and on edge cases."""
@@ -329,3 +359,31 @@ def test_solar_hijri_conversion_matches_convertdate() -> None:
                 assert dates._solar_hijri(year, month, day) == expected, (year, month, day)
     assert dates._solar_hijri(1398, 13, 1) is None
     assert dates._solar_hijri(1398, 1, 0) is None
+
+
+CANDIDATE_SPOTS = st.fixed_dictionaries(
+    {
+        "parsed_date": st.sampled_from([date(2024, 3, 5), date(2024, 5, 3), date(2020, 1, 1)]),
+        "origin": st.sampled_from(["header", "byline", "body", "url", "dateline"]),
+        "position": st.sampled_from([None, 0, 7, 7, 120]),
+    }
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(CANDIDATE_SPOTS, max_size=25))
+def test_agreement_counts_are_the_pairwise_ones(candidates: list[dict]) -> None:
+    """Counted per date and spot, the agreement is what comparing every pair gives:
+    others with the same date, from another origin or position (the same spot twice,
+    as two readings of one stamp give, is one mention)."""
+    pairwise = []
+    for c in candidates:
+        agreeing = [
+            o
+            for o in candidates
+            if o is not c
+            and o["parsed_date"] == c["parsed_date"]
+            and (o["origin"] != c["origin"] or o["position"] != c["position"])
+        ]
+        pairwise.append((len(agreeing), sum(o["origin"] != "body" for o in agreeing)))
+    assert dates.agreement_counts(candidates) == pairwise

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -736,15 +737,21 @@ def url_candidates(url: str | None) -> list[dict[str, Any]]:
 
 
 def _header_end(text: str) -> int:
-    """Offset where the header zone (first few non-blank lines) ends."""
-    count, pos = 0, 0
-    for line in text.split("\n"):
-        pos += len(line) + 1
+    """Offset where the header zone (first few non-blank lines) ends: just past the
+    line that ends it, or len(text) + 1. Walks the first lines only (splitting the
+    whole page was 4 % of date resolution)."""
+    count, start = 0, 0
+    while True:
+        nl = text.find("\n", start)
+        end = nl if nl >= 0 else len(text)
+        line = text[start:end]
         if line.strip():
             count += 1
             if count >= 4 or len(line.split()) > 25:
-                break
-    return pos
+                return end + 1
+        if nl < 0:
+            return end + 1
+        start = nl + 1
 
 
 def _weekday_mentions(text: str, positions: list[int]) -> set[int]:
@@ -778,6 +785,21 @@ def _weekday_words(text: str) -> list[tuple[int, int, int]]:
         assert head.lastindex is not None
         found.append((start, m.end(), head.lastindex - 1))
     return found
+
+
+def agreement_counts(candidates: list[dict[str, Any]]) -> list[tuple[int, int]]:
+    """Per candidate, how many others agree with it (the same date from another
+    origin or position), and how many of those are not body mentions. Counted per
+    date and per (date, origin, position) spot rather than by pairs (80² a page)."""
+    same_day = Counter(c["parsed_date"] for c in candidates)
+    strong_day = Counter(c["parsed_date"] for c in candidates if c["origin"] != "body")
+    same_spot = Counter((c["parsed_date"], c["origin"], c["position"]) for c in candidates)
+    out = []
+    for c in candidates:
+        day = c["parsed_date"]
+        here = same_spot[day, c["origin"], c["position"]]  # itself among them
+        out.append((same_day[day] - here, strong_day[day] - (here if c["origin"] != "body" else 0)))
+    return out
 
 
 def choose(
@@ -827,18 +849,13 @@ def choose(
         c["origin"] != "body" and "updated" not in (c["note"] or "") for c in usable
     )
 
+    agreement = dict(zip(map(id, usable), agreement_counts(usable), strict=True))
+
     def _score(c: dict[str, Any]) -> float:
         s = float(ORIGIN_WEIGHT[c["origin"]])
-        agreeing = [
-            o
-            for o in usable
-            if o is not c
-            and o["parsed_date"] == c["parsed_date"]
-            and (o["origin"] != c["origin"] or o["position"] != c["position"])
-        ]
-        strong = sum(1 for o in agreeing if o["origin"] != "body")
+        agreeing, strong = agreement[id(c)]
         s += AGREEMENT * min(strong, MAX_AGREEING)
-        s += BODY_AGREEMENT * min(len(agreeing) - strong, MAX_AGREEING)
+        s += BODY_AGREEMENT * min(agreeing - strong, MAX_AGREEING)
         if c["parsed_date"].weekday() in weekdays:
             s += WEEKDAY_MATCH
         if c is nearest_header and len(headers) > 1:
