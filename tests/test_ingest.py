@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
 import polars as pl
 import pytest
 
-from flows.ingest import discover, doc_id_for, ingest_files
+from flows.ingest import RAW_SCHEMA, discover, doc_id_for, ingest_files, records_to_frame
 from flows.ingest.encoding import decode_bytes
 from flows.ingest.readers import read_file
 from tests.conftest import SEEDS
@@ -124,6 +125,25 @@ def test_ingest_seeds_frame() -> None:
     first = raw.row(0, named=True)
     assert first["raw_text"] == files[0].read_text(encoding="utf-8")  # verbatim
     assert first["doc_id"] == doc_id_for(first["source_uri"], 0, first["sha256"])
+
+
+def test_bronze_frame_holds_every_record_as_read(tmp_path: Path) -> None:
+    """One row per record, good or not, each field as the reader gave it, in order."""
+    path = tmp_path / "feed.jsonl"
+    lines = [json.dumps({"id": "a1", "url": "https://x.test/a", "text": "Body", "k": 1}),
+             "{not json", json.dumps({"title": "no text"})]  # fmt: skip
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    records = read_file(path) + read_file(next(SEEDS.glob("*")))
+    at = datetime(2026, 1, 1, 12, 30)
+    frame = records_to_frame(records, "run-7", at)
+    assert frame.schema == pl.Schema(RAW_SCHEMA)
+    expected = [
+        {**asdict(r), "doc_id": doc_id_for(r.source_uri, r.record_index, r.sha256),
+         "ingested_at": at, "run_id": "run-7"}
+        for r in records
+    ]  # fmt: skip
+    assert frame.rows(named=True) == [{k: row[k] for k in RAW_SCHEMA} for row in expected]
+    assert records_to_frame([], "run-7", at).schema == pl.Schema(RAW_SCHEMA)
 
 
 def test_doc_id_changes_with_content_only() -> None:

@@ -15,7 +15,7 @@ import hashlib
 import io
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
 from typing import Any
@@ -49,7 +49,6 @@ class RawRecord:
     extra: str | None = None
     error: str | None = None
     size_bytes: int = 0
-    meta: dict[str, Any] = field(default_factory=dict)
 
 
 def sha256_hex(data: bytes) -> str:
