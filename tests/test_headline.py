@@ -33,3 +33,11 @@ def test_norm_equals_on_real_lines() -> None:
             assert norm_equals(line, key) == expected
             matches += expected
     assert matches >= len(keys)  # each key matches at least its own line
+
+
+def test_a_paragraph_holding_the_headline_s_words_is_not_the_headline() -> None:
+    key = norm("Council approves the budget deal")
+    assert norm_equals("— “Council approves the budget deal” —", key)
+    assert norm_equals("COUNCIL APPROVES THE BUDGET DEAL", key)
+    assert not norm_equals("The council approves the budget deal, said the mayor.", key)
+    assert not norm_equals("Council approves the budget deal today", key)
