@@ -159,7 +159,7 @@ def tidy_body(text: str, title: str | None) -> dict[str, Any]:
     for line in lines:
         stripped = line.strip()
         if (
-            stripped
+            ("..." in stripped or "…" in stripped)  # C-speed test before the regex
             and TEASER_END.search(stripped)
             and (TRAILING_DATE.search(stripped) or (len(stripped.split()) <= 40 and not out))
         ):
