@@ -111,3 +111,20 @@ def test_acronym_expansion_is_not_a_dateline() -> None:
     assert parse_dateline(prose)["end"] == 0
     wire = parse_dateline("ST. JOSEPH, Mich. (AP) — Michigan health authorities said")
     assert (wire["location"], wire["agency"]) == ("ST. JOSEPH, Mich.", "AP")
+
+
+def test_truncated_teasers_go_and_prose_with_an_ellipsis_stays() -> None:
+    from flows.clean.structure import tidy_body
+
+    seed = next(SEEDS.glob("001_*")).read_text(encoding="utf-8")
+    teaser = next(line for line in seed.split("\n") if "French Foreign... 07.03.2022" in line)
+    out = tidy_body(seed, None)
+    assert teaser not in out["text"]
+    assert any(r["kind"] == "teaser_removed" for r in out["repairs"])
+    body = "He paused… and then went on speaking to the crowd for an hour."
+    for stamp_line in ("Ministers met again… 12.03.2022", "Talks resume... 2022-03-12"):
+        out = tidy_body(f"{body}\n{stamp_line}\n{body}", None)
+        assert out["text"] == f"{body}\n{body}"
+    out = tidy_body(f"Read the whole story…\n{body}", None)  # a short teaser first
+    assert out["text"] == body
+    assert tidy_body(f"{body}\n{body}", None)["text"] == f"{body}\n{body}"
