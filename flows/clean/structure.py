@@ -65,45 +65,61 @@ def _clean_title(line: str, text: str, url: str | None) -> str:
     return bare if reprinted or (site and site in domain) else line
 
 
+def _leading_lines(text: str, count: int) -> list[tuple[int, int]]:
+    """(start, end) of the text's first `count` non-blank lines, found without
+    splitting the whole page."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    while len(spans) < count and start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if text[start:end].strip():
+            spans.append((start, end))
+        start = end + 1
+    return spans
+
+
 def split_header(text: str, title_hint: str | None, url_hint: str | None) -> dict[str, Any]:
     """Remove header stamps from the top; choose the title (the text keeps it)."""
-    lines = text.split("\n")
     repairs = []
     url = url_hint
     title = title_hint.strip() if title_hint and title_hint.strip() else None
-    nonblank = [i for i, line in enumerate(lines) if line.strip()][:HEADER_LINES]
-    drop: set[int] = set()
-    for i in nonblank:
-        line = lines[i]
+    # The first HEADER_LINES non-blank lines, and one more: a title needs a body
+    # below it. Most pages have no stamp to drop and are not split at all.
+    leading = _leading_lines(text, HEADER_LINES + 1)
+    drop: set[int] = set()  # offsets of the lines to drop
+    for start, end in leading[:HEADER_LINES]:
+        line = text[start:end]
         m = DATE_PREFIX.match(line)
         if m:
             rest = line[m.end() :].strip()
             repairs.append(repair("header_removed", f"date prefix {m.group(1)!r}", line, rest))
+            drop.add(start)
             u = URL_LINE.match(rest)
             if u:
                 url = url or u.group(1)
-                drop.add(i)
-            elif rest:
-                lines[i] = rest
-                title = title or rest
-                drop.add(i)
             else:
-                drop.add(i)
+                title = title or rest or None
         elif URL_LINE.match(line):
             url = url or line.strip()
-            drop.add(i)
+            drop.add(start)
             repairs.append(repair("header_removed", "URL line", line.strip(), ""))
         elif STAMP_LINE.match(line):
-            drop.add(i)
+            drop.add(start)
             repairs.append(repair("header_removed", "timestamp line", line.strip(), ""))
-    kept = [line for i, line in enumerate(lines) if i not in drop]
-    body = "\n".join(kept)
-    if title is None:
-        first = next((line.strip() for line in kept if line.strip()), "")
-        more = sum(1 for line in kept if line.strip()) > 1
-        if more and 0 < len(first) <= MAX_TITLE_CHARS and not first.endswith((".", ",", ";")):
-            title = _clean_title(first, body, url)
-    return {"text": body, "title": title, "url": url, "repairs": repairs}
+    if drop:
+        body, offset = [], 0
+        for line in text.split("\n"):
+            if offset not in drop:
+                body.append(line)
+            offset += len(line) + 1
+        text = "\n".join(body)
+        leading = _leading_lines(text, 2)
+    if title is None and len(leading) > 1:
+        first = text[leading[0][0] : leading[0][1]].strip()
+        if 0 < len(first) <= MAX_TITLE_CHARS and not first.endswith((".", ",", ";")):
+            title = _clean_title(first, text, url)
+    return {"text": text, "title": title, "url": url, "repairs": repairs}
 
 
 def parse_dateline(paragraph: str) -> dict[str, Any]:
