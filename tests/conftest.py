@@ -17,6 +17,15 @@ SHARED = REPO.parent / "shared"
 DEV_SET = SHARED / "data" / "news-text-dev"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def month_word_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tests' own disk cache of month words (not the user's), for every process
+    they start."""
+    folder = tmp_path_factory.mktemp("month-words")
+    os.environ["NEWSCLEAN_CACHE_DIR"] = str(folder)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def prefect_harness():
     """One temporary Prefect backend for every flow test (starting one costs seconds)."""

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.clean import dates
+from flows.clean import dates, month_words
 from flows.clean.dates import resolve
 from tests.conftest import DEV_SET, SEEDS
 
@@ -340,12 +340,14 @@ def test_the_month_alternation_reads_each_month_word_whole() -> None:
         assert month.match(not_a_month) is None, not_a_month
 
 
-def test_month_words_are_read_once_per_word() -> None:
-    dates._month_of.cache_clear()
+def test_month_words_are_read_once_per_word(monkeypatch: pytest.MonkeyPatch) -> None:
+    fresh = month_words.MonthWords()
+    monkeypatch.setattr(month_words, "WORDS", fresh)
+    monkeypatch.setenv(month_words.CACHE_ENV, "")  # this process's memory only
     assert chosen("Titre\n\nPublié le 5 janvier 2024\n\n" + BODY) == date(2024, 1, 5)
     assert chosen("Titre\n\nPublié le 9 janvier 2023\n\n" + BODY) == date(2023, 1, 9)
-    assert dates._month_of.cache_info().misses == 1
-    assert dates._month_of("året") is None  # "the year" is not a month
+    assert fresh.asked == 1
+    assert month_words.month_of("året") is None  # "the year" is not a month
 
 
 def test_solar_hijri_conversion_matches_convertdate() -> None:

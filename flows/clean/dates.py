@@ -4,8 +4,8 @@ Candidates come from the record's `date` field, the URL (/2022/03/07/, /20220307
 header stamps at the top of the text, bylines ("Updated:", "First Published:",
 "Publié le", or a short line next to the reprinted headline), the dateline, and date
 mentions in the text. Numeric and English forms are parsed by regex (fast, and exact
-about D.M.Y vs M/D/Y); other languages' month names go to dateparser, cached because
-the same strings repeat across pages. Arabic-Indic and Persian digits are read as
+about D.M.Y vs M/D/Y); other languages' month names go to dateparser, once per word
+(`month_words`: remembered on disk across runs). Arabic-Indic and Persian digits are read as
 ASCII, Solar Hijri dates are converted (convertdate), and two-digit years are accepted
 only when a time of day follows. A date without a year is kept as a partial candidate
 and never completed by guessing.
@@ -42,6 +42,7 @@ import numpy as np
 import polars as pl
 
 from flows.clean.headline import headline_variants
+from flows.clean.month_words import month_of
 from flows.clean.repairs import Repair, repair
 from flows.clean.rows import map_rows
 
@@ -264,30 +265,6 @@ WEEKDAY_ZONE = 4000  # weekday words are looked for in the first characters only
 WEEKDAY_PREFILTER = f"(?i)(?:{'|'.join(_WEEKDAY_HEADS)})day"  # polars superset
 
 
-@lru_cache(maxsize=4096)
-def _month_of(word: str) -> int | None:
-    """The month a word names in any language dateparser knows, or None.
-
-    dateparser costs ~1 ms a call and news dates are all different, but the month
-    words are few: each is looked up once ("1 <word> 2000", strict) and cached, and
-    the day and year are taken from the text as they are.
-    """
-    import dateparser  # slow import, only when a non-English month name shows up
-
-    try:
-        parsed = dateparser.parse(
-            f"1 {word} 2000",
-            settings={
-                "STRICT_PARSING": True,
-                "REQUIRE_PARTS": ["day", "month", "year"],
-                "RETURN_AS_TIMEZONE_AWARE": False,
-            },
-        )
-    except Exception:  # dateparser raises several types on odd input
-        return None
-    return parsed.month if parsed and (parsed.year, parsed.day) == (2000, 1) else None
-
-
 def _safe_date(y: int, m: int, d: int) -> date | None:
     try:
         day = date(y, m, d)
@@ -478,7 +455,7 @@ def _intl_readings(day: str, words: tuple[str | None, ...], year: str) -> list:
     for word in filter(None, words):
         if word.lower().rstrip(".") in ENGLISH_MONTHS:
             return []  # English months are handled exactly by the patterns above
-        month = _month_of(word.lower())
+        month = month_of(word.lower())
         parsed = _safe_date(int(year), month, int(day)) if month else None
         if parsed:
             return [(parsed, None)]
