@@ -70,14 +70,14 @@ def _one_certificate(folder: str) -> str | None:
     try:
         import certifi  # installed with Prefect (httpx needs it)
 
-        bundle = Path(certifi.where()).read_text()
-    except (ImportError, OSError):
+        bundle = Path(certifi.where()).read_text(encoding="ascii")
+    except (ImportError, OSError, UnicodeDecodeError):
         return None
     first = re.search(r"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----\n", bundle, re.S)
     if first is None:
         return None
     path = Path(folder) / "loopback-ca.pem"
-    path.write_text(first.group(0))
+    path.write_text(first.group(0), encoding="ascii")
     return str(path)
 
 

@@ -53,7 +53,13 @@ def test_writers_merge_their_words(cache_dir: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "content", ["{not json", "[1, 2]", json.dumps({"janvier": 13, "märz": "3", "agosto": 8})]
+    "content",
+    [
+        "{not json",
+        "[1, 2]",
+        json.dumps({"janvier": 13, "märz": "3", "agosto": 8}),
+        json.dumps({"janvier": True, "märz": 3.0}),  # JSON's true is no month 1
+    ],
 )
 def test_a_damaged_cache_is_asked_again(cache_dir: Path, content: str) -> None:
     path = month_words.cache_file()

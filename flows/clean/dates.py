@@ -5,10 +5,10 @@ header stamps at the top of the text, bylines ("Updated:", "First Published:",
 "Publié le", or a short line next to the reprinted headline), the dateline, and date
 mentions in the text. Numeric and English forms are parsed by regex (fast, and exact
 about D.M.Y vs M/D/Y); other languages' month names go to dateparser, once per word
-(`month_words`: remembered on disk across runs). Arabic-Indic and Persian digits are read as
-ASCII, Solar Hijri dates are converted (convertdate), and two-digit years are accepted
-only when a time of day follows. A date without a year is kept as a partial candidate
-and never completed by guessing.
+(`month_words`: remembered on disk across runs). Arabic-Indic and Persian digits are
+read as ASCII, Solar Hijri dates are converted (convertdate), and two-digit years are
+accepted only when a time of day follows. A date without a year is kept as a partial
+candidate and never completed by guessing.
 
 Choice (highest score wins; every rule is a line in `_score`):
 - origin: record > URL > byline > dateline > header stamp > body mention;

@@ -66,7 +66,7 @@ def _read(path: Path) -> dict[str, int | None]:
         return {}
     if not isinstance(words, dict):
         return {}
-    return {w: m for w, m in words.items() if m is None or (isinstance(m, int) and 1 <= m <= 12)}
+    return {w: m for w, m in words.items() if m is None or (type(m) is int and 1 <= m <= 12)}
 
 
 def _write(path: Path, words: dict[str, int | None]) -> None:
@@ -90,21 +90,21 @@ class MonthWords:
 
     def __init__(self) -> None:
         self.known: dict[str, int | None] | None = None
+        self.path: Path | None = None
         self.asked = 0  # words dateparser was asked about in this process
 
     def month_of(self, word: str) -> int | None:
         if self.known is None:
-            path = cache_file()
-            self.known = _read(path) if path else {}
+            self.path = cache_file()
+            self.known = _read(self.path) if self.path else {}
         if word in self.known:
             return self.known[word]
         month = ask_dateparser(word)
         self.asked += 1
         if len(self.known) < MAX_WORDS:
             self.known[word] = month
-            path = cache_file()
-            if path:
-                _write(path, {word: month})
+            if self.path:
+                _write(self.path, {word: month})
         return month
 
 
