@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from flows.clean import dates, month_words
 from flows.clean.dates import resolve
-from tests.conftest import DEV_SET, SEEDS
+from tests.conftest import DEV_SET, SEEDS, real_texts
 
 INGESTED = datetime(2026, 11, 24)
 NAV = "\n".join(["Home", "World", "Business", "Sport", "Culture", "Opinion"])
@@ -302,7 +302,7 @@ def test_header_end_walks_only_the_first_lines(pieces: list[str]) -> None:
 
 
 def test_header_end_on_real_pages() -> None:
-    for text in [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*"))] + _dev_pages():
+    for text in real_texts():  # seeds included
         assert dates._header_end(text) == _split_header_end(text)
 
 
