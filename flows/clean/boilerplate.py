@@ -255,18 +255,17 @@ def _shape_scores(
     lines: list[str],
     scores: list[float],
     w: Weights,
+    weights: list[int],
     site_lines: frozenset[str] = frozenset(),
-    weights: list[int] | None = None,
 ) -> list[float]:
-    """Apply the page-level signals (repeats, runs, barriers, anchor, comments).
-    `weights` are the lines' weights, when known."""
+    """Apply the page-level signals (repeats, runs, barriers, anchor, comments);
+    `weights` are the lines' weights."""
     counts: dict[str, int] = {}
     for line in lines:
         counts[line] = counts.get(line, 0) + 1
     for k, line in enumerate(lines):
         repeated = counts[line] > 1 or line in site_lines
-        n = weights[k] if weights is not None else weight(line)
-        if repeated and n < w.duplicate_words and scores[k] > HARD:
+        if repeated and weights[k] < w.duplicate_words and scores[k] > HARD:
             scores[k] = min(scores[k], w.short)
     run = 0
     for k, score in enumerate(scores):
@@ -325,13 +324,13 @@ def main_block(
     """
     if scored is None:
         content, idx = _content_lines(text)
-        scored = ScoredLines(
-            content, idx, [line_score(line, w) for line in content], [weight(x) for x in content]
-        )
+        weights = [weight(line) for line in content]
+        scores = [_line_score(line, n, w) for line, n in zip(content, weights, strict=True)]
+        scored = ScoredLines(content, idx, scores, weights)
     content, idx, raw_scores = scored.content, scored.idx, scored.scores
     if not idx:
         return "", 0
-    scores = _shape_scores(content, list(raw_scores), w, site_lines, scored.weights)
+    scores = _shape_scores(content, list(raw_scores), w, scored.weights, site_lines)
     first, last = _best_run(scores)
     keep = {
         idx[k] for k in range(first, last + 1) if raw_scores[k] > max(w.furniture, w.soft_end, HARD)
