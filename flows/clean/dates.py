@@ -45,6 +45,7 @@ from flows.clean.headline import headline_variants
 from flows.clean.month_words import month_of
 from flows.clean.repairs import Repair, repair
 from flows.clean.rows import map_rows
+from flows.clean.structure import leading_lines
 
 CANDIDATE = pl.Struct(
     {
@@ -714,21 +715,14 @@ def url_candidates(url: str | None) -> list[dict[str, Any]]:
 
 
 def _header_end(text: str) -> int:
-    """Offset where the header zone (first few non-blank lines) ends: just past the
-    line that ends it, or len(text) + 1. Walks the first lines only (splitting the
-    whole page was 4 % of date resolution)."""
-    count, start = 0, 0
-    while True:
-        nl = text.find("\n", start)
-        end = nl if nl >= 0 else len(text)
-        line = text[start:end]
-        if line.strip():
-            count += 1
-            if count >= 4 or len(line.split()) > 25:
-                return end + 1
-        if nl < 0:
+    """Offset where the header zone ends: just past its fourth non-blank line, or
+    past a long one (prose) before that, or len(text) + 1. Reads the first lines
+    only (splitting the whole page was 4 % of date resolution)."""
+    spans = leading_lines(text, 4)
+    for start, end in spans:
+        if len(text[start:end].split()) > 25:
             return end + 1
-        start = nl + 1
+    return spans[-1][1] + 1 if len(spans) == 4 else len(text) + 1
 
 
 def _weekday_mentions(text: str, positions: list[int]) -> set[int]:

@@ -65,9 +65,9 @@ def _clean_title(line: str, text: str, url: str | None) -> str:
     return bare if reprinted or (site and site in domain) else line
 
 
-def _leading_lines(text: str, count: int) -> list[tuple[int, int]]:
+def leading_lines(text: str, count: int) -> list[tuple[int, int]]:
     """(start, end) of the text's first `count` non-blank lines, found without
-    splitting the whole page."""
+    splitting the whole page (header stamps here, the header zone in dates)."""
     spans: list[tuple[int, int]] = []
     start = 0
     while len(spans) < count and start <= len(text):
@@ -86,7 +86,7 @@ def split_header(text: str, title_hint: str | None, url_hint: str | None) -> dic
     title = title_hint.strip() if title_hint and title_hint.strip() else None
     # The first HEADER_LINES non-blank lines, and one more: a title needs a body
     # below it. Most pages have no stamp to drop and are not split at all.
-    leading = _leading_lines(text, HEADER_LINES + 1)
+    leading = leading_lines(text, HEADER_LINES + 1)
     drop: set[int] = set()  # offsets of the lines to drop
     for start, end in leading[:HEADER_LINES]:
         line = text[start:end]
@@ -114,7 +114,7 @@ def split_header(text: str, title_hint: str | None, url_hint: str | None) -> dic
                 body.append(line)
             offset += len(line) + 1
         text = "\n".join(body)
-        leading = _leading_lines(text, 2)
+        leading = leading_lines(text, 2)
     if title is None and len(leading) > 1:
         first = text[leading[0][0] : leading[0][1]].strip()
         if 0 < len(first) <= MAX_TITLE_CHARS and not first.endswith((".", ",", ";")):
