@@ -71,9 +71,12 @@ def _walk(encoded: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
     # was 44 MB higher (and the sort below needed a 16-bit copy anyway).
     order = order.astype(np.int16 if len(encoded) < 2**15 else np.int32)
     width = int(lengths.max()) if len(encoded) else 0
-    grid = np.zeros((len(encoded), width), dtype=np.uint8)
-    for row, i in enumerate(order):
-        grid[row, : lengths[i]] = np.frombuffer(encoded[i], dtype=np.uint8)
+    # Position-major, so that each step reads its bytes of all documents in one
+    # contiguous row (document-major, a step touched a cache line per document:
+    # 0.14 → 0.12 s for 3,266 pages).
+    grid = np.zeros((width, len(encoded)), dtype=np.uint8)
+    for col, i in enumerate(order):
+        grid[: lengths[i], col] = np.frombuffer(encoded[i], dtype=np.uint8)
     sorted_lengths = lengths[order]
     states = np.zeros(len(encoded), dtype=np.int32)
     docs: list[np.ndarray] = []
@@ -83,7 +86,7 @@ def _walk(encoded: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
         while active and sorted_lengths[active - 1] <= pos:
             active -= 1
         live = states[:active]
-        live[:] = nextmove[rowbase[live] + grid[:active, pos]]
+        live[:] = nextmove[rowbase[live] + grid[pos, :active]]
         found = output[live]
         hit = np.flatnonzero(found >= 0)
         if hit.size:
@@ -107,24 +110,28 @@ def _feature_counts(
     (document, feature, count), documents in order.
 
     One sort for the batch instead of np.unique per document (~60 µs each, two
-    thirds of the scoring): the (document, feature) pairs as one integer key, sorted
-    stably by 16-bit digits, least significant first: numpy radix-sorts 16-bit keys
-    (wider ones it timsorts, slower).
+    thirds of the scoring): each pair becomes one integer, (document, feature) above
+    its position, so that numpy's plain sort (SIMD; the values are unique) gives the
+    order of a stable sort by (document, feature). 3,266 pages: 0.12 → 0.06 s against
+    four stable radix passes over 16-bit digits.
     """
-    if not doc_ids.size:
+    size = doc_ids.size
+    if not size:
         return doc_ids, feat_ids.astype(np.intp), np.empty(0, dtype=np.float32)
-    wide = (int(doc_ids.max()) + 1) * n_features >= 2**32
-    kind = np.uint64 if wide else np.uint32
-    key = doc_ids.astype(kind) * kind(n_features) + feat_ids.astype(kind)
-    order = np.argsort(key.astype(np.uint16), kind="stable").astype(np.int32)  # lowest digit
-    for shift in range(16, 64 if wide else 32, 16):
-        digit = (key >> kind(shift)).astype(np.uint16)[order]
-        order = order[np.argsort(digit, kind="stable")]
-    del digit
-    ranked = key[order]
+    key = doc_ids.astype(np.uint64) * np.uint64(n_features) + feat_ids.astype(np.uint64)
+    pos_bits = size.bit_length()
+    if int(key.max()).bit_length() + pos_bits <= 64:
+        key <<= np.uint64(pos_bits)
+        key |= np.arange(size, dtype=np.uint64)
+        key.sort()
+        order = (key & np.uint64((1 << pos_bits) - 1)).astype(np.intp)
+        key >>= np.uint64(pos_bits)
+        ranked = key
+    else:  # too wide to carry the positions (never with py3langid's model)
+        order = np.argsort(key, kind="stable")
+        ranked = key[order]
     del key
     starts = np.flatnonzero(np.concatenate(([True], ranked[1:] != ranked[:-1])))
-    size = ranked.size
     del ranked
     first = order[starts]  # stable: the earliest position of each pair
     del order
