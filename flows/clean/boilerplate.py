@@ -35,7 +35,7 @@ from typing import Any
 
 import polars as pl
 
-from flows.clean.headline import WORD, norm, norm_equals, strip_site_suffix
+from flows.clean.headline import WORD, equal_lines, norm, strip_site_suffix
 from flows.clean.repairs import repair
 from flows.clean.rows import map_rows
 
@@ -276,12 +276,11 @@ def _shape_scores(
             run = 0
     anchor, best_mass = None, w.anchor_mass
     head = headline_of(lines[0]) if lines else None
-    for k in range(1, len(lines)):
-        if head and norm_equals(lines[k], head):
-            scores[k] = HARD
-            mass = sum(max(0.0, s) for s in scores[k + 1 : k + 1 + w.anchor_window])
-            if mass >= best_mass:
-                anchor, best_mass = k, mass
+    for k in equal_lines(lines, head, 1) if head else ():
+        scores[k] = HARD
+        mass = sum(max(0.0, s) for s in scores[k + 1 : k + 1 + w.anchor_window])
+        if mass >= best_mass:
+            anchor, best_mass = k, mass
     if anchor is not None:
         for k in range(anchor):
             if scores[k] > 0:

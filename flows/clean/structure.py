@@ -17,7 +17,7 @@ from typing import Any
 
 import polars as pl
 
-from flows.clean.headline import norm, norm_equals
+from flows.clean.headline import equal_lines, norm
 from flows.clean.repairs import repair
 from flows.clean.rows import map_rows
 
@@ -61,7 +61,7 @@ def _clean_title(line: str, text: str, url: str | None) -> str:
     site = re.sub(r"\W", "", m.group(1).casefold())
     domain = re.sub(r"\W", "", (url or "").casefold())
     key = norm(bare)
-    reprinted = any(norm_equals(other, key) for other in text.split("\n")[1:])
+    reprinted = bool(equal_lines(text.split("\n"), key, 1))
     return bare if reprinted or (site and site in domain) else line
 
 
@@ -161,14 +161,13 @@ def tidy_body(text: str, title: str | None) -> dict[str, Any]:
     repairs = []
     lines = text.split("\n")
     if title:
-        key = norm(title)
-        before = len(lines)
-        lines = [line for line in lines if not norm_equals(line, key)]
-        if before - len(lines):
+        reprinted = set(equal_lines(lines, norm(title)))
+        if reprinted:
+            lines = [line for k, line in enumerate(lines) if k not in reprinted]
             repairs.append(
                 repair(
                     "title_removed_from_body",
-                    f"title printed {before - len(lines)} time(s) in the text",
+                    f"title printed {len(reprinted)} time(s) in the text",
                 )
             )
     out = []
