@@ -19,26 +19,34 @@ def struct_lists(
 ) -> pl.Series:
     """A `dtype` (list of struct) Series with one list per row; an empty row is [].
     Every entry must have every field of the struct (None for a null)."""
-    struct = dtype.inner
-    if not isinstance(struct, pl.Struct):
-        raise TypeError(f"struct_lists builds lists of structs, not {dtype}")
-    fields = struct.to_schema()
+    fields = _fields(dtype)
     index = [i for i, entries in enumerate(rows) for _ in entries]
     flat = [entry for entries in rows for entry in entries]
-    empty = pl.lit([], dtype=dtype)
-    if not flat:
-        return pl.select(pl.repeat(empty, len(rows))).to_series().alias(name)
-    grouped = (
-        pl.DataFrame(
-            {"_row": index, **{f: [entry[f] for entry in flat] for f in fields}},
-            schema={"_row": pl.UInt32(), **fields},
-        )
-        .group_by("_row", maintain_order=True)
-        .agg(pl.struct(list(fields)).alias(name))
+    entries = pl.DataFrame(
+        {"_row": index, **{f: [entry[f] for entry in flat] for f in fields}},
+        schema={"_row": pl.UInt32(), **fields},
     )
+    return lists_of_entries(name, entries, len(rows), dtype)
+
+
+def lists_of_entries(name: str, entries: pl.DataFrame, height: int, dtype: pl.List) -> pl.Series:
+    """A `dtype` Series of `height` lists from a flat frame of entries: a `_row`
+    column (UInt32, ascending) and the struct's fields; a row without entries gets []."""
+    fields = _fields(dtype)
+    empty = pl.lit([], dtype=dtype)
+    if entries.is_empty():
+        return pl.select(pl.repeat(empty, height)).to_series().alias(name)
+    grouped = entries.group_by("_row", maintain_order=True).agg(pl.struct(list(fields)).alias(name))
     return (
-        pl.DataFrame({"_row": pl.arange(0, len(rows), dtype=pl.UInt32, eager=True)})
+        pl.DataFrame({"_row": pl.arange(0, height, dtype=pl.UInt32, eager=True)})
         .join(grouped, on="_row", how="left", maintain_order="left")[name]
         .fill_null(empty)
         .cast(dtype)
     )
+
+
+def _fields(dtype: pl.List) -> dict[str, pl.DataType]:
+    struct = dtype.inner
+    if not isinstance(struct, pl.Struct):
+        raise TypeError(f"struct_lists builds lists of structs, not {dtype}")
+    return dict(struct.to_schema())

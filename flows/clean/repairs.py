@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from flows.clean.nested import struct_lists
+from flows.clean.nested import lists_of_entries, struct_lists
 
 # before/after: a short excerpt of the text around the change, for the report's examples.
 REPAIR = pl.Struct(
@@ -61,7 +61,9 @@ def append_repairs(df: pl.DataFrame, new: list[list[Repair]]) -> pl.DataFrame:
 
     Built sparse (`struct_lists`): most rows of a batch have no repair, and turning
     thousands of empty Python lists into a nested polars column costs more than the
-    step itself.
+    step itself. Appending goes through the flat entries too (the row's old entries,
+    then its new ones, regrouped): `concat_list` on the list-of-struct column took
+    10 ms a step for 3,280 pages, this 3 ms.
     """
     if len(new) != df.height:
         raise ValueError(f"{len(new)} repair lists for {df.height} rows")
@@ -69,10 +71,24 @@ def append_repairs(df: pl.DataFrame, new: list[list[Repair]]) -> pl.DataFrame:
         if "repairs" in df.columns:
             return df
         return df.with_columns(pl.lit([], dtype=REPAIRS).alias("repairs"))
-    added = struct_lists("repairs", new, REPAIRS)
     if "repairs" not in df.columns:
-        return df.with_columns(added)
-    return df.with_columns(pl.concat_list(pl.col("repairs"), added).alias("repairs"))
+        return df.with_columns(struct_lists("repairs", new, REPAIRS))
+    fields = list(REPAIR.to_schema())
+    old = (
+        df.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"), "repairs")
+        .explode("repairs")
+        .drop_nulls("repairs")  # an empty list explodes to a null
+        .unnest("repairs")
+    )
+    added = pl.DataFrame(
+        {
+            "_row": [i for i, entries in enumerate(new) for _ in entries],
+            **{f: [r[f] for entries in new for r in entries] for f in fields},
+        },
+        schema=old.schema,
+    )
+    entries = pl.concat([old, added]).sort("_row", maintain_order=True)
+    return df.with_columns(lists_of_entries("repairs", entries, df.height, REPAIRS))
 
 
 def excerpt(text: str, start: int, end: int, width: int = 30) -> str:
