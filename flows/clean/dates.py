@@ -625,18 +625,20 @@ def text_candidates(
     possible: Sequence[bool] | None = None,
     windows: Windows | None = None,
     may_cite: bool = True,
+    native: bool | None = None,
 ) -> list[dict[str, Any]]:
     """Every dated (or partial) mention in `text`, with its origin by context.
 
     `possible` says, per pattern, whether its prefilter matched the text (see
     `possible_patterns`); patterns that cannot match are not run. None runs all.
     `windows` are the text's `batch_windows`, when the batch computed them;
-    `may_cite` False says CITATION_PREFILTER ruled citations out."""
+    `may_cite` False says CITATION_PREFILTER ruled citations out; `native` whether
+    the text holds native digits (HAS_NATIVE_DIGIT), None: look."""
     found: list[dict[str, Any]] = []
     if possible is not None and not any(possible):
         return found
     original = text
-    if HAS_NATIVE_DIGIT.search(text):
+    if HAS_NATIVE_DIGIT.search(text) if native is None else native:
         text = text.translate(NATIVE_DIGITS)
     spans = _headline_spans(text)
     zones = [(a - HEADLINE_LEAD, _byline_zone_end(text, b)) for a, b in spans]
@@ -683,12 +685,34 @@ def text_candidates(
 
 
 def possible_patterns(texts: pl.Series) -> list[tuple[bool, ...]]:
-    """Per text, whether each of PATTERNS can match it: PREFILTERS over the batch."""
+    """Per text, whether each of PATTERNS can match it: PREFILTERS over the batch.
+    The texts may be the pages' `digit_neighbourhoods`, where every match lies."""
     flags = pl.DataFrame({"text": texts}).select(
         pl.col("text").fill_null("").str.contains(rx).alias(f"p{i}")
         for i, rx in enumerate(PREFILTERS)
     )
     return flags.rows()
+
+
+def digit_neighbourhoods(texts: Sequence[str], windows: Sequence[Windows]) -> pl.Series:
+    """Per text, its ANY_RUN windows joined by line breaks.
+
+    Every match of every pattern, with the text its look-arounds read, lies within
+    one window of its anchor, and each of those within one ANY_RUN window (the same
+    margin around more digit runs); every native digit is in one too. So the batch
+    prefilters need only scan this, about a quarter of the text (3,280 pages: 66 ms
+    for PREFILTERS over the whole pages, 21 + 7 ms this way); a match that spans a
+    joining line break only runs a pattern in vain."""
+    return pl.Series(
+        "near_digits",
+        ["\n".join(t[a:b] for a, b in w[ANY_RUN]) for t, w in zip(texts, windows, strict=True)],
+        dtype=pl.String,
+    )
+
+
+def native_digits(texts: pl.Series) -> list[bool]:
+    """Per text, whether it holds native digits (HAS_NATIVE_DIGIT), over the batch."""
+    return texts.fill_null("").str.contains(HAS_NATIVE_DIGIT.pattern).to_list()
 
 
 def weekday_named(texts: pl.Series) -> list[bool]:
@@ -891,12 +915,14 @@ def resolve(
     names_weekday: bool = True,
     windows: Windows | None = None,
     may_cite: bool = True,
+    native: bool | None = None,
 ) -> dict[str, Any]:
     """All candidates for one article and the chosen publication date.
 
-    `possible`, `names_weekday` and `may_cite` are the batch prefilters' verdicts on
-    the text (`possible_patterns`, `WEEKDAY_PREFILTER`, `CITATION_PREFILTER`),
-    `windows` its `batch_windows`; the defaults scan everything."""
+    `possible`, `names_weekday`, `may_cite` and `native` are the batch prefilters'
+    verdicts on the text (`possible_patterns`, `WEEKDAY_PREFILTER`,
+    `CITATION_PREFILTER`, `native_digits`), `windows` its `batch_windows`; the
+    defaults scan everything."""
     ingested = ingested or datetime.now()
     candidates: list[dict[str, Any]] = []
     if date_hint:
@@ -904,7 +930,9 @@ def resolve(
             c["origin"] = "record"
             candidates.append(c)
     candidates += url_candidates(url)
-    body_cands = text_candidates(source_text, _header_end(source_text), possible, windows, may_cite)
+    body_cands = text_candidates(
+        source_text, _header_end(source_text), possible, windows, may_cite, native
+    )
     if dateline_date:
         for c in body_cands:
             if c["raw"] and c["raw"] in dateline_date:
@@ -924,15 +952,19 @@ def resolve(
 def resolve_dates(df: pl.DataFrame) -> pl.DataFrame:
     """Polars step: adds published_date/_at, date_origin, date_confidence, date_candidates."""
     texts = df["source_text"]
+    plain = texts.fill_null("").to_list()
+    windows = batch_windows(plain)
+    near_digits = digit_neighbourhoods(plain, windows)
     return map_rows(
         df,
         resolve,
         ["source_text", "url", "date_hint", "dateline_date", "ingested_at"],
         extra=[
-            possible_patterns(texts),
+            possible_patterns(near_digits),
             weekday_named(texts),
-            batch_windows(texts.fill_null("").to_list()),
+            windows,
             citation_possible(texts),
+            native_digits(near_digits),
         ],
         outputs={
             "published_date": pl.Date(),
