@@ -31,12 +31,47 @@ def repair(kind: str, detail: str, before: str | None = None, after: str | None 
 
 
 def _common_prefix(a: str, b: str) -> int:
-    """Length of the longest common prefix, by bisection on slice equality: string
-    comparison runs in C, a character loop in Python cost ~0.2 ms per page."""
-    lo, hi = 0, min(len(a), len(b))
+    """Length of the longest common prefix, found with slice equality (string
+    comparison runs in C; a character loop in Python cost ~0.2 ms per page): slices
+    doubling in length until one differs, then bisection inside it. A page's first
+    change is usually early, so the slices stay short (bisecting the whole text
+    made changed_window ~16 µs a page, a third of joining hard wraps)."""
+    n = min(len(a), len(b))
+    lo, step = 0, 64
+    while True:
+        hi = min(n, lo + step)
+        if a[lo:hi] != b[lo:hi]:
+            break
+        if hi == n:
+            return n
+        lo, step = hi, step * 2
+    hi -= 1  # the prefix ends in [lo, hi]
     while lo < hi:
         mid = (lo + hi + 1) // 2
         if a[lo:mid] == b[lo:mid]:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _common_suffix(a: str, b: str) -> int:
+    """Length of the longest common suffix, as `_common_prefix` from the ends
+    (without reversing both texts)."""
+    la, lb = len(a), len(b)
+    n = min(la, lb)
+    lo, step = 0, 64
+    while True:
+        hi = min(n, lo + step)
+        if a[la - hi : la - lo] != b[lb - hi : lb - lo]:
+            break
+        if hi == n:
+            return n
+        lo, step = hi, step * 2
+    hi -= 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if a[la - mid : la - lo] == b[lb - mid : lb - lo]:
             lo = mid
         else:
             hi = mid - 1
@@ -47,7 +82,7 @@ def changed_window(before: str, after: str, width: int = 50) -> tuple[str, str]:
     """Matching excerpts of two texts around their first difference."""
     i = _common_prefix(before, after)
     limit = min(len(before), len(after)) - i
-    same = min(_common_prefix(before[::-1], after[::-1]), limit)  # common suffix
+    same = min(_common_suffix(before, after), limit)
     end_b, end_a = (i + 1, i + 1) if same == limit else (len(before) - same, len(after) - same)
     lo = max(0, i - width)
     return (
