@@ -16,7 +16,6 @@ repair log's excerpt.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import polars as pl
@@ -24,7 +23,8 @@ import polars as pl
 from flows.clean.repairs import Repair, append_repairs, changed_window, repair
 from flows.clean.rows import map_rows
 
-TERMINAL = re.compile(r"[.!?:;\"”’»)\]…]$")
+# A line ending in one of these (trailing whitespace aside) ends a sentence.
+TERMINAL = frozenset(".!?:;\"”’»)]…")
 # Rust's regex has no look-around, so the letters on both sides are matched and put
 # back. Matches cannot then share a letter ("a.Bc.De": "c" belongs to the first),
 # so the split runs twice; the second pass finds what the first skipped, because a
@@ -37,38 +37,36 @@ LINE_SPACE = r"[[\s\x1c-\x1f]&&[^\n]]+"
 MIN_WRAP, MAX_WRAP = 40, 120
 
 
-def _wrap_candidates(lines: list[str]) -> list[int]:
-    """Indexes of lines that end mid-sentence and are followed by a continuation line."""
-    out = []
-    for i in range(len(lines) - 1):
-        line, nxt = lines[i].rstrip(), lines[i + 1]
-        if (
-            MIN_WRAP <= len(line.strip()) <= MAX_WRAP
-            and not TERMINAL.search(line)
-            and nxt.strip()
-            and not nxt[:1].isspace()
-        ):
-            out.append(i)
-    return out
-
-
 def unwrap(text: str) -> tuple[str, int]:
-    """Join hard-wrapped lines; returns the text and the number of joins."""
+    """Join hard-wrapped lines; returns the text and the number of joins.
+
+    A wrap candidate is a line of MIN_WRAP to MAX_WRAP characters (stripped) that
+    ends mid-sentence, followed by a non-blank line that is not indented. Each line
+    is stripped once (stripping it for every test was half of this step)."""
     lines = text.split("\n")
-    cands = _wrap_candidates(lines)
-    long_lines = sum(1 for line in lines if len(line.strip()) >= MIN_WRAP)
+    stripped = [line.strip() for line in lines]
+    sizes = [len(line) for line in stripped]
+    cands = [
+        i
+        for i in range(len(lines) - 1)
+        if MIN_WRAP <= sizes[i] <= MAX_WRAP
+        and stripped[i][-1] not in TERMINAL
+        and sizes[i + 1]
+        and not lines[i + 1][:1].isspace()
+    ]
+    long_lines = sum(1 for n in sizes if n >= MIN_WRAP)
     if len(cands) < 2 or len(cands) < 0.25 * long_lines:
         return text, 0
-    lengths = sorted(len(lines[i].strip()) for i in cands)
+    lengths = sorted(sizes[i] for i in cands)
     width = lengths[int(0.9 * (len(lengths) - 1))]
     if sum(1 for n in lengths if n >= 0.7 * width) < 0.7 * len(lengths):
         return text, 0
-    join = {i for i in cands if len(lines[i].strip()) >= 0.6 * width}
+    join = {i for i in cands if sizes[i] >= 0.6 * width}
     out: list[str] = []
     joined = 0
     for i, line in enumerate(lines):
         if out and (i - 1) in join:
-            out[-1] = out[-1].rstrip() + " " + line.strip()
+            out[-1] = out[-1].rstrip() + " " + stripped[i]
             joined += 1
         else:
             out.append(line)
