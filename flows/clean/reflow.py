@@ -24,7 +24,7 @@ from flows.clean.repairs import Repair, append_repairs, changed_window, repair
 from flows.clean.rows import map_rows
 
 # A line ending in one of these (trailing whitespace aside) ends a sentence.
-TERMINAL = frozenset(".!?:;\"”’»)]…")
+TERMINAL = frozenset('.!?:;"”’»)]…')
 # Rust's regex has no look-around, so the letters on both sides are matched and put
 # back. Matches cannot then share a letter ("a.Bc.De": "c" belongs to the first),
 # so the split runs twice; the second pass finds what the first skipped, because a
