@@ -231,11 +231,12 @@ def line_features(lines: list[str], w: Weights = WEIGHTS) -> tuple[list[float], 
     return scores, weights
 
 
-def _content_lines(text: str) -> tuple[list[str], list[int]]:
-    """The non-blank lines of a text, stripped, and their line numbers."""
+def _content_lines(text: str) -> tuple[list[str], list[str], list[int]]:
+    """A text's lines, its non-blank lines stripped, and their line numbers."""
     lines = text.split("\n")
-    idx = [i for i, line in enumerate(lines) if line.strip()]
-    return [lines[i].strip() for i in idx], idx
+    stripped = [line.strip() for line in lines]
+    idx = [i for i, line in enumerate(stripped) if line]
+    return lines, [stripped[i] for i in idx], idx
 
 
 def _best_run(scores: list[float]) -> tuple[int, int]:
@@ -301,13 +302,42 @@ def _shape_scores(
 
 @dataclass(frozen=True)
 class ScoredLines:
-    """A page's non-blank lines (stripped), where they stand among all its lines, and
-    their line_score and weight; remove_boilerplate finds them for a whole batch."""
+    """A page's lines, its non-blank lines (stripped), where those stand among all
+    its lines, and their line_score and weight; remove_boilerplate finds them for a
+    whole batch."""
 
+    lines: list[str]
     content: list[str]
     idx: list[int]
     scores: list[float]
     weights: list[int]
+
+
+def _score_page(text: str, w: Weights) -> ScoredLines:
+    """ScoredLines of one page, scored line by line in Python."""
+    lines, content, idx = _content_lines(text)
+    weights = [weight(line) for line in content]
+    scores = [_line_score(line, n, w) for line, n in zip(content, weights, strict=True)]
+    return ScoredLines(lines, content, idx, scores, weights)
+
+
+def _select(
+    scored: ScoredLines, w: Weights, site_lines: frozenset[str]
+) -> tuple[list[str], set[int]]:
+    """The body's lines (blank lines inside it kept as paragraph breaks) and which
+    content lines (their positions in `scored.content`) it keeps."""
+    content, idx, raw_scores = scored.content, scored.idx, scored.scores
+    if not idx:
+        return [], set()
+    scores = _shape_scores(content, list(raw_scores), w, scored.weights, site_lines)
+    first, last = _best_run(scores)
+    floor = max(w.furniture, w.soft_end, HARD)
+    kept = {k for k in range(first, last + 1) if raw_scores[k] > floor}
+    # Between the run's first and last content line, every line is a content line
+    # (kept or dropped) or a blank one (kept).
+    dropped = {idx[k] for k in range(first, last + 1) if k not in kept}
+    lines = scored.lines
+    return [lines[i] for i in range(idx[first], idx[last] + 1) if i not in dropped], kept
 
 
 def main_block(
@@ -321,36 +351,22 @@ def main_block(
     `site_lines` are stripped lines that recur across this source's documents;
     `scored`, when given, is the text's ScoredLines (with these weights).
     """
-    if scored is None:
-        content, idx = _content_lines(text)
-        weights = [weight(line) for line in content]
-        scores = [_line_score(line, n, w) for line, n in zip(content, weights, strict=True)]
-        scored = ScoredLines(content, idx, scores, weights)
-    content, idx, raw_scores = scored.content, scored.idx, scored.scores
-    if not idx:
-        return "", 0
-    scores = _shape_scores(content, list(raw_scores), w, scored.weights, site_lines)
-    first, last = _best_run(scores)
-    keep = {
-        idx[k] for k in range(first, last + 1) if raw_scores[k] > max(w.furniture, w.soft_end, HARD)
-    }
-    out = [
-        line
-        for i, line in enumerate(text.split("\n"))
-        if i in keep or (not line.strip() and idx[first] < i < idx[last])
-    ]
-    return "\n".join(out), len(idx) - len(keep)
+    scored = scored or _score_page(text, w)
+    body, kept = _select(scored, w, site_lines)
+    return "\n".join(body), len(scored.idx) - len(kept)
 
 
 def _strip(text: str, site_lines: list[str] | None, scored: ScoredLines) -> dict[str, Any]:
-    body, dropped = main_block(text, site_lines=frozenset(site_lines or ()), scored=scored)
+    body, kept = _select(scored, WEIGHTS, frozenset(site_lines or ()))
+    dropped = len(scored.idx) - len(kept)
     if not dropped:
-        return {"text": body, "repairs": []}
-    kept = {line.strip() for line in body.split("\n")}
-    sample = [s for line in text.split("\n") if (s := line.strip()) and s not in kept][:6]
+        return {"text": "\n".join(body), "repairs": []}
+    content = scored.content
+    kept_lines = {content[k] for k in kept}
+    sample = [line for line in content if line not in kept_lines][:6]
     detail = f"{dropped} line(s) of page furniture"
     return {
-        "text": body,
+        "text": "\n".join(body),
         "repairs": [repair("boilerplate_removed", detail, " ⏎ ".join(sample), "")],
     }
 
@@ -397,11 +413,11 @@ def remove_boilerplate(df: pl.DataFrame) -> pl.DataFrame:
     """Polars step: keep only the main block of `text`; log how many lines went."""
     with_site = df.with_columns(site_repeated_lines(df))
     pages = [_content_lines(text) for text in df["text"].to_list()]
-    scores, weights = line_features([line for content, _ in pages for line in content])
-    bounds = list(itertools.accumulate((len(content) for content, _ in pages), initial=0))
+    scores, weights = line_features([line for _, content, _ in pages for line in content])
+    bounds = list(itertools.accumulate((len(content) for _, content, _ in pages), initial=0))
     scored = [
-        ScoredLines(content, idx, scores[a:b], weights[a:b])
-        for (content, idx), (a, b) in zip(pages, itertools.pairwise(bounds), strict=True)
+        ScoredLines(lines, content, idx, scores[a:b], weights[a:b])
+        for (lines, content, idx), (a, b) in zip(pages, itertools.pairwise(bounds), strict=True)
     ]
     return map_rows(
         with_site, _strip, ["text", "site_lines"], {"text": pl.String()}, extra=[scored]
