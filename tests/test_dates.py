@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flows.clean import dates, month_words
+from flows.clean.cache_dir import CACHE_ENV
 from flows.clean.dates import resolve
 from tests.conftest import DEV_SET, SEEDS, real_texts
 
@@ -355,7 +356,7 @@ def test_the_month_alternation_reads_each_month_word_whole() -> None:
 def test_month_words_are_read_once_per_word(monkeypatch: pytest.MonkeyPatch) -> None:
     fresh = month_words.MonthWords()
     monkeypatch.setattr(month_words, "WORDS", fresh)
-    monkeypatch.setenv(month_words.CACHE_ENV, "")  # this process's memory only
+    monkeypatch.setenv(CACHE_ENV, "")  # this process's memory only
     assert chosen("Titre\n\nPublié le 5 janvier 2024\n\n" + BODY) == date(2024, 1, 5)
     assert chosen("Titre\n\nPublié le 9 janvier 2023\n\n" + BODY) == date(2023, 1, 9)
     assert fresh.asked == 1

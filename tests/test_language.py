@@ -1,13 +1,17 @@
-"""The batch language identifier gives exactly py3langid's answers, faster."""
+"""The batch language identifier gives exactly py3langid's answers, faster, with the
+model unpacked once into the cache folder."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from flows.clean.language import _feature_counts, detect_language, detect_languages
+from flows.clean import language
+from flows.clean.cache_dir import CACHE_ENV
+from flows.clean.language import ARRAYS, _feature_counts, detect_language, detect_languages
 from tests.conftest import DEV_SET, SEEDS
 
 
@@ -76,3 +80,60 @@ def test_feature_counts_as_a_counter_per_document(n_features: int) -> None:
 def test_feature_counts_of_no_features() -> None:
     docs, feats, counts = _feature_counts(np.empty(0, np.int16), np.empty(0, np.int32), 10)
     assert docs.size == feats.size == counts.size == 0
+
+
+def _refuse(*args: object, **kwargs: object) -> None:
+    raise AssertionError("py3langid's model file was unpacked again")
+
+
+def test_the_model_is_unpacked_once_then_mapped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = _texts()
+    expected = [detect_language(t) for t in texts]
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    built = language.load_model()  # unpacks py3langid's file and keeps the arrays
+    folder = language.model_folder()
+    assert folder is not None and folder.parent == tmp_path
+    assert {p.name for p in folder.iterdir()} == {f"{a}.npy" for a in ARRAYS} | {"labels.json"}
+    # A later worker maps the kept arrays and never opens py3langid's file.
+    monkeypatch.setattr(language.langid.LanguageIdentifier, "from_model_file", _refuse)
+    mapped = language.load_model()
+    assert not mapped.table.flags.writeable  # read-only pages of the file
+    for name in ARRAYS:
+        kept, made = getattr(mapped, name), getattr(built, name)
+        assert kept.dtype == made.dtype and np.array_equal(kept, made)
+    assert mapped.classes == built.classes and mapped.aliases == built.aliases
+    monkeypatch.setattr(language, "_model", lambda: mapped)
+    assert detect_languages(texts) == expected
+
+
+@pytest.mark.parametrize("damage", ["cut short", "wrong type", "labels missing"])
+def test_a_damaged_model_cache_is_unpacked_again(
+    damage: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    built = language.load_model()
+    folder = language.model_folder()
+    assert folder is not None
+    table = folder / "table.npy"
+    if damage == "cut short":
+        table.write_bytes(table.read_bytes()[: 1 << 20])
+    elif damage == "wrong type":
+        np.save(table, built.table.astype(np.float64))
+    else:
+        (folder / "labels.json").unlink()
+    again = language.load_model()  # from py3langid's file, and kept anew
+    assert np.array_equal(again.table, built.table) and again.table.flags.writeable
+    monkeypatch.setattr(language.langid.LanguageIdentifier, "from_model_file", _refuse)
+    assert np.array_equal(language.load_model().table, built.table)
+
+
+def test_no_model_cache_when_the_cache_is_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(CACHE_ENV, "")
+    monkeypatch.chdir(tmp_path)
+    assert language.model_folder() is None
+    assert language.load_model().classes
+    assert not any(tmp_path.iterdir())

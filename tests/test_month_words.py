@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 
 from flows.clean import month_words
+from flows.clean.cache_dir import CACHE_ENV
 from flows.clean.month_words import MonthWords
 
 
 @pytest.fixture
 def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv(month_words.CACHE_ENV, str(tmp_path))
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
     return tmp_path
 
 
@@ -73,14 +74,14 @@ def test_a_damaged_cache_is_asked_again(cache_dir: Path, content: str) -> None:
 def test_an_empty_setting_or_an_unwritable_folder_keeps_answers_in_memory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(month_words.CACHE_ENV, "")
+    monkeypatch.setenv(CACHE_ENV, "")
     assert month_words.cache_file() is None
     words = MonthWords()
     assert words.month_of("janvier") == 1 and words.month_of("janvier") == 1
     assert words.asked == 1
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    monkeypatch.setenv(month_words.CACHE_ENV, str(blocker / "cache"))
+    monkeypatch.setenv(CACHE_ENV, str(blocker / "cache"))
     words = MonthWords()
     assert words.month_of("agosto") == 8 and words.asked == 1  # no crash, no file
 

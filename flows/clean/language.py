@@ -6,21 +6,37 @@ Here the same automaton walks all documents of a batch side by side, one numpy s
 per byte position, and each document is then scored exactly as py3langid scores it
 (same features in the same order, same arithmetic), so the answers are identical;
 `tests/test_language.py` checks that against `py3langid.classify`.
+
+Unpacking py3langid's model (LZMA, then retyped) cost every batch worker ~0.6 s of
+CPU per run. The unpacked arrays are kept once per py3langid version in the cache
+folder (flows/clean/cache_dir.py, ~95 MB) and later workers map them read-only:
+~1 ms, and the workers of a run share those pages.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import shutil
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
 
 import numpy as np
 import py3langid
 from py3langid import langid
 
+from flows.clean.cache_dir import cache_dir
+
 # Below this many characters a language guess is noise; leave it null.
 MIN_CHARS_FOR_LANGUAGE = 20
 PREFIX_CHARS = 2000  # the language of an article is settled well within its start
+MODEL_FORMAT = 1  # bump when the unpacked form below changes
+ARRAYS = ("nextmove", "rowbase", "output", "table", "prior")
 
 
 @dataclass(frozen=True)
@@ -45,6 +61,24 @@ class _Model:
 
 @lru_cache(maxsize=1)
 def _model() -> _Model:
+    return load_model()
+
+
+def load_model() -> _Model:
+    """The model, mapped from the cache folder when it holds it, else unpacked from
+    py3langid's file (and then kept there for the next worker)."""
+    folder = model_folder()
+    if folder is not None:
+        cached = _read_unpacked(folder)
+        if cached is not None:
+            return cached
+    model = _unpack()
+    if folder is not None:
+        _keep_unpacked(folder, model)
+    return model
+
+
+def _unpack() -> _Model:
     ident = langid.LanguageIdentifier.from_model_file(langid.MODEL_FILE)
     return _Model(
         # Stored as 64-bit; the states fit 32 bits (37 MB instead of 74 in every worker).
@@ -58,6 +92,80 @@ def _model() -> _Model:
         classes=list(ident.nb_classes),
         aliases=list(ident._alias_pairs),
     )
+
+
+def model_folder() -> Path | None:
+    """Where this py3langid's model is kept unpacked, or None (cache off)."""
+    folder = cache_dir()
+    try:
+        version = metadata.version("py3langid")
+        model_file = Path(langid.MODEL_FILE)  # as from_model_file resolves it
+        if not model_file.is_absolute():
+            model_file = Path(langid.MODEL_DIR) / model_file
+        size = model_file.stat().st_size
+    except (metadata.PackageNotFoundError, OSError, AttributeError):
+        return None
+    if folder is None:
+        return None
+    return folder / f"langid-model-v{MODEL_FORMAT}-py3langid-{version}-{size}"
+
+
+def _read_unpacked(folder: Path) -> _Model | None:
+    """The kept model as read-only maps of its files; None if missing or damaged."""
+    try:
+        # np.asarray: plain arrays over the maps (np.memmap's subclass hooks would
+        # run on every step of the walk).
+        arrays = {
+            name: np.asarray(np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False))
+            for name in ARRAYS
+        }
+        labels = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
+        classes = [str(c) for c in labels["classes"]]
+        aliases = [(int(i), int(j)) for i, j in labels["aliases"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    model = _Model(**arrays, classes=classes, aliases=aliases)
+    return model if _consistent(model) else None
+
+
+def _consistent(m: _Model) -> bool:
+    """Shapes and types as _unpack makes them, so a damaged file cannot index out of
+    range (its values are py3langid's; a file cut short does not map at all)."""
+    n_classes = len(m.classes)
+    return (
+        m.nextmove.dtype == np.uint32
+        and m.nextmove.ndim == m.rowbase.ndim == m.output.ndim == 1
+        and m.rowbase.dtype == np.int64
+        and m.output.dtype == np.int32
+        and m.output.shape == m.rowbase.shape
+        and m.table.dtype == np.float32
+        and m.table.shape[1:] == m.prior.shape == (n_classes,)
+        and bool(m.rowbase.size)
+        and int(m.rowbase.min()) >= 0
+        and int(m.rowbase.max()) + 256 <= m.nextmove.size
+        and int(m.nextmove.max()) < m.rowbase.size
+        and int(m.output.max()) < m.table.shape[0]
+        and all(0 <= i < n_classes and 0 <= j < n_classes for i, j in m.aliases)
+    )
+
+
+def _keep_unpacked(folder: Path, model: _Model) -> None:
+    """Write the model's arrays into a new folder and move it into place at once; a
+    damaged folder there is replaced, and a worker that lost the race leaves the
+    winner's. A cache that cannot be written is ignored."""
+    with contextlib.suppress(OSError):
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f"{folder.name}."))
+        try:
+            for name in ARRAYS:
+                np.save(staging / f"{name}.npy", getattr(model, name), allow_pickle=False)
+            labels = {"classes": model.classes, "aliases": model.aliases}
+            (staging / "labels.json").write_text(json.dumps(labels), encoding="utf-8")
+            if folder.exists() and _read_unpacked(folder) is None:
+                shutil.rmtree(folder, ignore_errors=True)
+            os.replace(staging, folder)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 def _walk(encoded: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:

@@ -6,9 +6,8 @@ text as they are. A first question costs a worker ~1 s (dateparser loads, then e
 language's data as words need it; 96 words took 1.8 s in one process, measured),
 and every batch worker of every run used to pay it again. The answers depend only
 on the word and dateparser's version, so they are also kept in a small JSON file per
-dateparser version in the user's cache directory (`$NEWSCLEAN_CACHE_DIR`, else
-`$XDG_CACHE_HOME/newsclean` or `~/.cache/newsclean`; an empty NEWSCLEAN_CACHE_DIR
-turns it off). A worker that finds all its words there never loads dateparser.
+dateparser version in the user's cache folder (flows/clean/cache_dir.py). A worker
+that finds all its words there never loads dateparser.
 A cache that cannot be read or written is ignored: dateparser answers as before.
 """
 
@@ -21,7 +20,8 @@ import tempfile
 from importlib import metadata
 from pathlib import Path
 
-CACHE_ENV = "NEWSCLEAN_CACHE_DIR"
+from flows.clean.cache_dir import cache_dir
+
 QUERY_VERSION = 1  # bump when the question asked of dateparser changes
 # Most words asked about are no month ("12 teams 2024" has the shape of a date);
 # past this many, new answers are neither kept nor written (memory and file stay small).
@@ -46,17 +46,14 @@ def ask_dateparser(word: str) -> int | None:
 
 def cache_file() -> Path | None:
     """This dateparser version's file, or None when the disk cache is off."""
-    folder = os.environ.get(CACHE_ENV)
+    folder = cache_dir()
     try:
-        if folder is None:
-            base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-            folder = str(Path(base) / "newsclean")
         version = metadata.version("dateparser")
-    except (RuntimeError, metadata.PackageNotFoundError):  # no home directory known
+    except metadata.PackageNotFoundError:
         return None
-    if not folder:
+    if folder is None:
         return None
-    return Path(folder) / f"month-words-v{QUERY_VERSION}-dateparser-{version}.json"
+    return folder / f"month-words-v{QUERY_VERSION}-dateparser-{version}.json"
 
 
 def _read(path: Path) -> dict[str, int | None]:
