@@ -19,14 +19,19 @@ def struct_lists(
 ) -> pl.Series:
     """A `dtype` (list of struct) Series with one list per row; an empty row is [].
     Every entry must have every field of the struct (None for a null)."""
+    return lists_of_entries(name, entries_frame(rows, dtype), len(rows), dtype)
+
+
+def entries_frame(rows: Sequence[Sequence[Mapping[str, Any]]], dtype: pl.List) -> pl.DataFrame:
+    """The rows' entries as one flat frame: `_row` (UInt32) and the struct's fields."""
     fields = _fields(dtype)
-    index = [i for i, entries in enumerate(rows) for _ in entries]
-    flat = [entry for entries in rows for entry in entries]
-    entries = pl.DataFrame(
-        {"_row": index, **{f: [entry[f] for entry in flat] for f in fields}},
+    return pl.DataFrame(
+        {
+            "_row": [i for i, entries in enumerate(rows) for _ in entries],
+            **{f: [entry[f] for entries in rows for entry in entries] for f in fields},
+        },
         schema={"_row": pl.UInt32(), **fields},
     )
-    return lists_of_entries(name, entries, len(rows), dtype)
 
 
 def lists_of_entries(name: str, entries: pl.DataFrame, height: int, dtype: pl.List) -> pl.Series:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from flows.clean.nested import lists_of_entries, struct_lists
+from flows.clean.nested import entries_frame, lists_of_entries, struct_lists
 
 # before/after: a short excerpt of the text around the change, for the report's examples.
 REPAIR = pl.Struct(
@@ -108,20 +108,13 @@ def append_repairs(df: pl.DataFrame, new: list[list[Repair]]) -> pl.DataFrame:
         return df.with_columns(pl.lit([], dtype=REPAIRS).alias("repairs"))
     if "repairs" not in df.columns:
         return df.with_columns(struct_lists("repairs", new, REPAIRS))
-    fields = list(REPAIR.to_schema())
     old = (
         df.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"), "repairs")
         .explode("repairs")
         .drop_nulls("repairs")  # an empty list explodes to a null
         .unnest("repairs")
     )
-    added = pl.DataFrame(
-        {
-            "_row": [i for i, entries in enumerate(new) for _ in entries],
-            **{f: [r[f] for entries in new for r in entries] for f in fields},
-        },
-        schema=old.schema,
-    )
+    added = entries_frame(new, REPAIRS)
     entries = pl.concat([old, added]).sort("_row", maintain_order=True)
     return df.with_columns(lists_of_entries("repairs", entries, df.height, REPAIRS))
 
