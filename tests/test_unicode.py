@@ -58,6 +58,24 @@ def test_nbsp_and_crlf_normalised(seed_texts: dict[str, str]) -> None:
     assert any(r["kind"] == "odd_spaces_normalised" for r in out["repairs"][0])
 
 
+def test_mojibake_that_normalising_brings_together_is_fixed() -> None:
+    """A word joiner kept a mojibake pair apart, so only the normalised text is
+    flagged; the row is repaired, and its log lists the fix, then the spaces."""
+    out = _run(
+        "The cafÃ\u2060© is open.\u00a0Really.", "Plain\u00a0text\r\nhere", "Clean text.",
+        "Itâ€™s fine",
+    )  # fmt: skip
+    assert out["text"].to_list() == [
+        "The café is open. Really.", "Plain text\nhere", "Clean text.", "It’s fine",
+    ]  # fmt: skip
+    assert [[r["kind"] for r in row] for row in out["repairs"].to_list()] == [
+        ["unicode_fixed", "odd_spaces_normalised"],
+        ["odd_spaces_normalised"],
+        [],
+        ["unicode_fixed"],
+    ]
+
+
 def test_entities_and_controls() -> None:
     out = _run("Fish &amp; chips\x07 for €5")
     assert out["text"][0] == "Fish & chips for €5"
