@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from flows.clean.boilerplate import main_block
 from flows.clean.dates import resolve
-from flows.clean.reflow import LINE_SPACE, reflow_paragraphs, unwrap
+from flows.clean.reflow import LINE_SPACE, SPACE_RUN, reflow_paragraphs, unwrap
 from flows.clean.repairs import REPAIRS, changed_window
 from flows.clean.structure import split_header, tidy_body
 from flows.clean.unicode import repair_unicode
@@ -79,6 +79,17 @@ def test_line_space_is_what_python_splits_on_within_a_line() -> None:
     chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
     matched = pl.Series(chars).str.contains(f"^{LINE_SPACE}$").to_list()
     assert matched == [c.isspace() and c != "\n" for c in chars]
+
+
+@SETTINGS
+@given(GLUE_TEXTS)
+def test_space_runs_change_what_line_space_runs_change(text: str) -> None:
+    """Skipping lone spaces (SPACE_RUN) lays out the same text as replacing every
+    run of spaces (LINE_SPACE)."""
+    s = pl.Series([text, text + "  \t\x1c x \u00a0"])
+    assert (
+        s.str.replace_all(SPACE_RUN, " ").to_list() == s.str.replace_all(LINE_SPACE, " ").to_list()
+    )
 
 
 def test_reflow_splits_chains_of_short_words() -> None:

@@ -34,6 +34,10 @@ SPLIT_GLUED = "${1}${2} ${3}"
 # What Python's str.split() treats as whitespace (Rust's \s lacks \x1c-\x1f),
 # the line end excepted: a paragraph is a line.
 LINE_SPACE = r"[[\s\x1c-\x1f]&&[^\n]]+"
+# The runs whose replacement by one space changes the text: two or more, or one
+# that is not a space. Matching every lone space to put it back was 37 ms of the
+# 47 ms this pass took for 3,280 pages.
+SPACE_RUN = r"[[\s\x1c-\x1f]&&[^\n]]{2,}|[[\s\x1c-\x1f]&&[^\n ]]"
 MIN_WRAP, MAX_WRAP = 40, 120
 
 
@@ -82,7 +86,7 @@ def paragraphs(text: pl.Expr) -> pl.Expr:
     """One paragraph per non-blank line, its whitespace runs made one space and
     trimmed, paragraphs separated by one blank line."""
     return (
-        text.str.replace_all(LINE_SPACE, " ")
+        text.str.replace_all(SPACE_RUN, " ")
         .str.replace_all(r" ?\n ?", "\n")
         .str.replace_all(r"\n+", "\n\n")
         .str.strip_chars(" \n")
