@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -786,14 +785,21 @@ def agreement_counts(candidates: list[dict[str, Any]]) -> list[tuple[int, int]]:
     """Per candidate, how many others agree with it (the same date from another
     origin or position), and how many of those are not body mentions. Counted per
     date and per (date, origin, position) spot rather than by pairs (80² a page)."""
-    same_day = Counter(c["parsed_date"] for c in candidates)
-    strong_day = Counter(c["parsed_date"] for c in candidates if c["origin"] != "body")
-    same_spot = Counter((c["parsed_date"], c["origin"], c["position"]) for c in candidates)
+    same_day: dict[Any, int] = {}
+    strong_day: dict[Any, int] = {}
+    same_spot: dict[tuple[Any, str, Any], int] = {}
+    for c in candidates:  # one pass of plain dicts: three Counters cost twice as much
+        day = c["parsed_date"]
+        same_day[day] = same_day.get(day, 0) + 1
+        if c["origin"] != "body":
+            strong_day[day] = strong_day.get(day, 0) + 1
+        spot = (day, c["origin"], c["position"])
+        same_spot[spot] = same_spot.get(spot, 0) + 1
     out = []
     for c in candidates:
-        day = c["parsed_date"]
+        day, strong = c["parsed_date"], c["origin"] != "body"
         here = same_spot[day, c["origin"], c["position"]]  # itself among them
-        out.append((same_day[day] - here, strong_day[day] - (here if c["origin"] != "body" else 0)))
+        out.append((same_day[day] - here, strong_day.get(day, 0) - (here if strong else 0)))
     return out
 
 
