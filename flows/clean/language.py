@@ -10,7 +10,7 @@ per byte position, and each document is then scored exactly as py3langid scores 
 Unpacking py3langid's model (LZMA, then retyped) cost every batch worker ~0.6 s of
 CPU per run. The unpacked arrays are kept once per py3langid version in the cache
 folder (flows/clean/cache_dir.py, ~95 MB) and later workers map them read-only:
-~1 ms, and the workers of a run share those pages.
+~3 ms with their checks, and the workers of a run share those pages.
 """
 
 from __future__ import annotations
