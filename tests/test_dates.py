@@ -245,9 +245,9 @@ def test_batch_windows_are_each_texts_own(pages: list[list[str]], chunk: int) ->
 
 
 def test_batch_prefilters_skip_only_what_cannot_match() -> None:
-    """Running only the patterns whose polars prefilter matched (on the whole page,
-    or on its digit neighbourhoods) in the page's windows, looking for weekdays only
-    where one is named, gives the same result as running everything."""
+    """Running each pattern only in the windows its polars prefilter matched,
+    looking for weekdays only where one is named and for citations only where one
+    may be, gives the same result as running everything."""
     odd_space = "\x1c"  # whitespace to Python's re, not to Rust's regex
     texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*"))] + [
         f"Title of the story here\n\nPublished March{odd_space}5, 2024 at 10:30\n\n{BODY}",
@@ -261,28 +261,25 @@ def test_batch_prefilters_skip_only_what_cannot_match() -> None:
     for caption in ("FİLE PHOTO -", "Fıle:", "(@newsdesk)", "pic.twİtter.com/x"):
         texts.append(f"{NAV}\n\nPosted | {caption} March 5, 2024\n\n{BODY}")
     texts += _dev_pages()
-    flags = dates.possible_patterns(pl.Series(texts))
     weekday = dates.weekday_named(pl.Series(texts))
     cites = dates.citation_possible(pl.Series(texts))
     windows = dates.batch_windows(texts)
-    near = dates.digit_neighbourhoods(texts, windows)
-    near_flags = dates.possible_patterns(near)
-    native = dates.native_digits(near)
+    plans, native = dates.scan_plans(texts, windows)
     assert native == [bool(dates.HAS_NATIVE_DIGIT.search(t)) for t in texts] and any(native)
-    assert any(not all(f) for f in flags)  # the prefilters do rule patterns out
-    assert near.str.len_chars().sum() < sum(map(len, texts)) / 2  # less to scan
+    every = [
+        [w[dates.ANCHORS.get(kind, dates.YEAR_RUN)] for kind, _ in dates.PATTERNS] for w in windows
+    ]
+    # The prefilters do rule windows out: less than half of them are scanned.
+    planned = sum(len(spans) for plan in plans for spans in plan)
+    assert 0 < planned < sum(len(spans) for plan in every for spans in plan) / 2
     assert 0 < sum(cites) < len(texts) / 2
     for k, text in enumerate(texts):
         full = resolve(text, None, None, None, INGESTED)
+        assert resolve(text, None, None, None, INGESTED, every[k]) == full
         filtered = resolve(
-            text, None, None, None, INGESTED, flags[k], weekday[k], may_cite=cites[k]
+            text, None, None, None, INGESTED, plans[k], weekday[k], cites[k], native[k]
         )
         assert filtered == full
-        near_digits = resolve(
-            text, None, None, None, INGESTED, near_flags[k], weekday[k], windows[k], cites[k],
-            native[k],
-        )  # fmt: skip
-        assert near_digits == full
 
 
 _ASCII_TWINS = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})  # re's (?i) equates them
