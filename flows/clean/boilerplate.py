@@ -208,10 +208,22 @@ def line_scores(lines: list[str], w: Weights = WEIGHTS) -> list[float]:
 
 
 def line_features(lines: list[str], w: Weights = WEIGHTS) -> tuple[list[float], list[int]]:
-    """line_score and weight of many lines at once: one polars pass for the lines
-    VECTOR_SAFE covers (most lines of Latin-script news; they hold no CJK, so their
-    weight is their word count), Python for the rest. Scoring line by line in Python
-    was the largest part of this step (~0.5 ms a page)."""
+    """line_score and weight of many lines at once, each distinct line scored once.
+
+    A batch repeats many lines (menus, footers, a site's furniture): of the dev set's
+    57,000 non-blank lines 40 % are repeats, so scoring distinct lines and spreading
+    the results back costs ~2/3 as much (3,280 pages: 150 → 100 ms)."""
+    index: dict[str, int] = {}
+    ids = [index.setdefault(line, len(index)) for line in lines]
+    scores, weights = _distinct_line_features(list(index), w)
+    return [scores[i] for i in ids], [weights[i] for i in ids]
+
+
+def _distinct_line_features(lines: list[str], w: Weights) -> tuple[list[float], list[int]]:
+    """line_features of distinct lines: one polars pass for the lines VECTOR_SAFE
+    covers (most lines of Latin-script news; they hold no CJK, so their weight is
+    their word count), Python for the rest. Scoring line by line in Python was the
+    largest part of this step (~0.5 ms a page)."""
     if not lines:
         return [], []
     safe = pl.col("line").str.contains(VECTOR_SAFE)
@@ -390,15 +402,15 @@ def site_repeated_lines(df: pl.DataFrame, min_docs: int = SITE_REPEAT_DOCS) -> p
     lines = (
         keyed.explode("_line")
         .with_columns(pl.col("_line").str.strip_chars())
-        .filter(
-            (pl.col("_line").str.len_chars() > 0)
-            & (pl.col("_line").str.count_matches(r"\w+") < WEIGHTS.duplicate_words)
-        )
+        .filter(pl.col("_line").str.len_chars() > 0)
     )
+    # Words are counted only in the lines that recur (counting them in every line
+    # was most of this function's time).
     site = (
         lines.group_by("_source", "_line")
         .agg(pl.col("_doc").n_unique().alias("_docs"))
         .filter(pl.col("_docs") >= min_docs)
+        .filter(pl.col("_line").str.count_matches(r"\w+") < WEIGHTS.duplicate_words)
     )
     per_row = (
         lines.join(site, on=["_source", "_line"], how="semi")
