@@ -200,7 +200,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 # Rust-regex (polars) supersets of PATTERNS, in the same order: any text one of the
 # patterns matches, its prefilter matches too. They run vectorised over a whole batch
-# (~1 GB/s), and a pattern whose prefilter misses a page is not run on that page:
+# (~1 GB/s), and a pattern is not run on a window its prefilter misses (scan_plans):
 # Python's re costs ~30 ns a character per pattern, the largest part of date
 # resolution. Look-arounds and back-references are dropped, letters widen to \S,
 # literal digits to \d (native digits are read as ASCII only in Python), and \s
