@@ -405,6 +405,10 @@ def cmd_bench_run(args: argparse.Namespace) -> int:
         print(f"\nnewsclean busy time per stage (summed over workers): {stages}")
         parts = ", ".join(f"{k} {v / 2**20:,.0f} MB" for k, v in ours.rss_parts.items())
         print(f"newsclean peak RSS by process (each kind's own peak): {parts}")
+        cpu = sum(ours.cpu_parts.values())
+        if cpu:
+            shares = ", ".join(f"{k} {v:,.1f} s ({v / cpu:.0%})" for k, v in ours.cpu_parts.items())
+            print(f"newsclean CPU time by process: {shares}; {cpu / ours.seconds:.2f} cores busy")
     for peer, ratio in report.ratios().items():
         print(f"newsclean / {peer}: {ratio:.1f}x (MB/s)")
     if args.json:

@@ -187,12 +187,18 @@ def test_bench_run_compares_the_pipeline_with_both_peers(
     # PSS splits shared library pages among the processes: less than RSS, not nothing.
     assert 50 << 20 < ours["peak_pss_bytes"] < ours["peak_rss_bytes"]
     assert set(ours["stage_seconds"]) >= {"ingest", "clean", "validate", "load", "report"}
+    # CPU time by kind of process: the flow (imports, loading) and its batch workers
+    # both work, and together they cannot have used more than the machine's cores.
+    cpu = ours["cpu_parts"]
+    assert cpu["flow"] > 0.5 and cpu["workers"] > 0.5, cpu
+    assert sum(cpu.values()) < (ours["seconds"] + 1) * (os.cpu_count() or 1), cpu
     for peer in ("naive", "datatrove"):
         assert by_name[peer]["skipped"] is None, by_name[peer]["skipped"]
         assert by_name[peer]["documents"] >= 110  # 120 lines, a few are not valid JSON
         assert report["ratios"][peer] > 0
     printed = capsys.readouterr().out
     assert "newsclean / datatrove:" in printed and "peak RSS" in printed and "peak PSS" in printed
+    assert "newsclean CPU time by process: flow" in printed
 
 
 def test_bench_generate_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,7 +2,7 @@
 
 - newsclean: the real `news_etl` flow (ingest, clean, validate, load, report) into
   a fresh warehouse, in a child process whose whole process tree (workers, Prefect's
-  temporary server) is sampled for memory;
+  temporary server) is sampled for memory and CPU time;
 - naive: what a user would write first — pandas, `ftfy.fix_text` on every row,
   `dateparser.parse` on the first lines of every row, one DuckDB insert;
 - datatrove: its JsonlReader → FTFYFormatter → JsonlWriter, one task.
@@ -41,6 +41,7 @@ class Result:
     peak_rss_bytes: int = 0
     peak_pss_bytes: int = 0  # shared pages (libraries) split among the processes sharing them
     rss_parts: dict[str, int] = field(default_factory=dict)
+    cpu_parts: dict[str, float] = field(default_factory=dict)  # CPU seconds by process kind
     stage_seconds: dict[str, float] = field(default_factory=dict)
     note: str = ""
     skipped: str | None = None
@@ -54,12 +55,14 @@ class Result:
         return self.input_bytes / self.seconds / 1e6 if self.seconds else 0.0
 
 
-class TreeMemory:
-    """Peak resident memory of a process and all its descendants, sampled.
+class TreeUsage:
+    """Peak resident memory and CPU time of a process and all its descendants, sampled.
 
     `peak` sums RSS, so a shared library mapped by the flow, two workers and the
     server counts four times; `peak_pss` sums PSS, where each shared page is split
-    among its sharers: the memory the tree really holds."""
+    among its sharers: the memory the tree really holds. `cpu` is each kind's CPU
+    seconds (user + system), as last sampled for each of its processes: the time a
+    process spends after its last sample (at most `interval`) is not counted."""
 
     def __init__(self, pid: int, interval: float = 0.2) -> None:
         import psutil
@@ -69,6 +72,7 @@ class TreeMemory:
         self.peak = 0
         self.peak_pss = 0
         self.parts: dict[str, int] = {}  # peak per kind of process, for the breakdown
+        self._cpu: dict[int, tuple[str, float]] = {}  # pid: (kind, CPU seconds so far)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
@@ -91,8 +95,10 @@ class TreeMemory:
                 try:
                     info = proc.memory_full_info() if with_pss else proc.memory_info()
                     kind = _kind(proc, self._root.pid)
+                    times = proc.cpu_times()
                 except psutil.Error:
                     continue
+                self._cpu[proc.pid] = (kind, times.user + times.system)
                 rss = info.rss
                 total += rss
                 total_pss += getattr(info, "pss", 0)
@@ -103,7 +109,15 @@ class TreeMemory:
                 self.parts[kind] = max(self.parts.get(kind, 0), rss)
             self._stop.wait(self._interval)
 
-    def __enter__(self) -> TreeMemory:
+    @property
+    def cpu(self) -> dict[str, float]:
+        """CPU seconds by kind of process, summed over its processes."""
+        out: dict[str, float] = {}
+        for kind, seconds in self._cpu.values():
+            out[kind] = out.get(kind, 0.0) + seconds
+        return out
+
+    def __enter__(self) -> TreeUsage:
         self._thread.start()
         return self
 
@@ -155,7 +169,8 @@ def run_newsclean(
     workers: int | None = None,
     batch_size: int | None = None,
 ) -> Result:
-    """The full newsclean flow in a child process; its whole tree's peak memory."""
+    """The full newsclean flow in a child process; its whole tree's peak memory and
+    CPU time by kind of process."""
     out = workdir / "newsclean-result.json"
     cmd = [
         sys.executable,
@@ -176,7 +191,7 @@ def run_newsclean(
     env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
     env.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     proc = subprocess.Popen(cmd, env=env)
-    with TreeMemory(proc.pid) as memory:
+    with TreeUsage(proc.pid) as usage:
         code = proc.wait()
     if code != 0 or not out.exists():
         return Result("newsclean", skipped=f"the run failed (exit {code}); see its output above")
@@ -186,9 +201,10 @@ def run_newsclean(
         documents=data["documents"],
         input_bytes=data["input_bytes"],
         seconds=data["seconds"],
-        peak_rss_bytes=memory.peak,
-        peak_pss_bytes=memory.peak_pss,
-        rss_parts=memory.parts,
+        peak_rss_bytes=usage.peak,
+        peak_pss_bytes=usage.peak_pss,
+        rss_parts=usage.parts,
+        cpu_parts=usage.cpu,
         stage_seconds=data["stage_seconds"],
         note=f"full pipeline; batches on {data['runner']}; "
         f"{data['articles']} loaded, {data['quarantined']} quarantined",
@@ -248,11 +264,11 @@ def _child(argv: list[str]) -> int:
 
 def _measured(name: str, fn: Callable[[], tuple[int, int, str]]) -> Result:
     """Run a peer in this process, timing it and sampling this process's memory."""
-    with TreeMemory(os.getpid()) as memory:
+    with TreeUsage(os.getpid()) as usage:
         started = time.perf_counter()
         docs, size, note = fn()
         seconds = time.perf_counter() - started
-    return Result(name, docs, size, seconds, memory.peak, memory.peak_pss, note=note)
+    return Result(name, docs, size, seconds, usage.peak, usage.peak_pss, note=note)
 
 
 def run_naive(files: list[Path], workdir: Path) -> Result:
