@@ -6,6 +6,8 @@ built vectorised and exploded into `quality_issues` rows at the end — never a 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 
 from flows.clean.nested import entries_frame, lists_of_entries, struct_lists
@@ -30,52 +32,43 @@ def repair(kind: str, detail: str, before: str | None = None, after: str | None 
     }
 
 
-def _common_prefix(a: str, b: str) -> int:
-    """Length of the longest common prefix, found with slice equality (string
-    comparison runs in C; a character loop in Python cost ~0.2 ms per page): slices
-    doubling in length until one differs, then bisection inside it. A page's first
-    change is usually early, so the slices stay short (bisecting the whole text
-    made changed_window ~16 µs a page, a third of joining hard wraps)."""
-    n = min(len(a), len(b))
+def _matching_length(same: Callable[[int, int], bool], n: int) -> int:
+    """The largest k <= n such that `same(0, k)`, where `same(lo, hi)` says whether
+    two texts agree on their characters lo to hi (counted from one end), for a
+    prefix or a suffix. Found with slice equality (string comparison runs in C; a
+    character loop in Python cost ~0.2 ms per page): slices doubling in length
+    until one differs, then bisection inside it. A page's first change is usually
+    early, so the slices stay short (bisecting the whole text made changed_window
+    ~16 µs a page, a third of joining hard wraps)."""
     lo, step = 0, 64
     while True:
         hi = min(n, lo + step)
-        if a[lo:hi] != b[lo:hi]:
+        if not same(lo, hi):
             break
         if hi == n:
             return n
         lo, step = hi, step * 2
-    hi -= 1  # the prefix ends in [lo, hi]
+    hi -= 1  # the match ends in [lo, hi]
     while lo < hi:
         mid = (lo + hi + 1) // 2
-        if a[lo:mid] == b[lo:mid]:
+        if same(lo, mid):
             lo = mid
         else:
             hi = mid - 1
     return lo
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """Length of the longest common prefix."""
+    return _matching_length(lambda lo, hi: a[lo:hi] == b[lo:hi], min(len(a), len(b)))
 
 
 def _common_suffix(a: str, b: str) -> int:
-    """Length of the longest common suffix, as `_common_prefix` from the ends
-    (without reversing both texts)."""
+    """Length of the longest common suffix (without reversing both texts)."""
     la, lb = len(a), len(b)
-    n = min(la, lb)
-    lo, step = 0, 64
-    while True:
-        hi = min(n, lo + step)
-        if a[la - hi : la - lo] != b[lb - hi : lb - lo]:
-            break
-        if hi == n:
-            return n
-        lo, step = hi, step * 2
-    hi -= 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if a[la - mid : la - lo] == b[lb - mid : lb - lo]:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
+    return _matching_length(
+        lambda lo, hi: a[la - hi : la - lo] == b[lb - hi : lb - lo], min(la, lb)
+    )
 
 
 def changed_window(before: str, after: str, width: int = 50) -> tuple[str, str]:
