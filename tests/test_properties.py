@@ -88,7 +88,8 @@ def test_space_runs_change_what_line_space_runs_change(text: str) -> None:
     run of spaces (LINE_SPACE)."""
     s = pl.Series([text, text + "  \t\x1c x \u00a0"])
     assert (
-        s.str.replace_all(SPACE_RUN, " ").to_list() == s.str.replace_all(LINE_SPACE, " ").to_list()
+        s.str.replace_all(SPACE_RUN, " ").to_list()
+        == s.str.replace_all(f"{LINE_SPACE}+", " ").to_list()
     )
 
 
