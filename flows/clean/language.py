@@ -97,6 +97,8 @@ def _unpack() -> _Model:
 def model_folder() -> Path | None:
     """Where this py3langid's model is kept unpacked, or None (cache off)."""
     folder = cache_dir()
+    if folder is None:
+        return None
     try:
         version = metadata.version("py3langid")
         model_file = Path(langid.MODEL_FILE)  # as from_model_file resolves it
@@ -104,8 +106,6 @@ def model_folder() -> Path | None:
             model_file = Path(langid.MODEL_DIR) / model_file
         size = model_file.stat().st_size
     except (metadata.PackageNotFoundError, OSError, AttributeError):
-        return None
-    if folder is None:
         return None
     return folder / f"langid-model-v{MODEL_FORMAT}-py3langid-{version}-{size}"
 

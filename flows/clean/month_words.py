@@ -47,11 +47,11 @@ def ask_dateparser(word: str) -> int | None:
 def cache_file() -> Path | None:
     """This dateparser version's file, or None when the disk cache is off."""
     folder = cache_dir()
+    if folder is None:
+        return None
     try:
         version = metadata.version("dateparser")
     except metadata.PackageNotFoundError:
-        return None
-    if folder is None:
         return None
     return folder / f"month-words-v{QUERY_VERSION}-dateparser-{version}.json"
 
