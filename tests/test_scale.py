@@ -14,6 +14,7 @@ import polars as pl
 import pytest
 
 from flows.bench.generate import CorpusGenerator, body_paragraphs, source_texts, write_corpus
+from flows.bench.throughput import TreeUsage, _kind
 from flows.cli import main
 from flows.ingest import ingest_batch, ingest_unit, plan_units
 from flows.pipeline import news_etl
@@ -191,6 +192,7 @@ def test_bench_run_compares_the_pipeline_with_both_peers(
     # both work, and together they cannot have used more than the machine's cores.
     cpu = ours["cpu_parts"]
     assert cpu["flow"] > 0.5 and cpu["workers"] > 0.5, cpu
+    assert cpu["prefect server"] > 0.5, cpu  # the run's own server, started by the run
     assert sum(cpu.values()) < (ours["seconds"] + 1) * (os.cpu_count() or 1), cpu
     for peer in ("naive", "datatrove"):
         assert by_name[peer]["skipped"] is None, by_name[peer]["skipped"]
@@ -199,6 +201,30 @@ def test_bench_run_compares_the_pipeline_with_both_peers(
     printed = capsys.readouterr().out
     assert "newsclean / datatrove:" in printed and "peak RSS" in printed and "peak PSS" in printed
     assert "newsclean CPU time by process: flow" in printed
+
+
+def test_an_exiting_process_keeps_its_kind() -> None:
+    """A process that is exiting shows no command line: its CPU time must stay with
+    its kind (the server stops last, and was counted as a worker)."""
+
+    class Proc:
+        def __init__(self, pid: int, cmd: list[str]) -> None:
+            self.pid, self._cmd = pid, cmd
+
+        def cmdline(self) -> list[str]:
+            return self._cmd
+
+    server = ["python", "-m", "uvicorn", "prefect.server.api.server:create_app"]
+    spawned = ["python", "-c", "from multiprocessing.spawn import spawn_main"]
+    assert _kind(Proc(1, ["python", "-m", "flows.bench.throughput"]), root=1) == "flow"
+    assert _kind(Proc(2, server), root=1) == "prefect server"
+    assert _kind(Proc(3, spawned), root=1) == "workers"
+    assert _kind(Proc(2, []), root=1) is None
+    usage = TreeUsage(os.getpid())
+    usage.record_cpu(2, "prefect server", 3.0)
+    usage.record_cpu(3, "workers", 5.0)
+    assert usage.record_cpu(2, None, 4.0) == "prefect server"
+    assert usage.cpu == {"prefect server": 4.0, "workers": 5.0}
 
 
 def test_bench_generate_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -98,7 +98,7 @@ class TreeUsage:
                     times = proc.cpu_times()
                 except psutil.Error:
                     continue
-                self._cpu[proc.pid] = (kind, times.user + times.system)
+                kind = self.record_cpu(proc.pid, kind, times.user + times.system)
                 rss = info.rss
                 total += rss
                 total_pss += getattr(info, "pss", 0)
@@ -108,6 +108,15 @@ class TreeUsage:
             for kind, rss in parts.items():
                 self.parts[kind] = max(self.parts.get(kind, 0), rss)
             self._stop.wait(self._interval)
+
+    def record_cpu(self, pid: int, kind: str | None, seconds: float) -> str:
+        """Note a process's CPU time so far; returns its kind. A process that is
+        exiting (kind None) keeps the kind it had: the server stops last, and its
+        CPU time used to land with the workers'."""
+        if kind is None:
+            kind = self._cpu.get(pid, ("workers", 0.0))[0]
+        self._cpu[pid] = (kind, seconds)
+        return kind
 
     @property
     def cpu(self) -> dict[str, float]:
@@ -126,11 +135,14 @@ class TreeUsage:
         self._thread.join()
 
 
-def _kind(proc: object, root: int) -> str:
-    """flow (the run's own process), prefect server, or workers."""
+def _kind(proc: object, root: int) -> str | None:
+    """flow (the run's own process), prefect server, or workers; None when the
+    process no longer shows its command line (it is exiting)."""
     if getattr(proc, "pid", None) == root:
         return "flow"
     cmd = " ".join(proc.cmdline())  # type: ignore[attr-defined]
+    if not cmd:
+        return None
     return "prefect server" if "uvicorn" in cmd or "server" in cmd else "workers"
 
 
