@@ -39,7 +39,7 @@ from flows.ingest.units import Unit
 from flows.quality import GateResult, breaches, check_gates
 from flows.report import write_report
 from flows.workers import exit_with_parent, lean_allocator_for_children
-from warehouse import LoadCounts, Warehouse
+from warehouse import LoadCounts, Warehouse, load_group_ready
 from warehouse.lock import writer_lock
 
 log = logging.getLogger("newsclean")
@@ -112,17 +112,30 @@ def batch_task(
 
 
 @task(name="load", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=[1, 5])
-def load_task(warehouse: str, run_id: str, batch: PreparedBatch, full: bool) -> LoadCounts:
-    """Load a batch into DuckDB in one transaction (idempotent, so safe to retry).
+def load_task(warehouse: str, run_id: str, batches: list[PreparedBatch], full: bool) -> LoadCounts:
+    """Load a group of batches into DuckDB in one transaction (idempotent, so safe to
+    retry); see `load_group_ready` for why batches are loaded in groups.
 
-    Normally the files the batch completes are recorded as read in the same
+    Normally the files the batches complete are recorded as read in the same
     transaction; with --full, what was derived from the raw documents is replaced.
     """
     store = Warehouse(warehouse, on_busy=_say)
-    frames = batch.validated.frames()
+    frames = _concat([b.validated.frames() for b in batches])
     if full:
         return store.load_batch(run_id, frames, query="reload_batch")
-    return store.load_batch(run_id, {**frames, "batch_manifest": batch.manifest})
+    manifests = [b.manifest for b in batches if b.manifest is not None]
+    if manifests:
+        frames["batch_manifest"] = pl.concat(manifests, how="vertical_relaxed", rechunk=False)
+    return store.load_batch(run_id, frames)
+
+
+def _concat(frames: list[dict[str, pl.DataFrame]]) -> dict[str, pl.DataFrame]:
+    """The batches' frames, name by name, one after another (not copied: each
+    frame keeps its chunks)."""
+    return {
+        name: pl.concat([f[name] for f in frames], how="vertical_relaxed", rechunk=False)
+        for name in frames[0]
+    }
 
 
 @task(name="quality-gates", cache_policy=NO_CACHE)
@@ -212,11 +225,18 @@ class _Progress:
     input_bytes: int = 0
     runner: str = ""
 
-    def add(self, batch: PreparedBatch, loaded: LoadCounts, load_seconds: float) -> None:
-        self.counts += loaded
+    def add(self, batch: PreparedBatch) -> None:
+        """A batch's input and busy times (ingest, clean, validate)."""
         self.input_bytes += batch.input_bytes
-        for stage, secs in {**batch.seconds, "load": load_seconds}.items():
-            self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + secs
+        for stage, secs in batch.seconds.items():
+            self.add_seconds(stage, secs)
+
+    def add_load(self, loaded: LoadCounts, seconds: float) -> None:
+        self.counts += loaded
+        self.add_seconds("load", seconds)
+
+    def add_seconds(self, stage: str, seconds: float) -> None:
+        self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + seconds
 
 
 @contextlib.contextmanager
@@ -256,7 +276,8 @@ def _run_batches(
     total: int | None,
     full: bool = False,
 ) -> None:
-    """Submit a batch task per item of `work` and load the results in order.
+    """Submit a batch task per item of `work` and load the results in order, a few
+    batches at a time (`load_group_ready`: ~8,000 documents in one transaction).
 
     At most workers + 2 batches are in flight, so memory stays bounded whatever the
     corpus size. While this process loads the oldest, the workers have theirs in
@@ -282,26 +303,41 @@ def _run_batches(
         Warehouse(settings.warehouse).batch_writer(),
     ):
         inflight: deque[Any] = deque()
-        done = 0
+        group: list[PreparedBatch] = []
+        received = 0
+        of = f"/{total}" if total else ""
 
-        def finish_one() -> None:
-            nonlocal done
-            batch: PreparedBatch = inflight.popleft().result()
+        def load_group() -> None:
             started = time.perf_counter()
-            loaded = load_task(settings.warehouse, run_id, batch, full)
-            progress.add(batch, loaded, time.perf_counter() - started)
+            loaded = load_task(settings.warehouse, run_id, list(group), full)
+            progress.add_load(loaded, time.perf_counter() - started)
+            first = received - len(group) + 1
+            group.clear()
             # Prefect's process-pool futures sit in reference cycles (future ↔ done
             # callback) that keep each batch's pickled result; Python collects them
             # only after many allocations, so the flow grew ~30 MB a batch (1.4 GB
             # at 100,000 documents). Collecting here keeps it flat.
-            del batch
             gc.collect()
-            done += 1
-            of = f"/{total}" if total else ""
+            batches = f"batch {received}" if first == received else f"batches {first}-{received}"
             _say(
-                f"batch {done}{of}: read {loaded.docs_read}, loaded {loaded.articles_loaded}, "
-                f"quarantined {loaded.quarantined}, unchanged {loaded.skipped}"
+                f"loaded {batches}{of}: read {loaded.docs_read}, loaded "
+                f"{loaded.articles_loaded}, quarantined {loaded.quarantined}, "
+                f"unchanged {loaded.skipped}"
             )
+
+        def receive_one() -> None:
+            nonlocal received
+            batch: PreparedBatch = inflight.popleft().result()
+            received += 1
+            progress.add(batch)
+            group.append(batch)
+            v = batch.validated
+            _say(
+                f"batch {received}{of}: {batch.documents} documents cleaned, "
+                f"{v.articles.height} articles, {v.quarantine.height} quarantined"
+            )
+            if load_group_ready(sum(b.documents for b in group)):
+                load_group()
 
         for params in itertools.chain(head, items):
             parameters = {"unit": None, "raw": None, **params}
@@ -317,9 +353,11 @@ def _run_batches(
                 )
             )
             if len(inflight) >= window:
-                finish_one()
+                receive_one()
         while inflight:
-            finish_one()
+            receive_one()
+        if group:
+            load_group()
 
 
 def _incremental(settings: Settings, store: Warehouse, run_id: str) -> _Progress:

@@ -38,6 +38,18 @@ def _corpus(folder: Path) -> Path:
     return folder
 
 
+# `newsclean run`, loading batches five at a time: with the default rule
+# (`load_group_ready`: ~8,000 documents) all 1,200 documents would be one load, and
+# a kill could never fall between two loads of the run.
+_SMALL_GROUPS_RUN = """
+import sys
+import flows.pipeline
+flows.pipeline.load_group_ready = lambda documents: documents >= 500
+from flows.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
 def _start_run(corpus: Path, warehouse: Path, reports: Path) -> subprocess.Popen[str]:
     from prefect.settings import PREFECT_API_URL
 
@@ -47,7 +59,7 @@ def _start_run(corpus: Path, warehouse: Path, reports: Path) -> subprocess.Popen
         "NEWSCLEAN_LOCK_WAIT_SECONDS": "30",
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "flows.cli", "run", "--input", str(corpus),
+        [sys.executable, "-c", _SMALL_GROUPS_RUN, "run", "--input", str(corpus),
          "--warehouse", str(warehouse), "--reports-dir", str(reports),
          "--batch-size", str(BATCH)],
         stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env,
@@ -95,9 +107,11 @@ def reference(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[st
     ("marker", "delay"),
     [
         ("input file(s)", 0.3),  # during the first ingest
-        ("batch 2/", 0.0),  # between batches: clean or load of batch 3
-        ("batch 5/", 0.4),  # mid-run, somewhere inside batch 6
-        (f"batch {DOCS // BATCH}/", 0.05),  # after the last batch: gates and report
+        ("batch 2/", 0.0),  # batches cleaned, none loaded yet
+        ("batch 5/", 0.1),  # while batches 1-5 load
+        ("loaded batches 1-5/", 0.0),  # between two loads
+        ("batch 7/", 0.4),  # mid-run, somewhere inside batch 8
+        (f"batch {DOCS // BATCH}/", 0.05),  # the last load, gates, report
     ],
 )
 def test_kill_at_any_point_then_rerun_equals_a_clean_run(

@@ -136,15 +136,37 @@ HOLD_SECONDS = 20.0
 # partly filled row group whole: with DuckDB's 122,880 rows, the checkpoints of a
 # run (every 20 s, ~16,000 documents) rewrote up to 120,000 documents' text each
 # time, and took 0.5-4.6 s, growing with the table (240,000 documents: 25.6 s of
-# checkpoints in all). With 16,384 rows, 7.9 s, flat, and a 22 % smaller file
-# (8,192: 9.3 s; 32,768: 13.6 s).
-WRITE_ROW_GROUP_SIZE = 16_384
+# checkpoints in all). With 16,384 rows, 7.9 s, flat. Since loads come in groups
+# (`load_group_ready`), 4,096: a group then needs only ~8,000 documents in memory.
+WRITE_ROW_GROUP_SIZE = 4_096
+# A group of batches is loaded at the latest once it holds this many documents: it
+# bounds what the loading process holds (~5.5 KB a document in its frames).
+MAX_GROUP_DOCUMENTS = 4 * WRITE_ROW_GROUP_SIZE
 HELD_CHECKPOINT_THRESHOLD = "1GB"  # no automatic checkpoint while held (DuckDB: 16 MB)
 # The run's loads share the machine with its batch workers, which keep every core
 # busy: one DuckDB thread loaded 60 batches of 2,000 documents in 4.7 s of wall time
 # instead of 5.4, with 10 % less CPU (a second thread only contends). Reads and
 # reports, outside a run's loads, keep DuckDB's default.
 HELD_THREADS = 1
+
+
+def load_group_ready(documents: int) -> bool:
+    """Whether batches holding `documents` documents, not loaded yet, should now be
+    loaded together, in one transaction.
+
+    DuckDB writes a transaction's rows for a table straight into the file, as
+    compressed row groups, when they fill at least one row group; fewer go through
+    its write-ahead log, and the next checkpoint compresses them into the file
+    again. 64 loads of 2,000 documents took 10.1 s of CPU; in groups of 8,000
+    documents, 5.7 s. The last row group of a load is kept only partly filled, so
+    a group ends on a nearly full one (7/8 or more: groups of 4 batches of 2,000
+    documents; with 5, a fifth of each group's rows went to row groups a later
+    checkpoint rewrote, and the file grew by a third), or at MAX_GROUP_DOCUMENTS.
+    """
+    if documents >= MAX_GROUP_DOCUMENTS:
+        return True
+    rest = documents % WRITE_ROW_GROUP_SIZE
+    return documents >= WRITE_ROW_GROUP_SIZE and (rest == 0 or 8 * rest >= 7 * WRITE_ROW_GROUP_SIZE)
 
 
 @dataclass
