@@ -8,14 +8,22 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 from flows.clean import clean_batch
 from flows.ingest import discover, ingest_files
 from flows.validate import validate_batch
 from tests.conftest import SEEDS
-from warehouse import Warehouse, migrate
-from warehouse.store import NO_FILES, WRITE_ROW_GROUP_SIZE, migrations, sql, statements
+from warehouse import Warehouse, load_group_ready, migrate
+from warehouse.store import (
+    MAX_GROUP_DOCUMENTS,
+    NO_FILES,
+    WRITE_ROW_GROUP_SIZE,
+    migrations,
+    sql,
+    statements,
+)
 
 FACTS = ("raw_documents", "articles", "date_candidates", "quality_issues", "quarantine")
 
@@ -170,3 +178,46 @@ def test_writers_add_row_groups_of_write_row_group_size(warehouse_path: Path) ->
     reader = duckdb.connect(str(warehouse_path), read_only=True)
     assert reader.execute("select count(*) from numbers").fetchone() == (2 * rows,)
     reader.close()
+
+
+def test_load_groups_end_on_a_nearly_full_row_group() -> None:
+    size = WRITE_ROW_GROUP_SIZE
+    assert not load_group_ready(size - 1)  # below one row group: the WAL path
+    assert load_group_ready(size)
+    assert load_group_ready(2 * size)
+    # Batches of 2,000 documents go four at a time: 8,000 = 4,096 + 3,904 (95 %).
+    ready = [n for n in range(2000, 8 * 2000 + 1, 2000) if load_group_ready(n)]
+    assert ready[0] == 8000, ready
+    assert not load_group_ready(size + size // 4)  # a last row group a quarter full
+    assert load_group_ready(MAX_GROUP_DOCUMENTS)
+    assert load_group_ready(MAX_GROUP_DOCUMENTS + 1)
+
+
+def _copies(frames: dict[str, pl.DataFrame], n: int) -> dict[str, pl.DataFrame]:
+    """`n` copies of a batch's frames under distinct document ids."""
+    out = {}
+    for name, frame in frames.items():
+        keys = [c for c in ("doc_id", "article_id") if c in frame.columns]
+        out[name] = pl.concat(
+            [frame.with_columns(pl.col(c) + f"-{k}" for c in keys) for k in range(n)]
+        )
+    return out
+
+
+def test_a_load_that_fills_a_row_group_bypasses_the_write_ahead_log(tmp_path: Path) -> None:
+    """Why loads come in groups: DuckDB writes a transaction that fills a row group
+    straight into the file, and logs only where it put it; a smaller one is logged
+    whole (and compressed into the file again at the next checkpoint)."""
+    seed = _seed_batch("r1").frames()
+    wal_bytes = {}
+    for docs in (5 * (WRITE_ROW_GROUP_SIZE // 5), 5 * (WRITE_ROW_GROUP_SIZE // 5 + 1)):
+        path = tmp_path / f"{docs}.duckdb"
+        store = Warehouse(path)
+        store.start_run("r1", None, ["seeds"], datetime.now())
+        with store.batch_writer():  # held: no checkpoint until the end
+            loaded = store.load_batch("r1", _copies(seed, docs // 5))
+            assert loaded.articles_loaded == docs
+            wal_bytes[docs] = Path(f"{path}.wal").stat().st_size
+        assert store.query("select count(*) from articles").item() == docs
+    below, full = wal_bytes.values()
+    assert full * 4 < below, wal_bytes
