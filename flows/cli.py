@@ -446,8 +446,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--batch-size",
         type=int,
         metavar="N",
-        help="documents per batch (a task, and one DuckDB transaction): up to N files, "
-        "or N lines of a JSONL file (default 2000)",
+        help="documents per batch (one task): up to N files, or N lines of a JSONL file "
+        "(default 2000); batches are loaded into DuckDB a few at a time, ~8,000 "
+        "documents per transaction",
     )
     run_options.add_argument(
         "--runner",

@@ -28,8 +28,9 @@ class Settings:
     warehouse: str = "warehouse/news.duckdb"
     reports_dir: str = "reports"
     # Documents per batch (files, or lines of a JSONL shard): a batch is the unit of
-    # a Prefect task and of one DuckDB transaction, so it bounds both memory and the
-    # work lost on a crash.
+    # a Prefect task, so it bounds memory. Batches are loaded a few at a time (one
+    # DuckDB transaction per ~8,000 documents, `load_group_ready`): a crash loses at
+    # most the groups not yet committed, which the next run reads again.
     batch_size: int = 2000
     # Input files larger than this are quarantined without being loaded into memory
     # (bytes). A news article is rarely above 1 MB; 10 MB is a dump, not an article.

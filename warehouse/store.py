@@ -335,7 +335,8 @@ class Warehouse:
     def load_batch(
         self, run_id: str, frames: Mapping[str, pl.DataFrame], query: str = "load_batch"
     ) -> LoadCounts:
-        """Load one batch in one transaction; documents already present are skipped.
+        """Load one batch, or the frames of several concatenated (see
+        `load_group_ready`), in one transaction; documents already present are skipped.
 
         `frames` maps batch_raw, batch_articles, batch_candidates, batch_issues,
         batch_quarantine (and batch_manifest) to polars frames; they are handed over
