@@ -432,13 +432,14 @@ def site_repeated_lines(df: pl.DataFrame, min_docs: int = SITE_REPEAT_DOCS) -> p
 def remove_boilerplate(df: pl.DataFrame) -> pl.DataFrame:
     """Polars step: keep only the main block of `text`; log how many lines went."""
     with_site = df.with_columns(site_repeated_lines(df))
-    pages = [_content_lines(text) for text in df["text"].to_list()]
+    texts = df["text"].to_list()
+    pages = [_content_lines(text) for text in texts]
     scores, weights = line_features([line for _, content, _ in pages for line in content])
     bounds = list(itertools.accumulate((len(content) for _, content, _ in pages), initial=0))
     scored = [
         ScoredLines(lines, content, idx, scores[a:b], weights[a:b])
         for (lines, content, idx), (a, b) in zip(pages, itertools.pairwise(bounds), strict=True)
     ]
-    return map_rows(
-        with_site, _strip, ["text", "site_lines"], {"text": pl.String()}, extra=[scored]
-    ).drop("site_lines")
+    return map_rows(with_site, _strip, [texts, "site_lines", scored], {"text": pl.String()}).drop(
+        "site_lines"
+    )

@@ -965,8 +965,17 @@ def resolve_dates(df: pl.DataFrame) -> pl.DataFrame:
     return map_rows(
         df,
         resolve,
-        ["source_text", "url", "date_hint", "dateline_date", "ingested_at"],
-        extra=[plans, weekday_named(texts), citation_possible(texts), native],
+        [
+            plain,
+            "url",
+            "date_hint",
+            "dateline_date",
+            "ingested_at",
+            plans,
+            weekday_named(texts),
+            citation_possible(texts),
+            native,
+        ],
         outputs={
             "published_date": pl.Date(),
             "published_at": pl.Datetime("us"),

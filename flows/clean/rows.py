@@ -19,13 +19,14 @@ from flows.clean.repairs import append_repairs
 def map_rows(
     df: pl.DataFrame,
     fn: Callable[..., dict[str, Any]],
-    inputs: Sequence[str],
+    inputs: Sequence[str | Sequence[Any]],
     outputs: dict[str, pl.DataType],
-    extra: Sequence[Sequence[Any]] = (),
 ) -> pl.DataFrame:
-    """Call `fn(*row[inputs], *row_of_extra)` per row; its dict gives `outputs` (+
-    optional "repairs"). `extra` holds per-row Python values computed for the batch."""
-    columns = [df[name].to_list() for name in inputs] + [list(values) for values in extra]
+    """Call `fn(*row_of_inputs)` per row; its dict gives `outputs` (+ optional
+    "repairs"). An input is a column name of `df`, or per-row Python values the step
+    already has: values it computed for the batch, or a column it read itself (a
+    page's text read twice cost ~1.5 % of cleaning)."""
+    columns = [df[col].to_list() if isinstance(col, str) else col for col in inputs]
     results = [fn(*values) for values in zip(*columns, strict=True)]
     new = [
         struct_lists(name, [r[name] for r in results], dtype)
