@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flows.clean.boilerplate import (
+    LIST_HEAD,
     VECTOR_SAFE,
     line_features,
     line_score,
@@ -88,9 +89,11 @@ def test_title_case_words_counted_as_python_counts_them(line: str) -> None:
 def test_batch_line_scores_equal_python_line_scores_on_real_pages() -> None:
     lines = real_lines()
     assert len(lines) > 10_000
-    scores, weights = line_features(lines)
+    scores, weights, heads = line_features(lines)
     assert scores == [line_score(line) for line in lines]
     assert weights == [weight(line) for line in lines]
+    assert heads == [LIST_HEAD.match(line) is not None for line in lines]
+    assert sum(heads) > 10  # real pages head link lists in several languages
     # Most lines take the vectorised path, so the check above exercises it.
     safe = pl.Series(lines).str.contains(VECTOR_SAFE).mean()
     assert safe is not None and safe > 0.6
@@ -111,6 +114,8 @@ def test_every_vector_safe_character_reads_alike_in_both_engines() -> None:
 
 PIECES = [
     "Comments", "3 comments", "Most read", "You may also like", "Related articles",
+    "Trending News", "Don’t miss", "Читайте также", "Leia também", "Image caption",
+    "Photo:", "(Image: GETTY)", "Credit:", "Getty Images", "Image 2 of 5",
     "Tags:", "Share this", "cookies", "Subscribe", "©", "All rights reserved", "Read more",
     "The", "Minister", "said", "on", "Monday", "été", "Straße", "Ōsaka", "naïve", "2024",
     ".", "!", "?", "…", "”", "’s", "»", ")", "-", "–", "|", ":", "\t", "A", "b",
@@ -127,7 +132,54 @@ SAFE_CHARS = st.characters(
 def test_batch_line_scores_equal_python_on_generated_lines(pieces: list[str]) -> None:
     line = " ".join(pieces).strip()
     if line:
-        assert line_scores([line]) == [line_score(line)]
+        features = line_features([line])
+        assert features.scores == [line_score(line)]
+        assert features.heads == [LIST_HEAD.match(line) is not None]
+
+
+PROSE = (
+    "The council voted on Tuesday to close the old bridge to traffic for six months while "
+    "engineers replace its deck, a job the city has postponed twice since the last storm."
+)
+MORE_PROSE = (
+    "Drivers will be sent along the river road instead, and the ferry will run every "
+    "twenty minutes during the morning and evening rush hours until the work is done."
+)
+
+
+@pytest.mark.parametrize("heading", ["Trending News", "DON'T MISS", "Leia também", "関連記事"])
+def test_an_inset_list_of_links_leaves_the_body_and_the_story_goes_on(heading: str) -> None:
+    teasers = ["Man arrested after car chase", "Storm knocks out power: Live updates"]
+    text = "\n\n".join(["Bridge to close for repairs", PROSE, heading, *teasers, MORE_PROSE])
+    body = main_block(text)[0]
+    assert PROSE in body and MORE_PROSE in body  # the run crosses the inset …
+    assert heading not in body and not any(t in body for t in teasers)  # … which goes
+
+
+def test_a_short_sentence_after_a_list_of_links_is_article_text() -> None:
+    sentence = "Work on the old bridge starts on Monday."  # mid-length, a full stop
+    text = "\n\n".join(
+        ["Bridge to close", PROSE, "Trending News", "Man arrested", sentence, MORE_PROSE]
+    )
+    body = main_block(text)[0]
+    assert "Man arrested" not in body and sentence in body
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Image caption The old bridge was built in 1911",
+        "Photo: Jane Doe, AP",
+        "Image 2 of 5",
+        "Engineers inspect the bridge deck (Image: GETTY)",
+        "Engineers inspect the bridge deck Credit: Reuters",
+        "Photo by Jane Doe/Getty Images",
+    ],
+)
+def test_photo_captions_inside_the_article_leave_the_body(caption: str) -> None:
+    text = "\n\n".join(["Bridge to close for repairs", PROSE, caption, MORE_PROSE])
+    body = main_block(text)[0]
+    assert PROSE in body and MORE_PROSE in body and caption not in body
 
 
 def test_the_batch_step_keeps_what_main_block_keeps_page_by_page() -> None:

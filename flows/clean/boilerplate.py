@@ -16,6 +16,11 @@ signals shape that search:
 - **after the comments**: once the article has started, content after a comment
   marker is reader comments, which count for little.
 
+Inside the chosen run, a heading of a list of links ("Trending News", "Related",
+"Leia também") is dropped with the short lines after it, up to the next line of
+prose: sites set such insets in the middle of a story, which goes on below them.
+Photo captions and credits score as furniture.
+
 Across documents, a short line that recurs in several different documents of the
 same source (URL host, or input file/folder when there is no URL) in one batch is
 the site's furniture ("Our newsletter, every morning."), and is scored like a line
@@ -31,7 +36,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import polars as pl
 
@@ -49,6 +54,14 @@ FURNITURE = re.compile(
     r"all rights reserved|copyright|advertisement|share this|follow us|read more|"
     r"click here|terms of (?:use|service)|privacy policy)(?:\W|$)|©"
 )
+# A photo caption or credit line: "Image caption …", "Photo: A. Name, AP", "Image 3
+# of 5", "… (Image: GETTY)", "… Credit: Reuters", "Photograph by …/Getty Images". On
+# the dev set's pages 74 of 78 such lines were not article text.
+CAPTION = re.compile(
+    r"(?i)^(?:image (?:caption|copyright)(?:\W|$)|photo(?:graph)?(?::| by\W)|image \d+ of \d+$|"
+    r"caption$)|\((?:image|photo|picture)s?(?: credit)?:[^()]*\)$|"
+    r"(?:^|\W)(?:credit|photograph):[^.!?]{0,60}$|(?:getty images|shutterstock|istock)\)?$"
+)
 COMMENTS = re.compile(
     r"(?i)^\W*(\d+ comments?|comments?( \(\d+\))?|top rated comments|leave a (comment|reply)|"
     r"post a comment|show comments|view comments|join the (conversation|discussion)|"
@@ -59,6 +72,31 @@ BARRIER = re.compile(
     r"articles)?|you (may|might) (also )?(like|enjoy)|more (from|stories|news)\b.{0,40}|"
     r"trending( now| stories)?|popular( now| stories| posts)?|read next|what to read next)\W*$"
 )
+# Headings of a list of links to other articles: after the article, or an inset in
+# it ("Trending News" and five headlines, then the story goes on). In the languages
+# newsclean meets most; each alternative is a whole line. They score as any line
+# does (an inset is no end of the article); what follows one is dropped up to the
+# next line of prose (`_drop_link_lists`).
+LINK_LIST = (
+    r"related( articles| stories| posts| news| content| coverage| links| topics)?|"
+    r"related coverage (from|on) .{1,60}|read (also|more)|see also|don['’]?t miss|"
+    r"most (viewed|read|popular|shared|commented) (in|on) .{1,40}|"
+    r"more .{1,30} (stories|articles|videos)|trending (news|articles|topics)|"
+    # pt, es, fr, de, it, id, ru, ja
+    r"voc[eê] (tamb[eé]m )?pode gostar|leia tamb[eé]m|veja tamb[eé]m|mais lid[ao]s|"
+    r"(not[ií]cias|mat[eé]rias) relacionadas|"
+    r"(tambi[eé]n )?te puede(n)? interesar|le[ae] tambi[eé]n|noticias relacionadas|"
+    r"(lo )?m[aá]s le[ií]d[ao]s?|"
+    r"vous aimerez (aussi|[eé]galement)|([àa] )?lire aussi|sur le m[eê]me sujet|les plus lus|"
+    r"(das )?k[oö]nnte (sie|dich) auch interessieren|lesen sie auch|mehr zum thema|"
+    r"meistgelesen(e)?|"
+    r"potrebbe(ro)? interessarti|leggi anche|articoli correlati|i pi[uù] lett[ie]|"
+    r"baca juga|berita terkait|terpopuler|"
+    r"читайте также|похожие (статьи|новости|материалы)|самое (читаемое|популярное)|"
+    r"関連記事|人気記事|新着記事"
+)
+LIST_HEAD = re.compile(rf"(?i)^\W*(?:{LINK_LIST})\W*$")
+PROSE_END = re.compile(r"(?<!\.)\.[\"”’»)]?$")  # a sentence, not a headline or "More..."
 SOFT_END = re.compile(
     r"(?i)^\W*(related( articles| stories| posts| news| content| coverage| topics)?|"
     r"read (also|more)|see also|tags?|filed under\b.*|share( this( article| story)?)?|"
@@ -123,7 +161,7 @@ def _line_score(line: str, n: int, w: Weights) -> float:
         return HARD
     if SOFT_END.match(line):
         return w.soft_end
-    if FURNITURE.search(line) and n < 40:
+    if (FURNITURE.search(line) or CAPTION.search(line)) and n < 40:
         return w.furniture
     punct = bool(SENTENCE_END.search(line))
     if n >= w.long_words:
@@ -200,7 +238,9 @@ def _score_expr(w: Weights) -> pl.Expr:
         .then(HARD)
         .when(line.str.contains(SOFT_END.pattern))
         .then(w.soft_end)
-        .when(line.str.contains(FURNITURE.pattern) & (n < 40))
+        .when(
+            (line.str.contains(FURNITURE.pattern) | line.str.contains(CAPTION.pattern)) & (n < 40)
+        )
         .then(w.furniture)
         .when(n >= w.long_words)
         .then(long_score)
@@ -210,45 +250,56 @@ def _score_expr(w: Weights) -> pl.Expr:
     )
 
 
+class LineFeatures(NamedTuple):
+    """Per line: line_score, weight, and whether it heads a list of links (LIST_HEAD)."""
+
+    scores: list[float]
+    weights: list[int]
+    heads: list[bool]
+
+
 def line_scores(lines: list[str], w: Weights = WEIGHTS) -> list[float]:
     """line_score of many lines at once (see line_features)."""
-    return line_features(lines, w)[0]
+    return line_features(lines, w).scores
 
 
-def line_features(lines: list[str], w: Weights = WEIGHTS) -> tuple[list[float], list[int]]:
-    """line_score and weight of many lines at once, each distinct line scored once.
+def line_features(lines: list[str], w: Weights = WEIGHTS) -> LineFeatures:
+    """LineFeatures of many lines at once, each distinct line scored once.
 
     A batch repeats many lines (menus, footers, a site's furniture): of the dev set's
     57,000 non-blank lines 40 % are repeats, so scoring distinct lines and spreading
     the results back costs ~2/3 as much (3,280 pages: 150 → 100 ms)."""
     index: dict[str, int] = {}
     ids = [index.setdefault(line, len(index)) for line in lines]
-    scores, weights = _distinct_line_features(list(index), w)
-    return [scores[i] for i in ids], [weights[i] for i in ids]
+    distinct = _distinct_line_features(list(index), w)
+    return LineFeatures(*([values[i] for i in ids] for values in distinct))
 
 
-def _distinct_line_features(lines: list[str], w: Weights) -> tuple[list[float], list[int]]:
+def _distinct_line_features(lines: list[str], w: Weights) -> LineFeatures:
     """line_features of distinct lines: one polars pass for the lines VECTOR_SAFE
     covers (most lines of Latin-script news; they hold no CJK, so their weight is
     their word count), Python for the rest. Scoring line by line in Python was the
     largest part of this step (~0.5 ms a page)."""
     if not lines:
-        return [], []
+        return LineFeatures([], [], [])
     safe = pl.col("line").str.contains(VECTOR_SAFE)
     frame = (
         pl.LazyFrame({"line": lines}, schema={"line": pl.String()})
         .select(
             pl.when(safe).then(_score_expr(w)).alias("score"),
             pl.when(safe).then(_word_count()).alias("n"),
+            pl.when(safe).then(pl.col("line").str.contains(LIST_HEAD.pattern)).alias("head"),
         )
         .collect()  # lazy: the word count and flags used more than once are computed once
     )
     scores, weights = frame["score"].to_list(), frame["n"].to_list()
+    heads = frame["head"].to_list()
     for k, n in enumerate(weights):
         if n is None:
             weights[k] = n = weight(lines[k])
             scores[k] = _line_score(lines[k], n, w)
-    return scores, weights
+            heads[k] = LIST_HEAD.match(lines[k]) is not None
+    return LineFeatures(scores, weights, heads)
 
 
 def _content_lines(text: str) -> tuple[list[str], list[str], list[int]]:
@@ -323,14 +374,15 @@ def _shape_scores(
 @dataclass(frozen=True)
 class ScoredLines:
     """A page's lines, its non-blank lines (stripped), where those stand among all
-    its lines, and their line_score and weight; remove_boilerplate finds them for a
-    whole batch."""
+    its lines, and their LineFeatures; remove_boilerplate finds them for a whole
+    batch."""
 
     lines: list[str]
     content: list[str]
     idx: list[int]
     scores: list[float]
     weights: list[int]
+    heads: list[bool]
 
 
 def _score_page(text: str, w: Weights) -> ScoredLines:
@@ -338,7 +390,28 @@ def _score_page(text: str, w: Weights) -> ScoredLines:
     lines, content, idx = _content_lines(text)
     weights = [weight(line) for line in content]
     scores = [_line_score(line, n, w) for line, n in zip(content, weights, strict=True)]
-    return ScoredLines(lines, content, idx, scores, weights)
+    heads = [LIST_HEAD.match(line) is not None for line in content]
+    return ScoredLines(lines, content, idx, scores, weights, heads)
+
+
+def _drop_link_lists(
+    scored: ScoredLines, kept: set[int], first: int, last: int, w: Weights
+) -> None:
+    """Drop from `kept` each list of links inside the body: a LIST_HEAD heading and
+    the lines after it up to the next line of prose (a long line, or a mid-length
+    one ending a sentence with a full stop; headlines rarely do). Teasers are short
+    lines that the body's run may hold when article text follows them."""
+    scores, content = scored.scores, scored.content
+    for k in range(first, last + 1):
+        if not scored.heads[k]:
+            continue
+        kept.discard(k)
+        for j in range(k + 1, last + 1):
+            if scores[j] >= w.long_words or (
+                scores[j] == w.mid_with_punct and PROSE_END.search(content[j])
+            ):
+                break
+            kept.discard(j)
 
 
 def _select(
@@ -353,6 +426,7 @@ def _select(
     first, last = _best_run(scores)
     floor = max(w.furniture, w.soft_end, HARD)
     kept = {k for k in range(first, last + 1) if raw_scores[k] > floor}
+    _drop_link_lists(scored, kept, first, last, w)
     # Between the run's first and last content line, every line is a content line
     # (kept or dropped) or a blank one (kept).
     dropped = {idx[k] for k in range(first, last + 1) if k not in kept}
@@ -434,10 +508,10 @@ def remove_boilerplate(df: pl.DataFrame) -> pl.DataFrame:
     with_site = df.with_columns(site_repeated_lines(df))
     texts = df["text"].to_list()
     pages = [_content_lines(text) for text in texts]
-    scores, weights = line_features([line for _, content, _ in pages for line in content])
+    scores, weights, heads = line_features([line for _, content, _ in pages for line in content])
     bounds = list(itertools.accumulate((len(content) for _, content, _ in pages), initial=0))
     scored = [
-        ScoredLines(lines, content, idx, scores[a:b], weights[a:b])
+        ScoredLines(lines, content, idx, scores[a:b], weights[a:b], heads[a:b])
         for (lines, content, idx), (a, b) in zip(pages, itertools.pairwise(bounds), strict=True)
     ]
     return map_rows(with_site, _strip, [texts, "site_lines", scored], {"text": pl.String()}).drop(
