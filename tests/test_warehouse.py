@@ -23,9 +23,24 @@ from warehouse.store import (
     migrations,
     sql,
     statements,
+    transaction,
 )
 
 FACTS = ("raw_documents", "articles", "date_candidates", "quality_issues", "quarantine")
+
+
+def test_a_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute("CREATE TABLE t (x INTEGER)")
+    with pytest.raises(duckdb.ConstraintException), transaction(con):
+        con.execute("INSERT INTO t VALUES (1)")
+        con.execute("INSERT INTO t VALUES (NULL::INTEGER)")  # fine
+        con.execute("CREATE TABLE u (y INTEGER NOT NULL)")
+        con.execute("INSERT INTO u VALUES (NULL)")  # fails: everything above is undone
+    assert con.execute("SELECT count(*) FROM t").fetchone() == (0,)
+    with transaction(con):
+        con.execute("INSERT INTO t VALUES (2)")
+    assert con.execute("SELECT x FROM t").fetchall() == [(2,)]
 
 
 def test_migrations_apply_once(tmp_path: Path) -> None:

@@ -72,6 +72,25 @@ def migrations() -> list[tuple[int, str, Path]]:
     return sorted(found)
 
 
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """BEGIN … COMMIT, or ROLLBACK and re-raise: all of it or nothing."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def register(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
+    """Hand a polars frame to DuckDB as Arrow under `name`. Arrow's string views are
+    polars' own strings, so text goes over without a copy (the default, large
+    strings, copied ~11 MB a load batch; DuckDB reads views since 1.1)."""
+    con.register(name, frame.to_arrow(compat_level=pl.CompatLevel.newest()))
+
+
 def migrate(con: duckdb.DuckDBPyConnection, upto: int | None = None) -> list[int]:
     """Apply the migrations this database has not seen, then (re)create the analyst
     views of views.sql; returns the versions applied. With `upto`, stop after that
@@ -86,16 +105,11 @@ def migrate(con: duckdb.DuckDBPyConnection, upto: int | None = None) -> list[int
     for version, name, path in migrations():
         if version in done or (upto is not None and version > upto):
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             con.execute(path.read_text(encoding="utf-8"))
             con.execute(
                 "INSERT INTO schema_migrations VALUES (?, ?, now()::TIMESTAMP)", [version, name]
             )
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         applied.append(version)
     if upto is None:
         con.execute(VIEWS.read_text(encoding="utf-8"))
@@ -347,20 +361,12 @@ class Warehouse:
             frames = {**frames, "batch_manifest": NO_FILES}  # records not from files
         with self.connect() as con:
             for name, frame in frames.items():
-                # Arrow's string views are polars' own strings: handed over without a
-                # copy (the default, large strings, copied ~11 MB a batch; DuckDB reads
-                # views since 1.1).
-                con.register(name, frame.to_arrow(compat_level=pl.CompatLevel.newest()))
-            con.execute("BEGIN TRANSACTION")
-            try:
+                register(con, name, frame)
+            with transaction(con):
                 row = con.execute(sql(query)).fetchone()
                 assert row is not None
                 counts = LoadCounts(*(int(v) for v in row))
                 con.execute(sql("add_run_counts"), {"run_id": run_id, **counts.__dict__})
-                con.execute("COMMIT")
-            except Exception:
-                con.execute("ROLLBACK")
-                raise
         return counts
 
     def finish_run(
@@ -386,14 +392,18 @@ class Warehouse:
     ) -> None:
         """Count unchanged files' documents as skipped; mark vanished files deleted."""
         with self.connect() as con:
-            con.execute("BEGIN TRANSACTION")
-            con.register("gone", pl.DataFrame({"path": deleted}, schema={"path": pl.String}))
-            con.execute(sql("mark_deleted"), {"run_id": run_id})
-            con.execute(
-                sql("record_unchanged"),
-                {"run_id": run_id, "documents": documents, "files": files, "deleted": len(deleted)},
-            )
-            con.execute("COMMIT")
+            register(con, "gone", pl.DataFrame({"path": deleted}, schema={"path": pl.String}))
+            with transaction(con):
+                con.execute(sql("mark_deleted"), {"run_id": run_id})
+                con.execute(
+                    sql("record_unchanged"),
+                    {
+                        "run_id": run_id,
+                        "documents": documents,
+                        "files": files,
+                        "deleted": len(deleted),
+                    },
+                )
 
     def raw_batches(self, run_id: str, size: int) -> Iterator[pl.DataFrame]:
         """Every raw document, `size` at a time, relabelled with `run_id` (--full)."""
@@ -409,11 +419,10 @@ class Warehouse:
         """Record the quality gates checked for a run (name, description, value,
         limit_value, breached); replaces any earlier record for that run."""
         with self.connect() as con:
-            con.register("gates", gates.to_arrow())
-            con.execute("BEGIN TRANSACTION")
-            for statement in statements(sql("save_gates")):
-                con.execute(statement, {"run_id": run_id})
-            con.execute("COMMIT")
+            register(con, "gates", gates)
+            with transaction(con):
+                for statement in statements(sql("save_gates")):
+                    con.execute(statement, {"run_id": run_id})
 
     def query(
         self, statement: str, params: Mapping[str, Any] | None = None, read_only: bool = True
