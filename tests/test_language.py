@@ -1,5 +1,6 @@
 """The batch language identifier gives exactly py3langid's answers, faster, with the
-model unpacked once into the cache folder."""
+model unpacked once into the cache folder; answers are ISO 639-1 codes, as the
+article contract requires."""
 
 from __future__ import annotations
 
@@ -7,11 +8,15 @@ import json
 from pathlib import Path
 
 import numpy as np
+import py3langid
 import pytest
 
-from flows.clean import language
+from flows.clean import clean_batch, language
 from flows.clean.cache_dir import CACHE_ENV
 from flows.clean.language import ARRAYS, _feature_counts, detect_language, detect_languages
+from flows.evaluation import _bronze
+from flows.validate import validate_batch
+from schemas.text_checks import ISO_639_1
 from tests.conftest import DEV_SET, SEEDS
 
 
@@ -38,7 +43,46 @@ def _texts() -> list[str | None]:
 
 def test_batch_matches_py3langid_on_every_text() -> None:
     texts = _texts()
-    assert detect_languages(texts) == [detect_language(t) for t in texts]
+    found = detect_languages(texts)
+    assert found == [detect_language(t) for t in texts]
+    # Where py3langid's own answer is an ISO 639-1 code, it is the answer.
+    for text, code in zip(texts, found, strict=True):
+        if text and len(text) >= language.MIN_CHARS_FOR_LANGUAGE:
+            raw = py3langid.classify(text[: language.PREFIX_CHARS])[0]
+            assert code == raw or raw not in ISO_639_1
+
+
+# py3langid reads these as Nigerian Pidgin ("pcm", the first two), Extremaduran
+# ("ext") and no language at all ("zxx").
+MENU = (
+    "Go to... Home News Opinion Showbiz Sports Lifestyle Gallery Photos Videos Social "
+    "Facebook Twitter Contact Us"
+)
+MONTHS = "Select Month April 2020 March 2020 February 2020 January 2020 December 2019 November 2019"
+PAPERS = (
+    "Diari de Girona | Diario de Ibiza | Diario de Mallorca | Faro de Vigo | "
+    "La Opinión A Coruña | La Opinión de Málaga"
+)
+JSON = '{"_id":"5e9760bb8ebc","slug":"city-news-5205298178","type":"story","status":"publish"}'
+
+
+def test_languages_without_an_iso_code_give_the_best_one_that_has_one() -> None:
+    assert [py3langid.classify(t)[0] for t in (MENU, MONTHS, PAPERS, JSON)] == [
+        "pcm",
+        "pcm",
+        "ext",
+        "zxx",
+    ]
+    assert detect_languages([MENU, MONTHS, PAPERS, JSON]) == ["en", "en", "gl", None]
+
+
+def test_an_article_read_as_pidgin_is_loaded_not_quarantined() -> None:
+    """Its language used to fail the contract's ISO 639-1 check."""
+    body = " ".join([MENU, MONTHS, MENU])
+    raw = _bronze([{"id": "a", "text": f"Site menu and archive\n\n{body}"}])
+    checked = validate_batch(raw, clean_batch(raw))
+    assert checked.quarantine.is_empty()
+    assert checked.articles["language"].to_list() == ["en"]
 
 
 @pytest.mark.parametrize(

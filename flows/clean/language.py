@@ -7,6 +7,14 @@ per byte position, and each document is then scored exactly as py3langid scores 
 (same features in the same order, same arithmetic), so the answers are identical;
 `tests/test_language.py` checks that against `py3langid.classify`.
 
+py3langid's model also knows 26 languages that have no ISO 639-1 code (Nigerian
+Pidgin "pcm", Bikol "bcl", Cantonese "yue", …) and "zxx", no linguistic content.
+The `language` column holds ISO 639-1 codes, and an article whose code was not one
+failed validation and went to quarantine: on the dev set's pages, 42 of 4,577
+paragraphs of 100+ characters (menus, credit lines, lists of names) were read as
+one of those. So the answer is the best-scoring language that has an ISO 639-1
+code, and None when "zxx" scores best.
+
 Unpacking py3langid's model (LZMA, then retyped) cost every batch worker ~0.6 s of
 CPU per run. The unpacked arrays are kept once per py3langid version in the cache
 folder (flows/clean/cache_dir.py, ~95 MB) and later workers map them read-only:
@@ -31,11 +39,13 @@ import py3langid
 from py3langid import langid
 
 from flows.clean.cache_dir import cache_dir
+from schemas.text_checks import ISO_639_1
 
 # Below this many characters a language guess is noise; leave it null.
 MIN_CHARS_FOR_LANGUAGE = 20
 PREFIX_CHARS = 2000  # the language of an article is settled well within its start
 MODEL_FORMAT = 1  # bump when the unpacked form below changes
+NO_LANGUAGE = "zxx"  # ISO 639-2: no linguistic content
 ARRAYS = ("nextmove", "rowbase", "output", "table", "prior")
 
 
@@ -250,9 +260,16 @@ def _feature_counts(
     return doc_ids[is_first], feat_ids[is_first].astype(np.intp), count_at[is_first]
 
 
-def _score(model: _Model, idx: np.ndarray, counts: np.ndarray) -> str:
-    """py3langid's decision for one document's distinct features and their counts,
-    in first-occurrence order (none: its floor)."""
+@lru_cache(maxsize=1)
+def _without_iso_code() -> np.ndarray:
+    """Mask of the model's classes that have no ISO 639-1 code."""
+    return np.array([c not in ISO_639_1 for c in _model().classes])
+
+
+def _score(model: _Model, idx: np.ndarray, counts: np.ndarray) -> str | None:
+    """The language of one document from its distinct features and their counts, in
+    first-occurrence order (none: py3langid's floor), scored as py3langid scores
+    them: the best class with an ISO 639-1 code, None if "zxx" is best."""
     if idx.size:
         scores = np.log1p(counts) @ model.table[idx] + model.prior
     else:
@@ -260,11 +277,18 @@ def _score(model: _Model, idx: np.ndarray, counts: np.ndarray) -> str:
     for i, j in model.aliases:
         scores[i] = max(scores[i], scores[j])
         scores[j] = langid.RAW_FLOOR
+    best = model.classes[int(scores.argmax())]
+    if best in ISO_639_1:
+        return best
+    if best == NO_LANGUAGE:
+        return None
+    scores[_without_iso_code()] = -np.inf
     return model.classes[int(scores.argmax())]
 
 
 def detect_languages(texts: Sequence[str | None]) -> list[str | None]:
-    """ISO 639-1 code per text (py3langid's model), None for short or missing text."""
+    """ISO 639-1 code per text (py3langid's model), None for short or missing text
+    or text with no linguistic content."""
     wanted = [i for i, t in enumerate(texts) if t and len(t) >= MIN_CHARS_FOR_LANGUAGE]
     out: list[str | None] = [None] * len(texts)
     if not wanted:
@@ -280,8 +304,11 @@ def detect_languages(texts: Sequence[str | None]) -> list[str | None]:
 
 
 def detect_language(text: str | None) -> str | None:
-    """One text, through py3langid itself (the reference the batch version matches)."""
+    """One text, through py3langid itself (the reference the batch version matches):
+    its ranking's first language with an ISO 639-1 code, None if "zxx" comes first."""
     if not text or len(text) < MIN_CHARS_FOR_LANGUAGE:
         return None
-    lang, _score = py3langid.classify(text[:PREFIX_CHARS])
-    return lang
+    ranked = [lang for lang, _score in py3langid.rank(text[:PREFIX_CHARS])]
+    if ranked[0] == NO_LANGUAGE:
+        return None
+    return next(lang for lang in ranked if lang in ISO_639_1)
