@@ -10,6 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from flows.bench.corruption import make_cases
+from flows.clean import clean_batch
 from flows.clean.repairs import REPAIRS
 from flows.clean.unicode import (
     FTFY_CONFIG,
@@ -19,6 +20,8 @@ from flows.clean.unicode import (
     _inert,
     repair_unicode,
 )
+from flows.evaluation import _bronze
+from flows.validate import validate_batch
 from tests.conftest import DEV_SET, SEEDS, real_texts
 
 
@@ -151,3 +154,23 @@ def test_ftfy_without_inert_lines_on_generated_pages(lines: list[str]) -> None:
     that becomes a line break), tags, controls and plain lines."""
     text = "\n".join(lines)
     assert _fix_region(text) == _ftfy_whole(text)
+
+
+def test_a_records_damaged_title_is_repaired_and_the_article_loaded() -> None:
+    """A feed's title with a stray U+FFFD or mojibake used to fail the article's
+    contract (no_replacement_or_control_chars / no_mojibake_left on title)."""
+    body = " ".join(
+        f"The council met on day {i} and agreed the next step of the bridge repairs."
+        for i in range(4)
+    )
+    records = [
+        {"id": "fffd", "title": "\ufffdCouncil agrees bridge repairs", "text": body},
+        {"id": "moji", "title": "CafÃ© owners welcome the bridge plan", "text": body},
+    ]
+    raw = _bronze(records).with_columns(pl.Series("title", [r["title"] for r in records]))
+    checked = validate_batch(raw, clean_batch(raw))
+    assert checked.quarantine.is_empty()
+    assert sorted(checked.articles["title"].to_list()) == [
+        "Café owners welcome the bridge plan",
+        "Council agrees bridge repairs",
+    ]

@@ -21,7 +21,7 @@ from flows.clean.metadata import add_metadata
 from flows.clean.reflow import reflow_paragraphs, unwrap_lines
 from flows.clean.repairs import REPAIRS
 from flows.clean.structure import extract_dateline, extract_header
-from flows.clean.unicode import repair_unicode
+from flows.clean.unicode import repair_title_hint, repair_unicode
 
 Step = Callable[[pl.DataFrame], pl.DataFrame]
 
@@ -33,6 +33,7 @@ def keep_source(df: pl.DataFrame) -> pl.DataFrame:
 
 STEPS: tuple[Step, ...] = (
     repair_unicode,
+    repair_title_hint,
     keep_source,
     unwrap_lines,
     extract_header,

@@ -271,3 +271,10 @@ def repair_unicode(df: pl.DataFrame, column: str = "text") -> pl.DataFrame:
         texts[i], logs[i] = text, log + logs[i]
     out = df.with_columns(pl.Series(column, texts, dtype=pl.String))
     return append_repairs(out, logs)
+
+
+def repair_title_hint(df: pl.DataFrame) -> pl.DataFrame:
+    """Polars step: the record's own title (a feed's or scraper's) gets the text's
+    repair. Unrepaired, a stray U+FFFD or mojibake in it failed the article's
+    contract and sent a sound article to quarantine."""
+    return repair_unicode(df, column="title_hint")
