@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.clean import structure
+from flows.clean import clean_batch, structure
 from flows.clean.repairs import repair
 from flows.clean.structure import split_header
+from flows.evaluation import _bronze
+from flows.validate import validate_batch
 from tests.conftest import real_texts
 
 
@@ -19,7 +22,8 @@ def _split_every_line(text: str, title_hint: str | None, url_hint: str | None) -
     lines = text.split("\n")
     repairs = []
     url = url_hint
-    title = title_hint.strip() if title_hint and title_hint.strip() else None
+    title = " ".join(title_hint.split()) if title_hint else None
+    title = title or None
     nonblank = [i for i, line in enumerate(lines) if line.strip()][: structure.HEADER_LINES]
     drop: set[int] = set()
     for i in nonblank:
@@ -89,3 +93,16 @@ def test_header_on_real_pages() -> None:
     for text in real_texts():  # seeds included
         for hint in (None, "A title from the record"):
             assert split_header(text, hint, None) == _split_every_line(text, hint, None)
+
+
+def test_a_records_title_with_line_breaks_becomes_one_line() -> None:
+    """A scraped <title> with a line break inside failed title_single_line."""
+    body = " ".join(
+        f"The council met on day {i} and agreed the next step of the bridge repairs."
+        for i in range(4)
+    )
+    records = [{"id": "nl", "title": "\n  Council agrees\n   bridge\trepairs \n", "text": body}]
+    raw = _bronze(records).with_columns(pl.Series("title", [records[0]["title"]]))
+    checked = validate_batch(raw, clean_batch(raw))
+    assert checked.quarantine.is_empty()
+    assert checked.articles["title"].to_list() == ["Council agrees bridge repairs"]

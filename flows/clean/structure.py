@@ -83,7 +83,9 @@ def split_header(text: str, title_hint: str | None, url_hint: str | None) -> dic
     """Remove header stamps from the top; choose the title (the text keeps it)."""
     repairs = []
     url = url_hint
-    title = title_hint.strip() if title_hint and title_hint.strip() else None
+    # A title is one line: a scraped <title> often holds line breaks and indents.
+    title = " ".join(title_hint.split()) if title_hint else None
+    title = title or None
     # The first HEADER_LINES non-blank lines, and one more: a title needs a body
     # below it. Most pages have no stamp to drop and are not split at all.
     leading = leading_lines(text, HEADER_LINES + 1)
