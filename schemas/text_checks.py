@@ -53,6 +53,8 @@ def compact_verbose(pattern: str) -> str:
     return "".join(out)
 
 
+# A URL with a scheme and a host; the contract's check and the cleaning's repair.
+URL = r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^\s/$.?#][^\s]*$"
 MOJIBAKE = compact_verbose(BADNESS_RE.pattern)  # ftfy's badness, for polars
 ENTITY = r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
 CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"

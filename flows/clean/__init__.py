@@ -1,8 +1,9 @@
 """Clean (silver): bronze frame → articles, date candidates and the repair log.
 
 The order of the steps matters and is fixed here, in one place:
-unicode → reflow (unwrap) → structure (header) → boilerplate → structure (dateline,
-teasers) → reflow (paragraphs) → dates → metadata. Hard wraps are joined before
+unicode (text, then the record's title) → urls → reflow (unwrap) → structure
+(header) → boilerplate → structure (dateline, teasers) → reflow (paragraphs) →
+dates → metadata. Hard wraps are joined before
 boilerplate scoring because the scorer judges whole lines.
 Each step is a pure `pl.DataFrame -> pl.DataFrame` function that adds or rewrites
 columns and appends to `repairs`; none of them knows about Prefect or DuckDB.
@@ -22,6 +23,7 @@ from flows.clean.reflow import reflow_paragraphs, unwrap_lines
 from flows.clean.repairs import REPAIRS
 from flows.clean.structure import extract_dateline, extract_header
 from flows.clean.unicode import repair_title_hint, repair_unicode
+from flows.clean.urls import normalise_urls
 
 Step = Callable[[pl.DataFrame], pl.DataFrame]
 
@@ -34,6 +36,7 @@ def keep_source(df: pl.DataFrame) -> pl.DataFrame:
 STEPS: tuple[Step, ...] = (
     repair_unicode,
     repair_title_hint,
+    normalise_urls,
     keep_source,
     unwrap_lines,
     extract_header,
