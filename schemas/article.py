@@ -8,12 +8,17 @@ import pandera.polars as pa
 import polars as pl
 from pandera.api.polars.types import PolarsData
 
-from schemas.text_checks import ISO_639_1, MOJIBAKE, REPLACEMENT_OR_CONTROL, URL
+from schemas.text_checks import (
+    ISO_639_1,
+    MAX_TITLE_CHARS,
+    MOJIBAKE,
+    REPLACEMENT_OR_CONTROL,
+    URL,
+)
 
 # Below this a "body" is a block page, a cookie wall or a lone menu, not an article
 # (on the dev set every body this short was one; the shortest real article is 243).
 MIN_BODY_CHARS = 100
-MAX_TITLE_CHARS = 300
 EARLIEST_DATE = dt.date(1900, 1, 1)
 
 

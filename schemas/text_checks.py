@@ -53,6 +53,7 @@ def compact_verbose(pattern: str) -> str:
     return "".join(out)
 
 
+MAX_TITLE_CHARS = 300  # a longer "title" is a description or a paragraph
 # A URL with a scheme and a host; the contract's check and the cleaning's repair.
 URL = r"^[a-zA-Z][a-zA-Z0-9+.-]*://[^\s/$.?#][^\s]*$"
 MOJIBAKE = compact_verbose(BADNESS_RE.pattern)  # ftfy's badness, for polars

@@ -14,16 +14,15 @@ from flows.clean.repairs import repair
 from flows.clean.structure import split_header
 from flows.evaluation import _bronze
 from flows.validate import validate_batch
+from schemas.text_checks import MAX_TITLE_CHARS
 from tests.conftest import real_texts
 
 
 def _split_every_line(text: str, title_hint: str | None, url_hint: str | None) -> dict[str, Any]:
     """split_header as first written, over every line of the page (the reference)."""
     lines = text.split("\n")
-    repairs = []
     url = url_hint
-    title = " ".join(title_hint.split()) if title_hint else None
-    title = title or None
+    title, repairs = structure.record_title(title_hint)
     nonblank = [i for i, line in enumerate(lines) if line.strip()][: structure.HEADER_LINES]
     drop: set[int] = set()
     for i in nonblank:
@@ -50,7 +49,7 @@ def _split_every_line(text: str, title_hint: str | None, url_hint: str | None) -
     if title is None:
         first = next((line.strip() for line in kept if line.strip()), "")
         more = sum(1 for line in kept if line.strip()) > 1
-        fits = 0 < len(first) <= structure.MAX_TITLE_CHARS
+        fits = 0 < len(first) <= MAX_TITLE_CHARS
         if more and fits and not first.endswith((".", ",", ";")):
             title = structure._clean_title(first, body, url)
     return {"text": body, "title": title, "url": url, "repairs": repairs}
@@ -106,3 +105,20 @@ def test_a_records_title_with_line_breaks_becomes_one_line() -> None:
     checked = validate_batch(raw, clean_batch(raw))
     assert checked.quarantine.is_empty()
     assert checked.articles["title"].to_list() == ["Council agrees bridge repairs"]
+
+
+def test_a_record_title_too_long_to_be_one_is_dropped_and_logged() -> None:
+    """A description in the title field used to fail the contract's length check."""
+    body = " ".join(
+        f"The council met on day {i} and agreed the next step of the bridge repairs."
+        for i in range(4)
+    )
+    description = "The council agreed on Tuesday to repair the old bridge. " * 7
+    text = f"Council agrees bridge repairs\n\n{body}"
+    records = [{"id": "long", "title": description, "text": text}]
+    raw = _bronze(records).with_columns(pl.Series("title", [description]))
+    cleaned = clean_batch(raw)
+    checked = validate_batch(raw, cleaned)
+    assert checked.quarantine.is_empty()
+    assert checked.articles["title"].to_list() == ["Council agrees bridge repairs"]  # the page's
+    assert "title_dropped" in cleaned.quality_issues["kind"].to_list()

@@ -18,10 +18,10 @@ from typing import Any
 import polars as pl
 
 from flows.clean.headline import equal_lines, norm
-from flows.clean.repairs import repair
+from flows.clean.repairs import Repair, repair
 from flows.clean.rows import map_rows
+from schemas.text_checks import MAX_TITLE_CHARS
 
-MAX_TITLE_CHARS = 300
 HEADER_LINES = 4  # header stamps are only looked for this near the top
 
 DATE_PREFIX = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\s*")
@@ -79,13 +79,22 @@ def leading_lines(text: str, count: int) -> list[tuple[int, int]]:
     return spans
 
 
+def record_title(title_hint: str | None) -> tuple[str | None, list[Repair]]:
+    """The record's own title as the article's: one line (a scraped <title> often
+    holds line breaks and indents), and none when it is longer than a title can be
+    (a description put in the title field), which is logged; the page's text may
+    then give one. Either used to fail the contract and cost the article."""
+    title = " ".join(title_hint.split()) if title_hint else ""
+    if len(title) > MAX_TITLE_CHARS:
+        detail = f"the record's title has {len(title)} characters (more than {MAX_TITLE_CHARS})"
+        return None, [repair("title_dropped", detail, title)]
+    return title or None, []
+
+
 def split_header(text: str, title_hint: str | None, url_hint: str | None) -> dict[str, Any]:
     """Remove header stamps from the top; choose the title (the text keeps it)."""
-    repairs = []
     url = url_hint
-    # A title is one line: a scraped <title> often holds line breaks and indents.
-    title = " ".join(title_hint.split()) if title_hint else None
-    title = title or None
+    title, repairs = record_title(title_hint)
     # The first HEADER_LINES non-blank lines, and one more: a title needs a body
     # below it. Most pages have no stamp to drop and are not split at all.
     leading = leading_lines(text, HEADER_LINES + 1)
