@@ -399,3 +399,25 @@ def test_agreement_counts_are_the_pairwise_ones(candidates: list[dict]) -> None:
         ]
         pairwise.append((len(agreeing), sum(o["origin"] != "body" for o in agreeing)))
     assert dates.agreement_counts(candidates) == pairwise
+
+
+@pytest.mark.parametrize(
+    ("hint", "day", "at"),
+    [
+        ("1700000000", "2023-11-14", "2023-11-14 22:13:20"),
+        ("1700000000123", "2023-11-14", "2023-11-14 22:13:20.123000"),
+        ("1700000000.5", "2023-11-14", "2023-11-14 22:13:20"),
+    ],
+)
+def test_a_record_date_in_unix_time_is_read_as_utc(hint: str, day: str, at: str) -> None:
+    found = resolve("Some text without dates at all.", None, hint, None, datetime(2026, 1, 1))
+    assert (str(found["published_date"]), str(found["published_at"])) == (day, at)
+    assert found["date_origin"] == "record"
+
+
+def test_numbers_that_are_not_unix_time_give_no_date() -> None:
+    for hint in ("170000000", "17000000000", "12345"):
+        assert (
+            resolve("No dates here.", None, hint, None, datetime(2026, 1, 1))["published_date"]
+            is None
+        )

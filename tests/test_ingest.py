@@ -93,6 +93,42 @@ def test_jsonl_good_and_malformed_lines(tmp_path: Path) -> None:
     assert "expected a JSON object" in not_object.error
 
 
+def test_common_scrapers_field_names_are_read(tmp_path: Path) -> None:
+    """news-please, schema.org and RSS name the fields otherwise; `text` still wins."""
+    path = tmp_path / "scraped.jsonl"
+    lines = [
+        {
+            "_id": "np1",
+            "maintext": "Body of a news-please record",
+            "headline": "A headline",
+            "link": "https://x.test/np1",
+            "date_publish": "2024-03-01 10:00:00",
+            "source_domain": "x.test",
+        },
+        {"guid": "rss1", "content": "Body of a feed item", "pubDate": "Fri, 01 Mar 2024"},
+        {"text": "The text field", "body": "not this one", "id": "both"},
+    ]
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    first, second, third = read_file(path)
+    assert (first.source_id, first.raw_text, first.title, first.url, first.date) == (
+        "np1",
+        "Body of a news-please record",
+        "A headline",
+        "https://x.test/np1",
+        "2024-03-01 10:00:00",
+    )
+    assert json.loads(first.extra) == {"source_domain": "x.test"}
+    assert (second.source_id, second.raw_text, second.date) == (
+        "rss1",
+        "Body of a feed item",
+        "Fri, 01 Mar 2024",
+    )
+    assert third.raw_text == "The text field" and json.loads(third.extra) == {
+        "body": "not this one"
+    }
+    assert all(r.error is None for r in (first, second, third))
+
+
 def test_csv_and_parquet_records(tmp_path: Path) -> None:
     csv_path = tmp_path / "a.csv"
     csv_path.write_text('id,text,lang\nc1,"Hello, world",en\nc2,"Second ""quoted""",fr\n')
@@ -111,7 +147,7 @@ def test_csv_and_parquet_records(tmp_path: Path) -> None:
     )
 
     no_text = tmp_path / "c.parquet"
-    pl.DataFrame({"body": ["x"]}).write_parquet(no_text)
+    pl.DataFrame({"words": ["x"]}).write_parquet(no_text)
     (bad,) = read_file(no_text)
     assert bad.error and "no 'text' column" in bad.error
 

@@ -171,7 +171,7 @@ def _bad_inputs(folder: Path) -> dict[str, str]:
     good = json.dumps({"id": "g1", "text": text})
     put("mixed.jsonl", f"{good}\n{{not json\n".encode(), "loaded+quarantined:invalid JSON")
     put("broken.csv", f'id,text\nc1,"{text}"\nc2,"unterminated\n'.encode(), "loaded+quarantined")
-    pl.DataFrame({"id": ["p1"], "body": [text]}).write_parquet(folder / "no-text.parquet")
+    pl.DataFrame({"id": ["p1"], "words": [text]}).write_parquet(folder / "no-text.parquet")
     expect["no-text.parquet"] = "quarantined:no 'text' column"
     dup = json.dumps({"id": "same", "text": text})
     put("dup-ids.jsonl", f"{dup}\n{dup}\n".encode(), "loaded")

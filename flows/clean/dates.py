@@ -1,6 +1,6 @@
 """Publication dates: collect every candidate with its origin, then choose one.
 
-Candidates come from the record's `date` field, the URL (/2022/03/07/, /20220307/),
+Candidates come from the record's `date` field (Unix time too), the URL (/2022/03/07/, /20220307/),
 header stamps at the top of the text, bylines ("Updated:", "First Published:",
 "Publié le", or a short line next to the reprinted headline), the dateline, and date
 mentions in the text. Numeric and English forms are parsed by regex (fast, and exact
@@ -33,7 +33,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -733,6 +733,22 @@ def citation_possible(texts: pl.Series) -> list[bool]:
     return texts.fill_null("").str.contains(CITATION_PREFILTER).to_list()
 
 
+# A record's date as Unix time, in seconds or milliseconds (2001-09-09 to 2286).
+EPOCH = re.compile(r"^\s*(\d{10}|\d{13})(?:\.\d+)?\s*$")
+
+
+def epoch_candidates(hint: str) -> list[dict[str, Any]]:
+    """A record date given as Unix time, as feeds and databases export it: the UTC
+    time it names."""
+    m = EPOCH.match(hint)
+    if not m:
+        return []
+    value = int(m.group(1))
+    seconds = value / 1000 if len(m.group(1)) == 13 else value
+    at = datetime.fromtimestamp(seconds, tz=UTC).replace(tzinfo=None)
+    return [_candidate(hint.strip(), "record", 0, at.date(), at, "Unix time, UTC")]
+
+
 def url_candidates(url: str | None) -> list[dict[str, Any]]:
     """A date in the URL path: /2022/03/07/, /2022-03-07-, /20220307/."""
     if not url:
@@ -940,7 +956,7 @@ def resolve(
     ingested = ingested or datetime.now()
     candidates: list[dict[str, Any]] = []
     if date_hint:
-        for c in text_candidates(date_hint, 0):
+        for c in text_candidates(date_hint, 0) or epoch_candidates(date_hint):
             c["origin"] = "record"
             candidates.append(c)
     candidates += url_candidates(url)

@@ -28,8 +28,27 @@ TEXT_SUFFIXES = {".txt", ".md", ".text"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 CSV_SUFFIXES = {".csv"}
 PARQUET_SUFFIXES = {".parquet"}
-# Known record fields; anything else in a record is kept as JSON in `extra`.
-KNOWN_FIELDS = ("id", "url", "title", "date", "text")
+# Each record field under its names, first present wins: newsclean's own, then those
+# of common scrapers and datasets (news-please: maintext, date_publish; schema.org:
+# headline, datePublished; RSS: link, pubDate). Anything else in a record is kept as
+# JSON in `extra`.
+FIELD_NAMES: dict[str, tuple[str, ...]] = {
+    "text": ("text", "maintext", "body", "content", "article", "full_text"),
+    "title": ("title", "headline"),
+    "url": ("url", "link", "canonical_url", "source_url"),
+    "date": (
+        "date",
+        "date_publish",
+        "published",
+        "published_at",
+        "publish_date",
+        "publication_date",
+        "date_published",
+        "datePublished",
+        "pubDate",
+    ),
+    "id": ("id", "_id", "uuid", "guid"),
+}
 
 
 @dataclass
@@ -118,30 +137,48 @@ def _str_or_none(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
+def field_name(names: Iterable[str], field: str) -> str | None:
+    """Which of `names` (a record's keys, a file's columns) holds `field`, if any."""
+    present = set(names)
+    return next((name for name in FIELD_NAMES[field] if name in present), None)
+
+
+def no_text_field(names: Iterable[str], what: str = "field") -> str:
+    """The error for a record or file without a text field, naming what it has."""
+    others = ", ".join(FIELD_NAMES["text"][1:])
+    return f"no 'text' {what} (nor {others}; {what}s: {sorted(names)})"
+
+
 def _record_from_mapping(
     path: Path, fmt: str, encoding: str, index: int, row: dict[str, Any], data: bytes
 ) -> RawRecord:
     """Build a record from a dict row of a record format (jsonl/csv/parquet)."""
-    text = row.get("text")
-    extra = {k: v for k, v in row.items() if k not in KNOWN_FIELDS}
+    keys = {field: field_name(row, field) for field in FIELD_NAMES}
+
+    def value(field: str) -> str | None:
+        key = keys[field]
+        return None if key is None else _str_or_none(row[key])
+
+    text_key = keys["text"]
+    extra = {k: v for k, v in row.items() if k not in keys.values()}
     rec = RawRecord(
         source_uri=str(path),
         record_index=index,
         format=fmt,
         encoding=encoding,
         sha256=sha256_hex(data),
-        raw_text=_str_or_none(text),
-        source_id=_str_or_none(row.get("id")) or f"{path.stem}:{index}",
-        url=_str_or_none(row.get("url")),
-        title=_str_or_none(row.get("title")),
-        date=_str_or_none(row.get("date")),
+        raw_text=value("text"),
+        source_id=value("id") or f"{path.stem}:{index}",
+        url=value("url"),
+        title=value("title"),
+        date=value("date"),
         extra=json.dumps(extra, ensure_ascii=False, default=str) if extra else None,
         size_bytes=len(data),
     )
-    if "text" not in row:
-        rec.error = f"record has no 'text' field (fields: {sorted(row)})"
-    elif text is None:
-        rec.error = "record's 'text' field is null"
+    if text_key is None:
+        rec.error = f"record has {no_text_field(row)}"
+    elif rec.raw_text is None:
+        rec.error = f"record's {text_key!r} field is null"
     return rec
 
 
@@ -226,8 +263,8 @@ def read_csv(path: Path, data: bytes) -> Iterator[RawRecord]:
                 clean["_extra_cells"] = row[None]
             payload = json.dumps(row, ensure_ascii=False, default=str).encode()
             rec = _record_from_mapping(path, "csv", decoded.encoding, index, clean, payload)
-            if reader.fieldnames and "text" not in reader.fieldnames:
-                rec.error = f"CSV has no 'text' column (columns: {reader.fieldnames})"
+            if reader.fieldnames and field_name(reader.fieldnames, "text") is None:
+                rec.error = f"CSV has {no_text_field(reader.fieldnames, 'column')}"
             yield rec
             index += 1
     except csv.Error as exc:
@@ -241,9 +278,9 @@ def read_parquet(path: Path, data: bytes) -> Iterator[RawRecord]:
     except Exception as exc:  # polars raises several error types for bad files
         yield _error_record(path, "parquet", f"unreadable Parquet: {exc}", data)
         return
-    if "text" not in frame.columns:
+    if field_name(frame.columns, "text") is None:
         yield _error_record(
-            path, "parquet", f"Parquet has no 'text' column (columns: {frame.columns})", data
+            path, "parquet", f"Parquet has {no_text_field(frame.columns, 'column')}", data
         )
         return
     for index, row in enumerate(frame.iter_rows(named=True)):
