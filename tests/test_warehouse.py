@@ -174,6 +174,48 @@ def test_migration_006_keeps_rows_and_drops_the_indexes(tmp_path: Path) -> None:
     assert store.query("select count(*) from current_articles").item() == 5
 
 
+def _load_seeds(store: Warehouse, run_id: str) -> None:
+    store.start_run(run_id, None, ["seeds"], datetime.now())
+    store.load_batch(run_id, _seed_batch(run_id).frames())
+    with store.connect() as con:
+        con.execute("CHECKPOINT")  # compression happens when data reaches the file
+
+
+def _text_compression(store: Warehouse) -> set[str]:
+    """The compressions of the segments holding raw_text and body."""
+    return set(
+        store.query(
+            "select compression from pragma_storage_info('raw_documents') "
+            "where column_name = 'raw_text' and segment_type = 'VARCHAR' union all "
+            "select compression from pragma_storage_info('articles') "
+            "where column_name = 'body' and segment_type = 'VARCHAR'"
+        )["compression"].to_list()
+    )
+
+
+def test_a_new_warehouse_compresses_the_page_texts_with_zstd(tmp_path: Path) -> None:
+    store = Warehouse(tmp_path / "new.duckdb")
+    store.initialise()
+    _load_seeds(store, "r0")
+    assert _text_compression(store) == {"ZSTD"}
+
+
+def test_a_warehouse_in_an_old_storage_format_migrates_without_zstd(tmp_path: Path) -> None:
+    """DuckDB 1.x wrote v1.0 files by default; such a file refuses zstd for text (or
+    stores it uncompressed), so migration 007 copies its tables as they were."""
+    path = tmp_path / "old-format.duckdb"
+    con = duckdb.connect()
+    con.execute("ATTACH ? AS old (STORAGE_VERSION 'v1.0.0')", [str(path)])
+    con.execute("USE old")
+    assert migrate(con, upto=6) == [1, 2, 3, 4, 5, 6]
+    con.close()
+    store = Warehouse(path)
+    store.initialise()  # applies 007
+    _load_seeds(store, "r0")
+    assert store.query("select count(*) from articles").item() == 5
+    assert "ZSTD" not in _text_compression(store)
+
+
 def test_writers_add_row_groups_of_write_row_group_size(warehouse_path: Path) -> None:
     """A checkpoint rewrites a table's last, partly filled row group: a run's
     writer keeps row groups small (WRITE_ROW_GROUP_SIZE), and a reader still sees

@@ -87,8 +87,24 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 def register(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
     """Hand a polars frame to DuckDB as Arrow under `name`. Arrow's string views are
     polars' own strings, so text goes over without a copy (the default, large
-    strings, copied ~11 MB a load batch; DuckDB reads views since 1.1)."""
+    strings, copied ~11 MB a load batch). DuckDB 1.x pushed filters on views down
+    into pyarrow, which has no kernels for them: newsclean needs DuckDB 2.0."""
     con.register(name, frame.to_arrow(compat_level=pl.CompatLevel.newest()))
+
+
+ZSTD_CLAUSE = re.compile(r"\s+USING COMPRESSION zstd\b", re.IGNORECASE)
+ZSTD_STORAGE = (1, 3, 0)  # the first storage format whose zstd compresses text
+
+
+def storage_version(con: duckdb.DuckDBPyConnection) -> tuple[int, ...] | None:
+    """The storage format of the connection's current database file, as DuckDB tags
+    it ("v1.0.0+", "v1.2.0 - v1.2.2": the first version counts); None if untold."""
+    row = con.execute(
+        "SELECT tags FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchone()
+    tag = (row[0] or {}).get("storage_version", "") if row else ""
+    found = re.match(r"v(\d+)\.(\d+)\.(\d+)", tag)
+    return tuple(int(part) for part in found.groups()) if found else None
 
 
 def migrate(con: duckdb.DuckDBPyConnection, upto: int | None = None) -> list[int]:
@@ -102,11 +118,16 @@ def migrate(con: duckdb.DuckDBPyConnection, upto: int | None = None) -> list[int
     )
     done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
     applied = []
+    version_of_file = storage_version(con)
+    zstd = version_of_file is not None and version_of_file >= ZSTD_STORAGE
     for version, name, path in migrations():
         if version in done or (upto is not None and version > upto):
             continue
+        script = path.read_text(encoding="utf-8")
+        if not zstd:  # a file in an older storage format refuses the clause
+            script = ZSTD_CLAUSE.sub("", script)
         with transaction(con):
-            con.execute(path.read_text(encoding="utf-8"))
+            con.execute(script)
             con.execute(
                 "INSERT INTO schema_migrations VALUES (?, ?, now()::TIMESTAMP)", [version, name]
             )
