@@ -100,8 +100,9 @@ class EvalReport:
     quarantined: int
 
 
-def _bronze(records: Sequence[dict]) -> pl.DataFrame:
-    """Dataset records as the ingest stage would have produced them."""
+def bronze_frame(records: Sequence[dict]) -> pl.DataFrame:
+    """Records (dicts with text and optional id, url, title, date) as the ingest
+    stage would have produced them from a JSONL file."""
     raws = [
         RawRecord(
             source_uri="eval",
@@ -112,6 +113,8 @@ def _bronze(records: Sequence[dict]) -> pl.DataFrame:
             raw_text=rec.get("text"),
             source_id=str(rec.get("id", i)),
             url=rec.get("url"),
+            title=rec.get("title"),
+            date=rec.get("date"),
         )
         for i, rec in enumerate(records)
     ]
@@ -120,7 +123,9 @@ def _bronze(records: Sequence[dict]) -> pl.DataFrame:
 
 def clean_bodies(texts: list[str]) -> list[str | None]:
     """The cleaned body of each text, through the real clean stage, in order."""
-    articles = clean_batch(_bronze([{"id": i, "text": t} for i, t in enumerate(texts)])).articles
+    articles = clean_batch(
+        bronze_frame([{"id": i, "text": t} for i, t in enumerate(texts)])
+    ).articles
     by_id = dict(zip(articles["source_id"].to_list(), articles["body"].to_list(), strict=True))
     return [by_id.get(str(i)) for i in range(len(texts))]
 
@@ -143,7 +148,7 @@ def evaluate_records(records: list[dict]) -> tuple[EvalReport, list[dict]]:
     Records are {id, url, text, gold_body?, gold_date?}. A quarantined record counts
     as an empty body and no date. Returns the report and per-record outputs.
     """
-    batch = validate_batch(raw := _bronze(records), clean_batch(raw))
+    batch = validate_batch(raw := bronze_frame(records), clean_batch(raw))
     out = {row["source_id"]: row for row in batch.articles.iter_rows(named=True)}
     results = []
     for rec in records:

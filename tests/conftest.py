@@ -8,6 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from flows.batch import ValidatedBatch
+from flows.clean import clean_batch
+from flows.evaluation import bronze_frame
+from flows.validate import validate_batch
+
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
@@ -15,6 +20,19 @@ REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
 SHARED = REPO.parent / "shared"
 DEV_SET = SHARED / "data" / "news-text-dev"
+
+
+# A short article that every step keeps whole: long sentences, no dates, no furniture.
+ARTICLE = " ".join(
+    f"The council met on day {i} and agreed the next step of the bridge repairs." for i in range(4)
+)
+
+
+def clean_and_validate(records: list[dict]) -> ValidatedBatch:
+    """Records (text, and optional id, url, title, date) through ingest's frame, the
+    clean stage and validation: what a run would load or quarantine."""
+    raw = bronze_frame(records)
+    return validate_batch(raw, clean_batch(raw))
 
 
 @pytest.fixture(scope="session", autouse=True)

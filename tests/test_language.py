@@ -11,13 +11,11 @@ import numpy as np
 import py3langid
 import pytest
 
-from flows.clean import clean_batch, language
+from flows.clean import language
 from flows.clean.cache_dir import CACHE_ENV
 from flows.clean.language import ARRAYS, _feature_counts, detect_language, detect_languages
-from flows.evaluation import _bronze
-from flows.validate import validate_batch
 from schemas.text_checks import ISO_639_1
-from tests.conftest import DEV_SET, SEEDS
+from tests.conftest import DEV_SET, SEEDS, clean_and_validate
 
 
 def _texts() -> list[str | None]:
@@ -79,8 +77,7 @@ def test_languages_without_an_iso_code_give_the_best_one_that_has_one() -> None:
 def test_an_article_read_as_pidgin_is_loaded_not_quarantined() -> None:
     """Its language used to fail the contract's ISO 639-1 check."""
     body = " ".join([MENU, MONTHS, MENU])
-    raw = _bronze([{"id": "a", "text": f"Site menu and archive\n\n{body}"}])
-    checked = validate_batch(raw, clean_batch(raw))
+    checked = clean_and_validate([{"id": "a", "text": f"Site menu and archive\n\n{body}"}])
     assert checked.quarantine.is_empty()
     assert checked.articles["language"].to_list() == ["en"]
 

@@ -5,17 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.clean import clean_batch, structure
+from flows.clean import structure
 from flows.clean.repairs import repair
 from flows.clean.structure import split_header
-from flows.evaluation import _bronze
-from flows.validate import validate_batch
 from schemas.text_checks import MAX_TITLE_CHARS
-from tests.conftest import real_texts
+from tests.conftest import ARTICLE, clean_and_validate, real_texts
 
 
 def _split_every_line(text: str, title_hint: str | None, url_hint: str | None) -> dict[str, Any]:
@@ -96,29 +93,18 @@ def test_header_on_real_pages() -> None:
 
 def test_a_records_title_with_line_breaks_becomes_one_line() -> None:
     """A scraped <title> with a line break inside failed title_single_line."""
-    body = " ".join(
-        f"The council met on day {i} and agreed the next step of the bridge repairs."
-        for i in range(4)
-    )
-    records = [{"id": "nl", "title": "\n  Council agrees\n   bridge\trepairs \n", "text": body}]
-    raw = _bronze(records).with_columns(pl.Series("title", [records[0]["title"]]))
-    checked = validate_batch(raw, clean_batch(raw))
+    title = "\n  Council agrees\n   bridge\trepairs \n"
+    checked = clean_and_validate([{"id": "nl", "title": title, "text": ARTICLE}])
     assert checked.quarantine.is_empty()
     assert checked.articles["title"].to_list() == ["Council agrees bridge repairs"]
 
 
 def test_a_record_title_too_long_to_be_one_is_dropped_and_logged() -> None:
     """A description in the title field used to fail the contract's length check."""
-    body = " ".join(
-        f"The council met on day {i} and agreed the next step of the bridge repairs."
-        for i in range(4)
-    )
     description = "The council agreed on Tuesday to repair the old bridge. " * 7
-    text = f"Council agrees bridge repairs\n\n{body}"
+    text = f"Council agrees bridge repairs\n\n{ARTICLE}"
     records = [{"id": "long", "title": description, "text": text}]
-    raw = _bronze(records).with_columns(pl.Series("title", [description]))
-    cleaned = clean_batch(raw)
-    checked = validate_batch(raw, cleaned)
+    checked = clean_and_validate(records)
     assert checked.quarantine.is_empty()
     assert checked.articles["title"].to_list() == ["Council agrees bridge repairs"]  # the page's
-    assert "title_dropped" in cleaned.quality_issues["kind"].to_list()
+    assert "title_dropped" in checked.quality_issues["kind"].to_list()

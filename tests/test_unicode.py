@@ -10,7 +10,6 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from flows.bench.corruption import make_cases
-from flows.clean import clean_batch
 from flows.clean.repairs import REPAIRS
 from flows.clean.unicode import (
     FTFY_CONFIG,
@@ -20,9 +19,7 @@ from flows.clean.unicode import (
     _inert,
     repair_unicode,
 )
-from flows.evaluation import _bronze
-from flows.validate import validate_batch
-from tests.conftest import DEV_SET, SEEDS, real_texts
+from tests.conftest import ARTICLE, DEV_SET, SEEDS, clean_and_validate, real_texts
 
 
 def _run(*texts: str) -> pl.DataFrame:
@@ -159,16 +156,12 @@ def test_ftfy_without_inert_lines_on_generated_pages(lines: list[str]) -> None:
 def test_a_records_damaged_title_is_repaired_and_the_article_loaded() -> None:
     """A feed's title with a stray U+FFFD or mojibake used to fail the article's
     contract (no_replacement_or_control_chars / no_mojibake_left on title)."""
-    body = " ".join(
-        f"The council met on day {i} and agreed the next step of the bridge repairs."
-        for i in range(4)
+    checked = clean_and_validate(
+        [
+            {"id": "fffd", "title": "\ufffdCouncil agrees bridge repairs", "text": ARTICLE},
+            {"id": "moji", "title": "CafÃ© owners welcome the bridge plan", "text": ARTICLE},
+        ]
     )
-    records = [
-        {"id": "fffd", "title": "\ufffdCouncil agrees bridge repairs", "text": body},
-        {"id": "moji", "title": "CafÃ© owners welcome the bridge plan", "text": body},
-    ]
-    raw = _bronze(records).with_columns(pl.Series("title", [r["title"] for r in records]))
-    checked = validate_batch(raw, clean_batch(raw))
     assert checked.quarantine.is_empty()
     assert sorted(checked.articles["title"].to_list()) == [
         "Café owners welcome the bridge plan",

@@ -6,11 +6,9 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from flows.clean import clean_batch
 from flows.clean.repairs import REPAIRS
 from flows.clean.urls import normalise_urls
-from flows.evaluation import _bronze
-from flows.validate import validate_batch
+from tests.conftest import ARTICLE, clean_and_validate
 
 BODY = " ".join(
     f"The council met on day {i} and agreed the next step of the bridge repairs." for i in range(4)
@@ -49,8 +47,9 @@ def test_urls(given: str | None, expected: str | None, kind: str | None) -> None
 
 def test_articles_with_odd_urls_are_loaded_and_dated_from_them() -> None:
     urls = [" https://x.example.org/a ", "www.x.example.org/2020/01/02/a", "javascript:void(0)", ""]
-    raw = _bronze([{"id": str(i), "url": u, "text": BODY} for i, u in enumerate(urls)])
-    checked = validate_batch(raw, clean_batch(raw))
+    checked = clean_and_validate(
+        [{"id": str(i), "url": u, "text": ARTICLE} for i, u in enumerate(urls)]
+    )
     assert checked.quarantine.is_empty()  # each used to fail the well-formed-URL check
     articles = checked.articles.sort("source_id")
     assert articles["url"].to_list() == [
