@@ -115,7 +115,7 @@ def test_every_vector_safe_character_reads_alike_in_both_engines() -> None:
 PIECES = [
     "Comments", "3 comments", "Most read", "You may also like", "Related articles",
     "Trending News", "Don’t miss", "Читайте также", "Leia também", "Image caption",
-    "Photo:", "(Image: GETTY)", "Credit:", "Getty Images", "Image 2 of 5",
+    "Photo:", "(Image: GETTY)", "Credit:", "Getty Images", "Image 2 of 5", "By", "Von",
     "Tags:", "Share this", "cookies", "Subscribe", "©", "All rights reserved", "Read more",
     "The", "Minister", "said", "on", "Monday", "été", "Straße", "Ōsaka", "naïve", "2024",
     ".", "!", "?", "…", "”", "’s", "»", ")", "-", "–", "|", ":", "\t", "A", "b",
@@ -193,3 +193,19 @@ def test_the_batch_step_keeps_what_main_block_keeps_page_by_page() -> None:
     ]
     assert remove_boilerplate(df)["text"].to_list() == expected
     assert any(s for s in site)  # site furniture is in play
+
+
+@pytest.mark.parametrize(
+    "byline",
+    ["By Laura Mowat", "By Tess Bonn - 11/19/19 06:56 AM EST", "Von Moritz Bachmann publiziert"],
+)
+def test_an_author_line_leaves_the_body(byline: str) -> None:
+    text = "\n\n".join(["Bridge to close for repairs", byline, PROSE, MORE_PROSE])
+    body = main_block(text)[0]
+    assert PROSE in body and MORE_PROSE in body and byline not in body
+
+
+def test_a_short_sentence_starting_with_by_stays() -> None:
+    sentence = "By Tuesday, the water had receded."
+    text = "\n\n".join(["Bridge to close for repairs", PROSE, sentence, MORE_PROSE])
+    assert sentence in main_block(text)[0]
