@@ -3,8 +3,8 @@
 The order of the steps matters and is fixed here, in one place:
 unicode (text, then the record's title) → urls → reflow (unwrap) → structure
 (header) → boilerplate → structure (dateline, teasers) → reflow (paragraphs) →
-dates → metadata. Hard wraps are joined before
-boilerplate scoring because the scorer judges whole lines.
+dates → metadata. Hard wraps are joined before boilerplate scoring because the
+scorer judges whole lines.
 Each step is a pure `pl.DataFrame -> pl.DataFrame` function that adds or rewrites
 columns and appends to `repairs`; none of them knows about Prefect or DuckDB.
 """

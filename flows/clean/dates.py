@@ -1,14 +1,14 @@
 """Publication dates: collect every candidate with its origin, then choose one.
 
-Candidates come from the record's `date` field (Unix time too), the URL (/2022/03/07/, /20220307/),
-header stamps at the top of the text, bylines ("Updated:", "First Published:",
-"Publié le", or a short line next to the reprinted headline), the dateline, and date
-mentions in the text. Numeric and English forms are parsed by regex (fast, and exact
-about D.M.Y vs M/D/Y); other languages' month names go to dateparser, once per word
-(`month_words`: remembered on disk across runs). Arabic-Indic and Persian digits are
-read as ASCII, Solar Hijri dates are converted (convertdate), and two-digit years are
-accepted only when a time of day follows. A date without a year is kept as a partial
-candidate and never completed by guessing.
+Candidates come from the record's `date` field (Unix time too), the URL (/2022/03/07/,
+/20220307/), header stamps at the top of the text, bylines ("Updated:", "First
+Published:", "Publié le", or a short line next to the reprinted headline), the
+dateline, and date mentions in the text. Numeric and English forms are parsed by
+regex (fast, and exact about D.M.Y vs M/D/Y); other languages' month names go to
+dateparser, once per word (`month_words`: remembered on disk across runs).
+Arabic-Indic and Persian digits are read as ASCII, Solar Hijri dates are converted
+(convertdate), and two-digit years are accepted only when a time of day follows. A
+date without a year is kept as a partial candidate and never completed by guessing.
 
 Choice (highest score wins; every rule is a line in `_score`):
 - origin: record > URL > byline > dateline > header stamp > body mention;
@@ -649,7 +649,7 @@ def text_candidates(
     zones = [(a - HEADLINE_LEAD, _byline_zone_end(text, b)) for a, b in spans]
     taken: list[tuple[int, int]] = []
     for (kind, pattern), stretches in zip(PATTERNS, plan, strict=True):
-        if not stretches:  # most patterns have nothing to scan (a generator each cost ~6 %)
+        if not stretches:  # most patterns have nothing to scan on a page
             continue
         for m in [m for a, b in stretches for m in pattern.finditer(text, a, b)]:
             start, end = m.span()

@@ -4,8 +4,8 @@ py3langid walks its byte-level automaton in a Python loop, one byte at a time: a
 1.7 ms for a 2,000-character article, more than every other cleaning step together.
 Here the same automaton walks all documents of a batch side by side, one numpy step
 per byte position, and each document is then scored exactly as py3langid scores it
-(same features in the same order, same arithmetic), so the answers are identical;
-`tests/test_language.py` checks that against `py3langid.classify`.
+(same features in the same order, same arithmetic), so the answers are py3langid's;
+`tests/test_language.py` checks that against py3langid's own ranking.
 
 py3langid's model also knows 26 languages that have no ISO 639-1 code (Nigerian
 Pidgin "pcm", Bikol "bcl", Cantonese "yue", …) and "zxx", no linguistic content.
