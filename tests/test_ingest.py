@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from dataclasses import asdict
 from datetime import datetime
@@ -91,6 +92,26 @@ def test_jsonl_good_and_malformed_lines(tmp_path: Path) -> None:
     assert bad_json.raw_text == "{not json"
     assert "no 'text' field" in no_text.error
     assert "expected a JSON object" in not_object.error
+
+
+@pytest.mark.parametrize(
+    ("name", "delimiter"), [("semi.csv", ";"), ("tabs.tsv", "\t"), ("pipes.csv", "|")]
+)
+def test_csv_with_another_delimiter_is_read(tmp_path: Path, name: str, delimiter: str) -> None:
+    """European exports use ";", .tsv files a tab: read as one column, such a file
+    was quarantined whole (or, as .tsv, read as one text)."""
+    path = tmp_path / name
+    rows = [["id", "title", "text"], ["r1", "Council agrees", 'Body, with "quotes"; and more']]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, delimiter=delimiter).writerows(rows)
+    (record,) = read_file(path)
+    assert (record.format, record.source_id, record.title, record.raw_text, record.error) == (
+        "csv",
+        "r1",
+        "Council agrees",
+        'Body, with "quotes"; and more',
+        None,
+    )
 
 
 def test_common_scrapers_field_names_are_read(tmp_path: Path) -> None:

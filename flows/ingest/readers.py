@@ -26,7 +26,8 @@ from flows.ingest.encoding import decode_bytes
 
 TEXT_SUFFIXES = {".txt", ".md", ".text"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-CSV_SUFFIXES = {".csv"}
+CSV_SUFFIXES = {".csv", ".tsv"}
+CSV_DELIMITERS = ",;\t|"  # European exports use ";", .tsv files a tab
 PARQUET_SUFFIXES = {".parquet"}
 # Each record field under its names, first present wins: newsclean's own, then those
 # of common scrapers and datasets (news-please: maintext, date_publish; schema.org:
@@ -248,13 +249,22 @@ def read_jsonl(
     )
 
 
+def csv_delimiter(header: str) -> str:
+    """The delimiter a header row uses: the one of CSV_DELIMITERS it holds most of
+    (a comma when it holds none, as a one-column file does)."""
+    counts = {d: header.count(d) for d in CSV_DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
 def read_csv(path: Path, data: bytes) -> Iterator[RawRecord]:
-    """One article per row; a header row names the fields."""
+    """One article per row; a header row names the fields and shows the delimiter."""
     decoded = decode_bytes(data)
     if decoded.text is None:
         yield _error_record(path, "csv", decoded.error or "undecodable", data)
         return
-    reader = csv.DictReader(io.StringIO(decoded.text, newline=""))
+    delimiter = csv_delimiter(decoded.text.split("\n", 1)[0])
+    reader = csv.DictReader(io.StringIO(decoded.text, newline=""), delimiter=delimiter)
     index = 0
     try:
         for row in reader:
