@@ -263,7 +263,8 @@ def read_csv(path: Path, data: bytes) -> Iterator[RawRecord]:
     if decoded.text is None:
         yield _error_record(path, "csv", decoded.error or "undecodable", data)
         return
-    delimiter = csv_delimiter(decoded.text.split("\n", 1)[0])
+    end = decoded.text.find("\n")  # not split(): that would copy the whole file
+    delimiter = csv_delimiter(decoded.text if end < 0 else decoded.text[:end])
     reader = csv.DictReader(io.StringIO(decoded.text, newline=""), delimiter=delimiter)
     index = 0
     try:
