@@ -302,14 +302,21 @@ def _distinct_line_features(lines: list[str], w: Weights) -> LineFeatures:
         )
         .collect()  # lazy: the word count and flags used more than once are computed once
     )
-    scores, weights = frame["score"].to_list(), frame["n"].to_list()
-    heads = frame["head"].to_list()
-    for k, n in enumerate(weights):
-        if n is None:
-            weights[k] = n = weight(lines[k])
-            scores[k] = _line_score(lines[k], n, w)
-            heads[k] = LIST_HEAD.match(lines[k]) is not None
-    return LineFeatures(scores, weights, heads)
+    features = LineFeatures(frame["score"].to_list(), frame["n"].to_list(), frame["head"].to_list())
+    rest = [k for k, n in enumerate(features.weights) if n is None]
+    computed = _python_line_features([lines[k] for k in rest], w)
+    for column, values in zip(features, computed, strict=True):
+        for k, value in zip(rest, values, strict=True):
+            column[k] = value
+    return features
+
+
+def _python_line_features(lines: list[str], w: Weights) -> LineFeatures:
+    """LineFeatures line by line in Python: for the lines polars cannot score (see
+    VECTOR_SAFE), and for a single page (main_block)."""
+    weights = [weight(line) for line in lines]
+    scores = [_line_score(line, n, w) for line, n in zip(lines, weights, strict=True)]
+    return LineFeatures(scores, weights, [LIST_HEAD.match(line) is not None for line in lines])
 
 
 def _content_lines(text: str) -> tuple[list[str], list[str], list[int]]:
@@ -390,18 +397,13 @@ class ScoredLines:
     lines: list[str]
     content: list[str]
     idx: list[int]
-    scores: list[float]
-    weights: list[int]
-    heads: list[bool]
+    features: LineFeatures
 
 
 def _score_page(text: str, w: Weights) -> ScoredLines:
     """ScoredLines of one page, scored line by line in Python."""
     lines, content, idx = _content_lines(text)
-    weights = [weight(line) for line in content]
-    scores = [_line_score(line, n, w) for line, n in zip(content, weights, strict=True)]
-    heads = [LIST_HEAD.match(line) is not None for line in content]
-    return ScoredLines(lines, content, idx, scores, weights, heads)
+    return ScoredLines(lines, content, idx, _python_line_features(content, w))
 
 
 def _drop_link_lists(
@@ -411,9 +413,9 @@ def _drop_link_lists(
     the lines after it up to the next line of prose (a long line, or a mid-length
     one ending a sentence with a full stop; headlines rarely do). Teasers are short
     lines that the body's run may hold when article text follows them."""
-    scores, content = scored.scores, scored.content
+    scores, heads, content = scored.features.scores, scored.features.heads, scored.content
     for k in range(first, last + 1):
-        if not scored.heads[k]:
+        if not heads[k]:
             continue
         kept.discard(k)
         for j in range(k + 1, last + 1):
@@ -429,10 +431,10 @@ def _select(
 ) -> tuple[list[str], set[int]]:
     """The body's lines (blank lines inside it kept as paragraph breaks) and which
     content lines (their positions in `scored.content`) it keeps."""
-    content, idx, raw_scores = scored.content, scored.idx, scored.scores
+    content, idx, raw_scores = scored.content, scored.idx, scored.features.scores
     if not idx:
         return [], set()
-    scores = _shape_scores(content, list(raw_scores), w, scored.weights, site_lines)
+    scores = _shape_scores(content, list(raw_scores), w, scored.features.weights, site_lines)
     first, last = _best_run(scores)
     floor = max(w.furniture, w.soft_end, HARD)
     kept = {k for k in range(first, last + 1) if raw_scores[k] > floor}
@@ -518,10 +520,10 @@ def remove_boilerplate(df: pl.DataFrame) -> pl.DataFrame:
     with_site = df.with_columns(site_repeated_lines(df))
     texts = df["text"].to_list()
     pages = [_content_lines(text) for text in texts]
-    scores, weights, heads = line_features([line for _, content, _ in pages for line in content])
+    features = line_features([line for _, content, _ in pages for line in content])
     bounds = list(itertools.accumulate((len(content) for _, content, _ in pages), initial=0))
     scored = [
-        ScoredLines(lines, content, idx, scores[a:b], weights[a:b], heads[a:b])
+        ScoredLines(lines, content, idx, LineFeatures(*(column[a:b] for column in features)))
         for (lines, content, idx), (a, b) in zip(pages, itertools.pairwise(bounds), strict=True)
     ]
     return map_rows(with_site, _strip, [texts, "site_lines", scored], {"text": pl.String()}).drop(
