@@ -118,11 +118,15 @@ def migrate(con: duckdb.DuckDBPyConnection, upto: int | None = None) -> list[int
     )
     done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
     applied = []
-    version_of_file = storage_version(con)
-    zstd = version_of_file is not None and version_of_file >= ZSTD_STORAGE
-    for version, name, path in migrations():
-        if version in done or (upto is not None and version > upto):
-            continue
+    pending = [
+        (version, name, path)
+        for version, name, path in migrations()
+        if version not in done and (upto is None or version <= upto)
+    ]
+    # The file's format is asked only when something is pending: every writer
+    # connection passes through here.
+    zstd = bool(pending) and (storage_version(con) or (0,)) >= ZSTD_STORAGE
+    for version, name, path in pending:
         script = path.read_text(encoding="utf-8")
         if not zstd:  # a file in an older storage format refuses the clause
             script = ZSTD_CLAUSE.sub("", script)

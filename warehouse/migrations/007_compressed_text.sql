@@ -1,7 +1,7 @@
 -- 007: the page texts (raw_documents.raw_text, articles.body) are compressed with
 -- zstd. DuckDB's default for long strings, FSST, took half of a load's CPU and left
 -- the file 2.4x larger: loading 64,000 documents in groups of four batches, 2.8 s
--- of CPU and 201 MB against 1.5 s and 85 MB; aggregate, ILIKE and join queries ran
+-- of CPU and 201 MB against 1.4 s and 85 MB; aggregate, ILIKE and join queries ran
 -- as fast. zstd needs a file in DuckDB's storage format v1.3 or later, as DuckDB 2.0
 -- creates them; on a file DuckDB 1.x created (v1.0 by default) `migrate` drops the
 -- USING COMPRESSION clauses, and the tables are copied as they were.
