@@ -93,6 +93,17 @@ def test_known_languages(text: str, code: str) -> None:
     assert detect_languages([text, None]) == [code, None]
 
 
+def test_the_language_is_read_off_the_start_of_the_body() -> None:
+    # A German article followed by a long English reader-comment thread: the
+    # article's language is what its first PREFIX_CHARS characters say.
+    german = "Die Bundesregierung hat am Dienstag neue Maßnahmen für die Wirtschaft beschlossen. "
+    english = "Readers wrote in to say that the government should have done much more. "
+    start = german * (language.PREFIX_CHARS // len(german) + 1)
+    text = start[: language.PREFIX_CHARS] + english * 60
+    assert len(english * 60) > 3 * language.PREFIX_CHARS
+    assert detect_languages([text, english * 60]) == ["de", "en"]
+
+
 @pytest.mark.parametrize("n_features", [50, 100_053, 2**40])  # 2**40: 64-bit keys
 def test_feature_counts_as_a_counter_per_document(n_features: int) -> None:
     """Distinct features in first-occurrence order with their counts, per document,
