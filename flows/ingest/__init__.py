@@ -12,7 +12,7 @@ from typing import Any
 import polars as pl
 
 from flows.ingest.readers import FileState, RawRecord, discover, read_input, read_range
-from flows.ingest.units import Unit, plan_units
+from flows.ingest.units import Piece, Unit, plan_units
 
 RAW_SCHEMA: dict[str, pl.DataType] = {
     "doc_id": pl.String(),
@@ -93,18 +93,8 @@ def ingest_batch(
     raise_transient: bool = False,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Read every file of a batch: (bronze frame, manifest rows of the files read)."""
-    records: list[RawRecord] = []
-    states: list[FileState] = []
-    for path in files:
-        recs, state = read_input(path, max_bytes, raise_transient)
-        records.extend(recs)
-        if state is not None:
-            states.append(state)
-    manifest = pl.DataFrame(
-        [{**asdict(st), "run_id": run_id} for st in states] or None,
-        schema=MANIFEST_SCHEMA,
-    )
-    return records_to_frame(records, run_id, ingested_at), manifest
+    unit = Unit(0, tuple(Piece(Path(path)) for path in files))
+    return ingest_unit(unit, run_id, ingested_at, max_bytes, raise_transient)
 
 
 def ingest_unit(
