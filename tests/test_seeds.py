@@ -127,4 +127,8 @@ def test_truncated_teasers_go_and_prose_with_an_ellipsis_stays() -> None:
         assert out["text"] == f"{body}\n{body}"
     out = tidy_body(f"Read the whole story…\n{body}", None)  # a short teaser first
     assert out["text"] == body
+    # … also after blank lines (a page's text often starts with some).
+    assert tidy_body(f"\n\nRead the whole story…\n{body}", None)["text"] == f"\n\n{body}"
+    # An ellipsis line after the first line of prose is the article's own.
+    assert tidy_body(f"{body}\n\nAnd then…\n{body}", None)["text"] == f"{body}\n\nAnd then…\n{body}"
     assert tidy_body(f"{body}\n{body}", None)["text"] == f"{body}\n{body}"

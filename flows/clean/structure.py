@@ -182,15 +182,17 @@ def tidy_body(text: str, title: str | None) -> dict[str, Any]:
                 )
             )
     out = []
+    prose_seen = False  # a short undated teaser goes only before the first content line
     for line in lines:
         stripped = line.strip()
         if (
             ("..." in stripped or "…" in stripped)  # C-speed test before the regex
             and TEASER_END.search(stripped)
-            and (TRAILING_DATE.search(stripped) or (len(stripped.split()) <= 40 and not out))
+            and (TRAILING_DATE.search(stripped) or (len(stripped.split()) <= 40 and not prose_seen))
         ):
             repairs.append(repair("teaser_removed", stripped[:80], stripped, ""))
             continue
+        prose_seen = prose_seen or bool(stripped)
         out.append(line)
     meta = {"location": None, "outlet": None, "agency": None, "dateline_date": None}
     first = next((i for i, line in enumerate(out) if line.strip()), None)
