@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from flows.clean.boilerplate import (
     LIST_HEAD,
     VECTOR_SAFE,
+    WEIGHTS,
     line_features,
     line_score,
     line_scores,
@@ -209,3 +210,38 @@ def test_a_short_sentence_starting_with_by_stays() -> None:
     sentence = "By Tuesday, the water had receded."
     text = "\n\n".join(["Bridge to close for repairs", PROSE, sentence, MORE_PROSE])
     assert sentence in main_block(text)[0]
+
+
+FEED = [
+    ("Why farmers may want to paint their cows with zebra stripes", "32M ago"),
+    ("Two troops killed in helicopter crash", "Posted 2 hours ago"),
+    ("Storm knocks out power across the county", "updated 16M ago"),
+    ("Les alertes d'orages violents sont levées", "Il y a 3 heures"),
+    ("Neue Regeln für den Stadtverkehr", "vor 5 Stunden"),
+]
+SUMMARY = (
+    "Some people thought the striped cattle in a pasture were a practical joke, but the "
+    "science behind them could save farmers a great deal of money"
+)  # a teaser's summary: long, no full stop
+
+
+@pytest.mark.parametrize("stamp", [stamp for _, stamp in FEED])
+def test_a_relative_time_line_is_a_feed_stamp(stamp: str) -> None:
+    assert line_scores([stamp]) == [line_score(stamp)] == [WEIGHTS.soft_end]
+
+
+def test_a_feed_of_stamped_teasers_after_the_article_leaves_the_body() -> None:
+    # Each stamp scores as a soft end, so the run stops before the first one: the
+    # feed from there on goes (the teaser above it is cut only when the furniture
+    # between it and the article outweighs it, as on the dev set's page).
+    feed = [line for k, (head, stamp) in enumerate(FEED) for line in (head, f"{SUMMARY}{k}", stamp)]
+    text = "\n\n".join(["Bridge to close for repairs", PROSE, MORE_PROSE, "World", *feed])
+    body = main_block(text)[0]
+    assert PROSE in body and MORE_PROSE in body
+    assert not any(stamp in body for _, stamp in FEED)
+    assert not any(f"{SUMMARY}{k}" in body for k in range(1, len(FEED)))
+
+
+def test_prose_that_says_ago_stays() -> None:
+    line = "The bridge opened 90 years ago and has carried traffic ever since."
+    assert line_score(line) > 0

@@ -102,10 +102,22 @@ LINK_LIST = (
 )
 LIST_HEAD = re.compile(rf"(?i)^\W*(?:{LINK_LIST})\W*$")
 PROSE_END = re.compile(r"(?<!\.)\.[\"”’»)]?$")  # a sentence, not a headline or "More..."
+# A line that is only a relative time ("32M ago", "Posted 4 hours ago", "vor 2
+# Stunden"): the stamp under each teaser of a news feed. An article prints its own
+# time once, above the body, and with a date when it is not a feed: on the dev set's
+# pages none of 40 such lines was article text.
+RELATIVE_TIME = (
+    r"(?:(?:updated|posted|published)\s+)?(?:\d+|an?|one)\s*(?:s|secs?|seconds?|m|mins?|"
+    r"minutes?|h|hrs?|hours?|d|days?|w|wks?|weeks?|mo|months?|y|yrs?|years?)\s+ago|"
+    r"vor\s+\d+\s+(?:sekunden|minuten|stunden|tagen|wochen|monaten)|"
+    r"il y a\s+\d+\s+(?:secondes?|minutes?|heures?|jours?|semaines?|mois)|"
+    r"(?:hace|h[aá])\s+\d+\s+(?:segundos?|minutos?|horas?|d[ií]as?|semanas?|meses)|"
+    r"\d+\s+(?:секунд[уы]?|минут[уы]?|час(?:а|ов)?|дн(?:я|ей)|день|недел[юиь])\s+назад"
+)
 SOFT_END = re.compile(
     r"(?i)^\W*(related( articles| stories| posts| news| content| coverage| topics)?|"
     r"read (also|more)|see also|tags?|filed under\b.*|share( this( article| story)?)?|"
-    r"latest news|you are here|advertisement)\W*$"
+    rf"latest news|you are here|advertisement|{RELATIVE_TIME})\W*$"
 )
 HARD = -1e6
 
