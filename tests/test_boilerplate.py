@@ -175,6 +175,11 @@ def test_a_short_sentence_after_a_list_of_links_is_article_text() -> None:
         "Engineers inspect the bridge deck (Image: GETTY)",
         "Engineers inspect the bridge deck Credit: Reuters",
         "Photo by Jane Doe/Getty Images",
+        "Jane Doe, AP",
+        "The old bridge in 1911. (Jane Doe/AP)",
+        "The old bridge in 1911. Jane Doe / Reuters file",
+        "City archive via AP",
+        "The Associated Press",
     ],
 )
 def test_photo_captions_inside_the_article_leave_the_body(caption: str) -> None:
@@ -245,3 +250,20 @@ def test_a_feed_of_stamped_teasers_after_the_article_leaves_the_body() -> None:
 def test_prose_that_says_ago_stays() -> None:
     line = "The bridge opened 90 years ago and has carried traffic ever since."
     assert line_score(line) > 0
+
+
+def test_a_wire_storys_sign_off_is_article_text() -> None:
+    last = (
+        "The Commonwealth Games are to be held in Birmingham from July 27, and the "
+        "European championships in Munich on August 11-21. — AFP"
+    )
+    text = "\n\n".join(["Bridge to close for repairs", PROSE, MORE_PROSE, last])
+    assert last in main_block(text)[0]
+
+
+def test_advertisement_slots_inside_a_story_do_not_cut_it() -> None:
+    text = "\n\n".join(
+        ["Bridge to close for repairs", PROSE, "Advertisement", "Advertisement", MORE_PROSE]
+    )
+    body = main_block(text)[0]
+    assert PROSE in body and MORE_PROSE in body and "Advertisement" not in body

@@ -60,7 +60,12 @@ FURNITURE = re.compile(
 CAPTION = re.compile(
     r"(?i)^(?:image (?:caption|copyright)(?:\W|$)|photo(?:graph)?(?::| by\W)|image \d+ of \d+$|"
     r"caption$)|\((?:image|photo|picture)s?(?: credit)?:[^()]*\)$|"
-    r"(?:^|\W)(?:credit|photograph):[^.!?]{0,60}$|(?:getty images|shutterstock|istock)\)?$"
+    r"(?:^|\W)(?:credit|photograph):[^.!?]{0,60}$|(?:getty images|shutterstock|istock)\)?$|"
+    # … or that ends in a picture agency: "Michael Conroy, AP", "(Manu Fernandez/AP)",
+    # "… Austria. Leonhard Foeger / Reuters file", "Registry via AP", "Reuters". Not a
+    # wire story's sign-off ("… on August 11-21. — AFP"), which is the article's.
+    r"(?:^|[,/|]\s*|\svia\s+)(?:the\s+)?(?:ap|associated press|reuters|afp|epa|"
+    r"getty|bloomberg|alamy|dpa|xinhua)(?:\s+(?:file|photo|images?))?\)?$"
 )
 # An author line: "By Laura Mowat", "By Tess Bonn - 11/19/19 06:56 AM EST", "Von
 # Moritz Bachmann publiziert am …" (case-sensitive; a sentence such as "By Tuesday,
@@ -117,7 +122,7 @@ RELATIVE_TIME = (
 SOFT_END = re.compile(
     r"(?i)^\W*(related( articles| stories| posts| news| content| coverage| topics)?|"
     r"read (also|more)|see also|tags?|filed under\b.*|share( this( article| story)?)?|"
-    rf"latest news|you are here|advertisement|{RELATIVE_TIME})\W*$"
+    rf"latest news|you are here|{RELATIVE_TIME})\W*$"
 )
 HARD = -1e6
 
