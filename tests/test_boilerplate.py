@@ -122,6 +122,8 @@ PIECES = [
     ".", "!", "?", "…", "”", "’s", "»", ")", "-", "–", "|", ":", "\t", "A", "b",
     "3Com", "iPhone", "x_Y", "l'Aquila", "Jean-Luc", "’Tis", "_Under", "É", "ǅ",
     "Новости", "ПОДПИСКА", "Αθήνα", "ΕΙΔΗΣΕΙΣ", "Հայաստան", "الأخبار", "٢٠٢٤", "თბილისი",
+    "Nov", "18", "20th", "SEPT.", "Updated", "PUBLISHED:", "1:33", "p.m.", "EST", "Wed,",
+    "2019-11-20", "05/01/2024", "١٨", "ago", "2 hours ago", "Advertisement",
 ]  # fmt: skip
 SAFE_CHARS = st.characters(
     codec="utf-8", categories=("L", "N", "P", "S", "Zs"), max_codepoint=0x20C0
@@ -267,3 +269,31 @@ def test_advertisement_slots_inside_a_story_do_not_cut_it() -> None:
     )
     body = main_block(text)[0]
     assert PROSE in body and MORE_PROSE in body and "Advertisement" not in body
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        "Updated 1:33 am CST, Wednesday, November 20, 2019",
+        "PUBLISHED: 10:48, Tue, Nov 19, 2019 | UPDATED: 11:05, Tue, Nov 19, 2019",
+        "Nov. 20, 2019, 9:28 AM UTC",
+        "20 Nov 2019 08:00 GMT",
+        "Published 05/01/2024",
+        "2023-08-29 00:19:06",
+        "Updated at 1:23 p.m.",
+        "Nov 18",
+    ],
+)
+def test_a_date_stamp_line_is_furniture(stamp: str) -> None:
+    assert line_scores([stamp]) == [line_score(stamp)] == [WEIGHTS.furniture]
+    text = "\n\n".join(["Bridge to close for repairs", stamp, PROSE, MORE_PROSE])
+    body = main_block(text)[0]
+    assert stamp not in body and PROSE in body and MORE_PROSE in body
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["September 2022.", "May 2019 sales rose", "Nov 2019 4", "£5,349.00", "On May 5 we met"],
+)
+def test_a_line_with_a_date_that_is_not_a_stamp_is_scored_as_usual(line: str) -> None:
+    assert line_scores([line]) == [line_score(line)] != [WEIGHTS.furniture]
