@@ -123,7 +123,8 @@ PIECES = [
     "3Com", "iPhone", "x_Y", "l'Aquila", "Jean-Luc", "’Tis", "_Under", "É", "ǅ",
     "Новости", "ПОДПИСКА", "Αθήνα", "ΕΙΔΗΣΕΙΣ", "Հայաստան", "الأخبار", "٢٠٢٤", "თბილისი",
     "Nov", "18", "20th", "SEPT.", "Updated", "PUBLISHED:", "1:33", "p.m.", "EST", "Wed,",
-    "2019-11-20", "05/01/2024", "١٨", "ago", "2 hours ago", "Advertisement",
+    "2019-11-20", "05/01/2024", "١٨", "ago", "2 hours ago", "Advertisement", "Follow",
+    "Twitter", "on", "@AmyKup",
 ]  # fmt: skip
 SAFE_CHARS = st.characters(
     codec="utf-8", categories=("L", "N", "P", "S", "Zs"), max_codepoint=0x20C0
@@ -297,3 +298,25 @@ def test_a_date_stamp_line_is_furniture(stamp: str) -> None:
 )
 def test_a_line_with_a_date_that_is_not_a_stamp_is_scored_as_usual(line: str) -> None:
     assert line_scores([line]) == [line_score(line)] != [WEIGHTS.furniture]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Follow VentureBeat on Twitter",
+        "Follow her on Twitter @AmyKup or on Facebook.",
+        "Follow Newsbeat on Instagram, Facebook, Twitter and YouTube.",
+    ],
+)
+def test_a_follow_us_line_is_furniture(line: str) -> None:
+    assert line_scores([line]) == [line_score(line)] == [WEIGHTS.furniture]
+
+
+def test_a_sentence_about_following_is_not() -> None:
+    line = "Police followed the car for an hour before it stopped. Twitter users filmed it."
+    assert line_score(line) > 0
+    last = (
+        "Rumor has it that this song is a precursor to a holiday special that the band "
+        "plans to release on Christmas Day this year. Follow him on Instagram to watch."
+    )
+    assert line_scores([last]) == [line_score(last)] and line_score(last) > 0
