@@ -16,6 +16,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from stat import S_ISREG
 from typing import Any
@@ -150,11 +151,18 @@ def no_text_field(names: Iterable[str], what: str = "field") -> str:
     return f"no 'text' {what} (nor {others}; {what}s: {sorted(names)})"
 
 
+@lru_cache(maxsize=256)
+def _fields_of(names: tuple[str, ...]) -> dict[str, str | None]:
+    """Which key holds each field, for records with these keys: the records of a
+    file share their keys, so this is worked out once, not five lookups a record."""
+    return {field: field_name(names, field) for field in FIELD_NAMES}
+
+
 def _record_from_mapping(
     path: Path, fmt: str, encoding: str, index: int, row: dict[str, Any], data: bytes
 ) -> RawRecord:
     """Build a record from a dict row of a record format (jsonl/csv/parquet)."""
-    keys = {field: field_name(row, field) for field in FIELD_NAMES}
+    keys = _fields_of(tuple(row))
 
     def value(field: str) -> str | None:
         key = keys[field]
