@@ -85,7 +85,7 @@ BYLINE_LINE = re.compile(r"^(?:By|BY|Von|Por|Par|Door|Oleh)\s+[A-Z@][^\n]*[^.!?\
 # A line that is only a date stamp: "Updated 1:33 am CST, Wednesday, November 20,
 # 2019", "PUBLISHED: 10:48, Tue, Nov 19, 2019", "Nov 18". Every word is a number,
 # an English month or weekday, a time-of-day or zone word or a publication label,
-# and it holds a month with a number, a time (10:48) or a numeric date. On the dev
+# and it holds a day next to a month, a time (10:48) or a numeric date. On the dev
 # set's pages 203 of 206 such lines were not article text (the three were parts
 # of a line of the article). The dates step reads them from the text it keeps.
 _MONTH_WORDS = (
