@@ -124,7 +124,7 @@ PIECES = [
     "Новости", "ПОДПИСКА", "Αθήνα", "ΕΙΔΗΣΕΙΣ", "Հայաստան", "الأخبار", "٢٠٢٤", "თბილისი",
     "Nov", "18", "20th", "SEPT.", "Updated", "PUBLISHED:", "1:33", "p.m.", "EST", "Wed,",
     "2019-11-20", "05/01/2024", "١٨", "ago", "2 hours ago", "Advertisement", "Follow",
-    "Twitter", "on", "@AmyKup",
+    "Twitter", "on", "@AmyKup", "said.", "“The", "time.”", "Love”),",
 ]  # fmt: skip
 SAFE_CHARS = st.characters(
     codec="utf-8", categories=("L", "N", "P", "S", "Zs"), max_codepoint=0x20C0
@@ -320,3 +320,28 @@ def test_a_sentence_about_following_is_not() -> None:
         "plans to release on Christmas Day this year. Follow him on Instagram to watch."
     )
     assert line_scores([last]) == [line_score(last)] and line_score(last) > 0
+
+
+def test_a_paragraph_that_starts_with_names_is_prose_not_a_headline() -> None:
+    paragraph = (
+        "Steenburgen’s son, filmmaker Charlie McDowell (“The Discovery,” “The One I "
+        "Love”), also remembers it as a trying time. “If your mom comes to you after "
+        "surgery and says that her head is full of music, you worry,” he said."
+    )
+    assert line_scores([paragraph]) == [line_score(paragraph)] == [float(weight(paragraph))]
+    teaser = (
+        "Trump Tells Governors To ‘Dominate’ Protesters, ‘Put Them In Jail For 10 Years’ "
+        "And Lawmakers Push New Legislation (Forbes)"
+    )
+    assert line_scores([teaser]) == [line_score(teaser)]
+    assert line_score(teaser) == weight(teaser) * WEIGHTS.titleish  # still a headline
+
+
+def test_two_related_insets_inside_a_story_do_not_cut_it() -> None:
+    # A soft end costs the same wherever it stands: it does not grow with the run
+    # of short lines around it, or two insets in a row would end the story.
+    insets = ["Related", "Man arrested after car chase", "Storm knocks out power"] * 2
+    text = "\n\n".join(["Bridge to close", *[PROSE] * 5, *insets, *[MORE_PROSE] * 5])
+    body = main_block(text)[0]
+    assert PROSE in body and MORE_PROSE in body and "Related" not in body
+    assert "Man arrested" not in body

@@ -142,6 +142,10 @@ LINK_LIST = (
     r"関連記事|人気記事|新着記事"
 )
 LIST_HEAD = re.compile(rf"(?i)^\W*(?:{LINK_LIST})\W*$")
+# A sentence ending and the next one starting: a line of several sentences is prose
+# even when its first words are names and titles (“The Discovery,” “The One I
+# Love”) that make it look like a Title Case headline. "U.S. Stocks" does not match.
+TWO_SENTENCES = re.compile(r"[a-z][.!?][\"”’)]?\s+[\"“‘]?[A-Z]")
 PROSE_END = re.compile(r"(?<!\.)\.[\"”’»)]?$")  # a sentence, not a headline or "More..."
 # A line that is only a relative time ("32M ago", "Posted 4 hours ago", "vor 2
 # Stunden"): the stamp under each teaser of a news feed. An article prints its own
@@ -177,7 +181,7 @@ class Weights:
     soft_end: float = -40.0
     no_punct: float = 0.5  # long line with no sentence end: a headline or caption
     titleish: float = 0.2  # Title Case Line: a teaser headline
-    run_cap: int = 20  # penalty grows with a run of non-content lines, up to this
+    run_cap: int = 20  # penalty grows with a run of short lines, up to this; not a soft end's
     duplicate_words: int = 15  # a shorter line seen twice on the page is furniture
     anchor_mass: float = 40.0
     anchor_window: int = 15
@@ -229,7 +233,7 @@ def _line_score(line: str, n: int, w: Weights) -> float:
         score = min(float(n), w.cap)
         if not punct:
             score *= w.no_punct
-        if is_titleish(line):
+        if is_titleish(line) and not (punct and TWO_SENTENCES.search(line)):
             score *= w.titleish
         return score
     if n >= w.mid_words:
@@ -292,7 +296,9 @@ def _score_expr(w: Weights) -> pl.Expr:
     long_score = (
         pl.min_horizontal(n.cast(pl.Float64), pl.lit(w.cap))
         * pl.when(punct).then(1.0).otherwise(w.no_punct)
-        * pl.when(titleish).then(w.titleish).otherwise(1.0)
+        * pl.when(titleish & ~(punct & line.str.contains(TWO_SENTENCES.pattern)))
+        .then(w.titleish)
+        .otherwise(1.0)
     )
     return (
         pl.when(line.str.contains(COMMENTS.pattern) | line.str.contains(BARRIER.pattern))
@@ -418,7 +424,8 @@ def _shape_scores(
     for k, score in enumerate(scores):
         if HARD < score < 0:
             run += 1
-            scores[k] = score * min(run, w.run_cap)
+            if score > w.soft_end:
+                scores[k] = score * min(run, w.run_cap)
         elif score > 0:
             run = 0
     anchor, best_mass = None, w.anchor_mass
