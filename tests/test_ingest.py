@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import bz2
 import csv
+import gzip
 import json
+import lzma
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
@@ -60,6 +64,18 @@ def test_decode_refuses_binary_with_a_reason(data: bytes) -> None:
     assert decoded.error and decoded.error.startswith("not text")
 
 
+@pytest.mark.parametrize(
+    ("compress", "command"),
+    [(gzip.compress, "gunzip -k FILE"), (bz2.compress, "bunzip2 -k FILE"), (lzma.compress, "unxz")],
+)
+def test_a_compressed_file_is_refused_with_how_to_unpack_it(
+    compress: Callable[[bytes], bytes], command: str
+) -> None:
+    decoded = decode_bytes(compress(TEXT.encode()))
+    assert decoded.text is None and decoded.error and decoded.error.startswith("not text")
+    assert f"unpack it ({command}" in decoded.error
+
+
 def test_decode_empty() -> None:
     assert decode_bytes(b"").text == ""
 
@@ -92,6 +108,30 @@ def test_jsonl_good_and_malformed_lines(tmp_path: Path) -> None:
     assert bad_json.raw_text == "{not json"
     assert "no 'text' field" in no_text.error
     assert "expected a JSON object" in not_object.error
+
+
+def test_a_text_field_of_paragraphs_is_joined_and_one_of_json_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    rows = [
+        {"id": "p", "text": ["First paragraph.", "Second paragraph."]},
+        {"id": "o", "text": {"body": "Nested text"}},
+        {"id": "n", "maintext": 42},
+        {"id": "m", "text": ["Mixed", 3]},
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    paragraphs, nested, number, mixed = read_file(path)
+    assert paragraphs.error is None
+    assert paragraphs.raw_text == "First paragraph.\n\nSecond paragraph."
+    assert (
+        nested.raw_text is None
+        and nested.error == "record's 'text' field holds an object, not text"
+    )
+    assert number.error == "record's 'maintext' field holds a number, not text"
+    assert mixed.error == "record's 'text' field holds an array, not text"
+    pq = tmp_path / "p.parquet"
+    pl.DataFrame({"id": ["q"], "text": [["One.", "Two."]]}).write_parquet(pq)
+    (rec,) = read_file(pq)
+    assert (rec.raw_text, rec.error) == ("One.\n\nTwo.", None)
 
 
 @pytest.mark.parametrize(

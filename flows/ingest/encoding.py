@@ -32,6 +32,12 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 
+
+def _unpack(kind: str, command: str) -> str:
+    """A compressed file's reason, with what to do: newsclean reads inputs as they are."""
+    return f"{kind}; unpack it ({command}) and run again"
+
+
 # Leading bytes of common binary formats people drop into text folders by mistake.
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "PNG image"),
@@ -40,8 +46,10 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"GIF89a", "GIF image"),
     (b"%PDF-", "PDF document"),
     (b"PK\x03\x04", "ZIP archive (or docx/xlsx)"),
-    (b"\x1f\x8b", "gzip archive"),
-    (b"BZh", "bzip2 archive"),
+    (b"\x1f\x8b", _unpack("gzip archive", "gunzip -k FILE")),
+    (b"BZh", _unpack("bzip2 archive", "bunzip2 -k FILE")),
+    (b"\xfd7zXZ\x00", _unpack("xz archive", "unxz -k FILE")),
+    (b"\x28\xb5\x2f\xfd", _unpack("zstd archive", "unzstd FILE")),
     (b"\x7fELF", "ELF executable"),
     (b"RIFF", "RIFF media file"),
     (b"PAR1", "Parquet file with a text extension"),

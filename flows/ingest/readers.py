@@ -139,6 +139,28 @@ def _str_or_none(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
+JSON_KINDS = {
+    dict: "an object",
+    list: "an array",
+    bool: "a boolean",
+    int: "a number",
+    float: "a number",
+}
+
+
+def _text_value(value: Any) -> tuple[str | None, str | None]:
+    """A record's text field as text, or why it is not text. Scrapers that keep
+    paragraphs store them as an array of strings: that is the text, a paragraph a
+    line. Anything else that is not a string (an object, numbers) would be loaded
+    as JSON syntax, so it is refused."""
+    if value is None or isinstance(value, str):
+        return value, None
+    if isinstance(value, list) and all(isinstance(part, str) for part in value):
+        return "\n\n".join(value), None
+    kind = next((name for t, name in JSON_KINDS.items() if isinstance(value, t)), "not text")
+    return None, f"holds {kind}, not text"
+
+
 def field_name(names: Iterable[str], field: str) -> str | None:
     """Which of `names` (a record's keys, a file's columns) holds `field`, if any."""
     present = set(names)
@@ -169,6 +191,7 @@ def _record_from_mapping(
         return None if key is None else _str_or_none(row[key])
 
     text_key = keys["text"]
+    text, not_text = _text_value(row[text_key]) if text_key is not None else (None, None)
     extra = {k: v for k, v in row.items() if k not in keys.values()}
     rec = RawRecord(
         source_uri=str(path),
@@ -176,7 +199,7 @@ def _record_from_mapping(
         format=fmt,
         encoding=encoding,
         sha256=sha256_hex(data),
-        raw_text=value("text"),
+        raw_text=text,
         source_id=value("id") or f"{path.stem}:{index}",
         url=value("url"),
         title=value("title"),
@@ -186,6 +209,8 @@ def _record_from_mapping(
     )
     if text_key is None:
         rec.error = f"record has {no_text_field(row)}"
+    elif not_text is not None:
+        rec.error = f"record's {text_key!r} field {not_text}"
     elif rec.raw_text is None:
         rec.error = f"record's {text_key!r} field is null"
     return rec
