@@ -108,3 +108,14 @@ def test_a_record_title_too_long_to_be_one_is_dropped_and_logged() -> None:
     assert checked.quarantine.is_empty()
     assert checked.articles["title"].to_list() == ["Council agrees bridge repairs"]  # the page's
     assert "title_dropped" in checked.quality_issues["kind"].to_list()
+
+
+def test_a_title_with_several_site_parts_keeps_the_headline_printed_again() -> None:
+    first = "Council approves budget after long debate | Politics | World | The Daily Ledger"
+    body = "Council approves budget after long debate\n\n" + ARTICLE
+    text = f"{first}\n\n{body}"
+    assert split_header(text, None, "https://ledger.example/a")["title"] == (
+        "Council approves budget after long debate"
+    )
+    # Printed nowhere again and naming no site of the URL: the line stays as it is.
+    assert split_header(f"{first}\n\n{ARTICLE}", None, None)["title"] == first

@@ -53,16 +53,23 @@ TRAILING_DATE = re.compile(r"(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2})
 
 
 def _clean_title(line: str, text: str, url: str | None) -> str:
-    """Drop a " - Site" suffix when the bare headline is printed again or names the site."""
+    """Drop a " - Site" suffix when the bare headline is printed again or names the
+    site. Titles may carry several ("Headline | Section | Site"): each shorter
+    reading is tried too, and one printed again in the text is the headline."""
     m = SITE_SUFFIX.search(line)
     if not m:
         return line
     bare = line[: m.start()].strip()
     site = re.sub(r"\W", "", m.group(1).casefold())
     domain = re.sub(r"\W", "", (url or "").casefold())
-    key = norm(bare)
-    reprinted = bool(equal_lines(text.split("\n"), key, 1))
-    return bare if reprinted or (site and site in domain) else line
+    lines = text.split("\n")
+    if equal_lines(lines, norm(bare), 1) or (site and site in domain):
+        return bare
+    while (m := SITE_SUFFIX.search(bare)) and len(shorter := bare[: m.start()].split()) >= 3:
+        bare = " ".join(shorter)
+        if equal_lines(lines, norm(bare), 1):
+            return bare
+    return line
 
 
 def leading_lines(text: str, count: int) -> list[tuple[int, int]]:
