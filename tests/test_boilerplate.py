@@ -312,6 +312,11 @@ def test_a_follow_us_line_is_furniture(line: str) -> None:
     assert line_scores([line]) == [line_score(line)] == [WEIGHTS.furniture]
 
 
+def test_a_share_bar_is_furniture() -> None:
+    bar = "Share on Facebook Share on Twitter Share on Linkedin Share via Email Share via Shortlink"
+    assert line_scores([bar]) == [line_score(bar)] == [WEIGHTS.furniture]
+
+
 def test_a_sentence_about_following_is_not() -> None:
     line = "Police followed the car for an hour before it stopped. Twitter users filmed it."
     assert line_score(line) > 0

@@ -54,7 +54,8 @@ SENTENCE_END = re.compile(r"[.!?…。！？\"”’»)\]]\s*$")
 FURNITURE = re.compile(
     r"(?i)(?:^|\W)(?:cookies?|subscribe|sign up|sign in|log ?in|newsletter|"
     r"all rights reserved|copyright|advertisement|share this|follow us|read more|"
-    r"click here|terms of (?:use|service)|privacy policy)(?:\W|$)|©"
+    r"click here|terms of (?:use|service)|privacy policy|share (?:on|via|to) (?:facebook|"
+    r"twitter|linkedin|whatsapp|e-?mail|pinterest|reddit|messenger|telegram))(?:\W|$)|©"
 )
 # "Follow VentureBeat on Twitter", "Have a tip? … Follow her on Twitter @AmyKup":
 # 36 of 37 such lines on the dev set's pages were not article text. Only in a line
