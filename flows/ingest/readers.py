@@ -157,8 +157,8 @@ def _text_value(value: Any) -> tuple[str | None, str | None]:
         return value, None
     if isinstance(value, list) and all(isinstance(part, str) for part in value):
         return "\n\n".join(value), None
-    kind = next((name for t, name in JSON_KINDS.items() if isinstance(value, t)), "not text")
-    return None, f"holds {kind}, not text"
+    kind = next((name for t, name in JSON_KINDS.items() if isinstance(value, t)), None)
+    return None, f"holds {kind or 'a ' + type(value).__name__}, not text"
 
 
 def field_name(names: Iterable[str], field: str) -> str | None:
