@@ -224,10 +224,13 @@ def _line_score(line: str, n: int, w: Weights) -> float:
         return HARD
     if SOFT_END.match(line):
         return w.soft_end
-    stamp = STAMP_LINE.match(line) and STAMP_DATE.search(line)
-    follow = n < FOLLOW_MAX_WORDS and FOLLOW.search(line)
-    furniture = FURNITURE.search(line) or CAPTION.search(line) or BYLINE_LINE.match(line)
-    if (furniture or stamp or follow) and n < 40:
+    if n < 40 and (
+        FURNITURE.search(line)
+        or CAPTION.search(line)
+        or BYLINE_LINE.match(line)
+        or (STAMP_LINE.match(line) and STAMP_DATE.search(line))
+        or (n < FOLLOW_MAX_WORDS and FOLLOW.search(line))
+    ):
         return w.furniture
     punct = bool(SENTENCE_END.search(line))
     if n >= w.long_words:
