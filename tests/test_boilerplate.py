@@ -306,15 +306,11 @@ def test_a_line_with_a_date_that_is_not_a_stamp_is_scored_as_usual(line: str) ->
         "Follow VentureBeat on Twitter",
         "Follow her on Twitter @AmyKup or on Facebook.",
         "Follow Newsbeat on Instagram, Facebook, Twitter and YouTube.",
+        "Share on Facebook Share on Twitter Share on Linkedin Share via Email Share via Shortlink",
     ],
 )
-def test_a_follow_us_line_is_furniture(line: str) -> None:
+def test_a_follow_us_line_or_a_share_bar_is_furniture(line: str) -> None:
     assert line_scores([line]) == [line_score(line)] == [WEIGHTS.furniture]
-
-
-def test_a_share_bar_is_furniture() -> None:
-    bar = "Share on Facebook Share on Twitter Share on Linkedin Share via Email Share via Shortlink"
-    assert line_scores([bar]) == [line_score(bar)] == [WEIGHTS.furniture]
 
 
 def test_a_sentence_about_following_is_not() -> None:
