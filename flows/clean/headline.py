@@ -7,7 +7,7 @@ Shared by boilerplate removal (the reprinted headline anchors the body), dates
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 WORD = re.compile(r"\w+")
@@ -78,13 +78,19 @@ def equal_lines(lines: Sequence[str], key: str, start: int = 0) -> list[int]:
     return found
 
 
-def strip_site_suffix(first_line: str) -> str:
-    """The first line (the page title) without a trailing " - Site"."""
-    head = first_line.strip()
-    # Titles may carry several trailing parts: "Headline | Section | Site".
-    while (shorter := PAGE_SITE_SUFFIX.sub("", head).strip()) != head and len(shorter.split()) >= 3:
+def shorter_readings(title: str, suffix: re.Pattern[str] = PAGE_SITE_SUFFIX) -> Iterator[str]:
+    """The title with one more trailing part cut off each time ("Headline | Section
+    | Site" → "Headline | Section" → "Headline"), while three or more words are left
+    (fewer is a section's name, not a headline)."""
+    head = title.strip()
+    while (m := suffix.search(head)) and len((shorter := head[: m.start()].strip()).split()) >= 3:
+        yield shorter
         head = shorter
-    return head
+
+
+def strip_site_suffix(first_line: str) -> str:
+    """The first line (the page title) without its trailing " - Site" parts."""
+    return [first_line.strip(), *shorter_readings(first_line)][-1]
 
 
 def headline_variants(first_line: str) -> list[str]:

@@ -17,7 +17,7 @@ from typing import Any
 
 import polars as pl
 
-from flows.clean.headline import equal_lines, norm
+from flows.clean.headline import equal_lines, norm, shorter_readings
 from flows.clean.repairs import Repair, repair
 from flows.clean.rows import map_rows
 from schemas.text_checks import MAX_TITLE_CHARS
@@ -65,11 +65,8 @@ def _clean_title(line: str, text: str, url: str | None) -> str:
     lines = text.split("\n")
     if equal_lines(lines, norm(bare), 1) or (site and site in domain):
         return bare
-    while (m := SITE_SUFFIX.search(bare)) and len(shorter := bare[: m.start()].split()) >= 3:
-        bare = " ".join(shorter)
-        if equal_lines(lines, norm(bare), 1):
-            return bare
-    return line
+    readings = shorter_readings(bare, SITE_SUFFIX)
+    return next((title for title in readings if equal_lines(lines, norm(title), 1)), line)
 
 
 def leading_lines(text: str, count: int) -> list[tuple[int, int]]:
