@@ -307,7 +307,7 @@ def read_csv(path: Path, data: bytes) -> Iterator[RawRecord]:
                 clean["_extra_cells"] = row[None]
             payload = json.dumps(row, ensure_ascii=False, default=str).encode()
             rec = _record_from_mapping(path, "csv", decoded.encoding, index, clean, payload)
-            if reader.fieldnames and field_name(reader.fieldnames, "text") is None:
+            if reader.fieldnames and _fields_of(tuple(reader.fieldnames))["text"] is None:
                 rec.error = f"CSV has {no_text_field(reader.fieldnames, 'column')}"
             yield rec
             index += 1
