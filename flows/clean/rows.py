@@ -27,7 +27,14 @@ def map_rows(
     already has: values it computed for the batch, or a column it read itself (a
     page's text read twice cost ~1.5 % of cleaning)."""
     columns = [df[col].to_list() if isinstance(col, str) else col for col in inputs]
-    results = [fn(*values) for values in zip(*columns, strict=True)]
+    return rows_frame(df, [fn(*values) for values in zip(*columns, strict=True)], outputs)
+
+
+def rows_frame(
+    df: pl.DataFrame, results: Sequence[dict[str, Any]], outputs: dict[str, pl.DataType]
+) -> pl.DataFrame:
+    """`df` with the per-row `results` (dicts as `map_rows` describes) as columns,
+    for a step that computes its rows itself (in more than one pass, say)."""
     new = [
         struct_lists(name, [r[name] for r in results], dtype)
         if isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct)
