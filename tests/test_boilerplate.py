@@ -273,6 +273,29 @@ def test_advertisement_slots_inside_a_story_do_not_cut_it() -> None:
 
 
 @pytest.mark.parametrize(
+    "markup",
+    [
+        '<span data-mce-type="bookmark" style="display: inline-block; width: 0px; overflow: '
+        'hidden; line-height: 0;" class="mce_SELRES_start">&#65279;</span>',
+        '<script type="text/javascript" src="https://example.org/player/?id=5">',
+        "</div>",
+    ],
+)
+def test_a_line_of_html_reads_as_a_blank_line(markup: str) -> None:
+    short_last = "The bridge reopens in May."  # mid-length: a penalty before it would cut it
+    text = "\n\n".join(["Bridge to close for repairs", PROSE, MORE_PROSE, markup, short_last])
+    body = main_block(text)[0]
+    assert markup not in body and "<" not in body
+    assert body.endswith(short_last) and PROSE in body
+
+
+def test_a_title_in_angle_brackets_is_not_markup() -> None:
+    title = "<The Palace: Tale of Jang Noksu> opens next week at the city theatre."
+    text = "\n\n".join(["Drama season starts", PROSE, title, MORE_PROSE])
+    assert title in main_block(text)[0]
+
+
+@pytest.mark.parametrize(
     "stamp",
     [
         "Updated 1:33 am CST, Wednesday, November 20, 2019",

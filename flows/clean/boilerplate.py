@@ -109,6 +109,16 @@ STAMP_DATE = re.compile(
     rf"(?:^|\D)\d{{1,2}}(?:st|nd|rd|th)?[\W_]*(?:{_MONTH_WORDS})(?:[\W\d_]|$)|"
     r"\d{1,2}:\d{2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}"
 )
+# A line of HTML left in the text: a tag with attributes (`<span data-mce-type="…"`,
+# `<script type="…" src="…">`, `<img height="1" …>`) or a bare common tag
+# (`</div>`, `<br>`). A browser shows nothing for it, so it reads as a blank line:
+# scored as text, a style attribute weighed as many words as a paragraph, and as
+# furniture it cut an article's last line off. A title in angle brackets ("<The
+# Palace: Tale of Jang Noksu>", article text on a dev page) is no tag.
+MARKUP = re.compile(
+    r"^<[A-Za-z][\w:-]*\s+[\w:-]+\s*=\s*[\"']|^</?(?:a|b|i|p|br|hr|div|span|img|"
+    r"script|style|iframe|noscript|meta|link|figure|section|ul|li|table|tr|td)\s*/?>$"
+)
 COMMENTS = re.compile(
     r"(?i)^\W*(\d+ comments?|comments?( \(\d+\))?|top rated comments|leave a (comment|reply)|"
     r"post a comment|show comments|view comments|join the (conversation|discussion)|"
@@ -388,9 +398,14 @@ def _python_line_features(lines: list[str], w: Weights) -> LineFeatures:
 
 
 def _content_lines(text: str) -> tuple[list[str], list[str], list[int]]:
-    """A text's lines, its non-blank lines stripped, and their line numbers."""
+    """A text's lines, its non-blank lines stripped, and their line numbers. A line
+    of HTML markup (MARKUP) is made blank."""
     lines = text.split("\n")
     stripped = [line.strip() for line in lines]
+    if "<" in text:  # rare in news text: most pages skip the loop
+        for i, line in enumerate(stripped):
+            if line[:1] == "<" and MARKUP.match(line):
+                lines[i] = stripped[i] = ""
     idx = [i for i, line in enumerate(stripped) if line]
     return lines, [stripped[i] for i in idx], idx
 
