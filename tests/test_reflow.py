@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 
+import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.clean.reflow import MAX_WRAP, MIN_WRAP, unwrap
+from flows.clean.reflow import MAX_WRAP, MIN_WRAP, join_drop_caps, reflow_paragraphs, unwrap
+from flows.clean.repairs import REPAIRS
 from tests.conftest import real_texts
 
 _TERMINAL = re.compile(r"[.!?:;\"”’»)\]…]$")
@@ -71,3 +73,31 @@ def test_unwrap_on_real_pages() -> None:
         assert unwrap(text) == expected
         joined += expected[1] > 0
     assert joined >= 3  # some real pages are hard-wrapped
+
+
+def test_a_split_drop_cap_is_joined_when_the_word_occurs_elsewhere() -> None:
+    guardian = "H ong Kong is burning.\n\nProtesters in Hong Kong blocked roads again."
+    assert join_drop_caps(guardian) == (guardian.replace("H ong", "Hong", 1), 1)
+    review = "A dam Schiff’s inquiry is incoherent.\n\nAdam Schiff said so on Monday."
+    assert join_drop_caps(review)[0].startswith("Adam Schiff’s inquiry")
+
+
+def test_single_letter_words_are_not_drop_caps() -> None:
+    for text in (
+        "E chi siamo noi per astenersi? Ecco allora le offerte.",
+        "O que une uma família é o amor.",
+        "T cells fight infections, the study found.",
+        "A new bridge opens today.",
+    ):
+        assert join_drop_caps(text) == (text, 0)
+
+
+def test_the_paragraph_step_logs_the_drop_caps_it_joins() -> None:
+    frame = pl.DataFrame(
+        {"text": ["T he council met.\n\nThe plan was approved.", "T cells grow."]},
+        schema={"text": pl.String},
+    ).with_columns(pl.lit([], dtype=REPAIRS).alias("repairs"))
+    out = reflow_paragraphs(frame)
+    assert out["text"].to_list() == ["The council met.\n\nThe plan was approved.", "T cells grow."]
+    kinds = [[r["kind"] for r in row] for row in out["repairs"].to_list()]
+    assert kinds == [["drop_caps_joined"], []]
