@@ -183,6 +183,8 @@ def test_a_short_sentence_after_a_list_of_links_is_article_text() -> None:
         "The old bridge in 1911. Jane Doe / Reuters file",
         "City archive via AP",
         "The Associated Press",
+        "FILE - In this June 20, 2020, file photo, the old bridge is closed for repairs.",
+        "The bridge deck is replaced. (Photo Credit : PTI File Photo )",
     ],
 )
 def test_photo_captions_inside_the_article_leave_the_body(caption: str) -> None:
