@@ -332,6 +332,7 @@ def test_a_line_with_a_date_that_is_not_a_stamp_is_scored_as_usual(line: str) ->
         "Follow her on Twitter @AmyKup or on Facebook.",
         "Follow Newsbeat on Instagram, Facebook, Twitter and YouTube.",
         "Share on Facebook Share on Twitter Share on Linkedin Share via Email Share via Shortlink",
+        "No spam, we promise. You can unsubscribe at any time and we'll never share your details.",
     ],
 )
 def test_a_follow_us_line_or_a_share_bar_is_furniture(line: str) -> None:

@@ -52,7 +52,7 @@ SENTENCE_END = re.compile(r"[.!?…。！？\"”’»)\]]\s*$")
 # and ends with a letter), and Rust's regex runs it on its DFA, 16x faster than
 # with a Unicode \b.
 FURNITURE = re.compile(
-    r"(?i)(?:^|\W)(?:cookies?|subscribe|sign up|sign in|log ?in|newsletter|"
+    r"(?i)(?:^|\W)(?:cookies?|(?:un)?subscribe|sign up|sign in|log ?in|newsletter|"
     r"all rights reserved|copyright|advertisement|share this|follow us|read more|"
     r"click here|terms of (?:use|service)|privacy policy|share (?:on|via|to) (?:facebook|"
     r"twitter|linkedin|whatsapp|e-?mail|pinterest|reddit|messenger|telegram))(?:\W|$)|©"
