@@ -421,3 +421,50 @@ def test_numbers_that_are_not_unix_time_give_no_date() -> None:
             resolve("No dates here.", None, hint, None, datetime(2026, 1, 1))["published_date"]
             is None
         )
+
+
+LABEL_PIECES = st.one_of(
+    st.sampled_from(
+        [
+            "Published",
+            "UPDATED:",
+            "By",
+            "by",
+            "|",
+            "Yayınlanma",
+            "YAYINLANMA",
+            "PUBLİSHED",
+            "mis à jour",
+            "Опубликовано",
+            "تم نشره",
+            "date:",
+            "\n",
+            " ",
+            "on",
+            "Standby",
+        ]
+    ),
+    st.text(max_size=4),
+)
+
+
+@pytest.mark.parametrize("name", ["BYLINE", "PUBLISHED", "UPDATED"])
+def test_fast_label_reads_as_the_case_insensitive_pattern(name: str) -> None:
+    pattern, label = getattr(dates, name), getattr(dates, f"{name}_LABEL")
+    befores = [
+        dates._label_before(text, m.start())
+        for text in real_texts()
+        for m in re.finditer(r"\d{4}", text)
+    ]
+    assert len(befores) > 1000
+    assert [label.search(b) for b in befores] == [bool(pattern.search(b)) for b in befores]
+    assert sum(label.search(b) for b in befores) > 10  # the labels are there to find
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(LABEL_PIECES, max_size=12))
+def test_fast_label_reads_as_the_pattern_on_any_text(pieces: list[str]) -> None:
+    text = " ".join(pieces)
+    for name in ("BYLINE", "PUBLISHED", "UPDATED"):
+        pattern, label = getattr(dates, name), getattr(dates, f"{name}_LABEL")
+        assert label.search(text) == bool(pattern.search(text)), (name, text)

@@ -254,6 +254,27 @@ UPDATED = re.compile(
     r"atualizado|aggiornato|обновлено|обновлен|оновлено|güncelleme|zaktualizowano|"
     r"bijgewerkt)[^\n]{0,40}$"
 )
+
+
+class Label:
+    """A label pattern read case-insensitively, as `pattern.search` reads it, but
+    fast on ASCII text: lower-cased and matched case-sensitively, ~10x faster
+    (case-insensitive alternations cost 4-9 µs on a 60-character label, a third of
+    reading a page's dates). Exact for ASCII text: the only non-ASCII pattern letter
+    that IGNORECASE lets match ASCII is "ı" (dotless i, which takes "i" and "I"), so
+    the fast pattern spells it "i". Other text takes the case-insensitive pattern."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self.fast = re.compile(pattern.pattern.removeprefix("(?i)").replace("ı", "i"))
+
+    def search(self, text: str) -> bool:
+        if text.isascii():
+            return self.fast.search(text.lower()) is not None
+        return self.pattern.search(text) is not None
+
+
+BYLINE_LABEL, PUBLISHED_LABEL, UPDATED_LABEL = Label(BYLINE), Label(PUBLISHED), Label(UPDATED)
 # A date in a photo caption or an embedded post is a citation, not a byline.
 CITATION = re.compile(r"(?i)\bfile(?: photo)?\b\s*[-–—:,]|file photo|\(@\w+\)|pic\.twitter\.com")
 # Its polars superset, to rule pages out: Python's case-insensitive "i" also takes
@@ -449,16 +470,17 @@ def _origin(
     header_end: int,
     zones: list[tuple[int, int]],
     may_cite: bool = True,
+    label: str | None = None,
 ) -> str:
     """Where the date mention text[start:end] sits: header stamp, byline (or stamp by
     the headline), body. `may_cite` False says the text holds no citation
-    (CITATION_PREFILTER)."""
+    (CITATION_PREFILTER); `label` is `_label_before(text, start)` when known."""
     if start < header_end:
         return "header"
     line = _line_at(text, start, end)
     if may_cite and CITATION.search(line):
         return "body"
-    if BYLINE.search(_label_before(text, start)):
+    if BYLINE_LABEL.search(_label_before(text, start) if label is None else label):
         return "byline"
     if len(line.split()) <= BYLINE_MAX_WORDS and any(a <= start < b for a, b in zones):
         return "byline"
@@ -670,7 +692,8 @@ def text_candidates(
             start, end = m.span()
             if taken and any(s < end and start < e for s, e in taken):
                 continue
-            origin = _origin(text, start, end, header_end, zones, may_cite)
+            line_before = _label_before(text, start)
+            origin = _origin(text, start, end, header_end, zones, may_cite, line_before)
             raw = original[start:end].strip()
             if kind == "partial":
                 found.append(_candidate(raw, origin, start, None, note="no year"))
@@ -685,12 +708,11 @@ def text_candidates(
             if not readings:
                 continue
             taken.append((start, end))
-            line_before = _label_before(text, start)
             label = (
                 "updated"
-                if UPDATED.search(line_before)
+                if UPDATED_LABEL.search(line_before)
                 else LABELLED
-                if PUBLISHED.search(line_before)
+                if PUBLISHED_LABEL.search(line_before)
                 else None
             )
             for day, note in readings:
