@@ -506,6 +506,8 @@ def _drop_link_lists(
             continue
         kept.discard(k)
         for j in range(k + 1, last + 1):
+            # A long line scores its word count (less without a full stop or in
+            # Title Case), so a score of long_words or more is a long line of prose.
             if scores[j] >= w.long_words or (
                 scores[j] == w.mid_with_punct and PROSE_END.search(content[j])
             ):
