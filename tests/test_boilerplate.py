@@ -372,3 +372,18 @@ def test_two_related_insets_inside_a_story_do_not_cut_it() -> None:
     body = main_block(text)[0]
     assert PROSE in body and MORE_PROSE in body and "Related" not in body
     assert "Man arrested" not in body
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["About the Author", "Popular on IndieWire", "Around the Web", "Sponsored Content"],
+)
+def test_an_end_of_article_heading_stops_the_body(heading: str) -> None:
+    teasers = [
+        "Audio-Technica ATH-G1WL Review: My new go-to wireless gaming headset, tested for a week",
+        "Trevor Daugherty is the Senior Editor of 9to5Toys. Since joining in 2014, he has "
+        "specialized in product reviews, deals and the lowest prices on the gear people want.",
+    ]
+    text = "\n\n".join(["Bridge to close for repairs", PROSE, MORE_PROSE, heading, *teasers])
+    body = main_block(text)[0]
+    assert body.endswith(MORE_PROSE) and heading not in body

@@ -130,7 +130,9 @@ COMMENTS = re.compile(
 BARRIER = re.compile(
     r"(?i)^\W*(most (viewed|read|popular|shared|commented)|recommended( for you| stories| "
     r"articles)?|you (may|might) (also )?(like|enjoy)|more (from|stories|news)\b.{0,40}|"
-    r"trending( now| stories)?|popular( now| stories| posts)?|read next|what to read next)\W*$"
+    r"trending( now| stories)?|popular( now| stories| posts)?|read next|what to read next|"
+    r"popular on .{1,40}|around the web|sponsored (content|stories|links)|promoted stories|"
+    r"about the (author|reporter|writer))\W*$"
 )
 # Headings of a list of links to other articles: after the article, or an inset in
 # it ("Trending News" and five headlines, then the story goes on). In the languages
