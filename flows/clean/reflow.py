@@ -153,14 +153,16 @@ def reflow_paragraphs(df: pl.DataFrame) -> pl.DataFrame:
         before, after = changed_window(text, unglued, width=30)
         logs[i].append(repair("glued_sentences_split", f"{glued} sentence(s)", before, after))
     laid = split["laid"]
-    rows = laid.str.contains(DROP_CAP_PL).fill_null(False).arg_true().to_list()
-    if rows:
-        texts = laid.to_list()
-        for i in rows:
-            joined, count = join_drop_caps(texts[i])
-            if count:
-                before, after = changed_window(texts[i], joined, width=30)
-                logs[i].append(repair("drop_caps_joined", f"{count} drop cap(s)", before, after))
-                texts[i] = joined
-        laid = pl.Series("laid", texts, dtype=pl.String)
+    rows = laid.str.contains(DROP_CAP_PL).fill_null(False).arg_true()
+    joined_rows: list[int] = []
+    joined_texts: list[str] = []
+    for i, text in zip(rows.to_list(), laid.gather(rows).to_list(), strict=True):
+        joined, count = join_drop_caps(text)
+        if count:
+            before, after = changed_window(text, joined, width=30)
+            logs[i].append(repair("drop_caps_joined", f"{count} drop cap(s)", before, after))
+            joined_rows.append(i)
+            joined_texts.append(joined)
+    if joined_rows:  # only the pages that changed travel to Python and back
+        laid = laid.clone().scatter(joined_rows, joined_texts)
     return append_repairs(df.with_columns(laid.alias("text")), logs)
