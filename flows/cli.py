@@ -434,8 +434,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="a file or folder (recursive) to read; repeatable. Formats: .txt/.md "
         "(one article per file), .jsonl/.ndjson, .csv, .parquet (one article per "
-        "record; 'text' required, 'id', 'url', 'title', 'date' optional). "
-        "Default: seeds/",
+        "record; 'text' required, 'id', 'url', 'title', 'date' optional), each "
+        "also gzip/bzip2/xz-compressed (feed.jsonl.gz). Default: seeds/",
     )
     run_options.add_argument(
         "--warehouse",

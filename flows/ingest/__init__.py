@@ -11,7 +11,14 @@ from typing import Any
 
 import polars as pl
 
-from flows.ingest.readers import FileState, RawRecord, discover, read_input, read_range
+from flows.ingest.readers import (
+    FileState,
+    RawRecord,
+    discover,
+    error_record,
+    read_input,
+    read_range,
+)
 from flows.ingest.units import Piece, Unit, plan_units
 
 RAW_SCHEMA: dict[str, pl.DataType] = {
@@ -108,7 +115,9 @@ def ingest_unit(
     records: list[RawRecord] = []
     states: list[FileState] = list(unit.completes)
     for piece in unit.pieces:
-        if piece.whole:
+        if piece.error is not None:  # the damaged end of a compressed file
+            recs = [error_record(piece.path, "jsonl", piece.error, index=piece.first_line)]
+        elif piece.whole:
             recs, state = read_input(piece.path, max_bytes, raise_transient)
             if state is not None:
                 states.append(state)

@@ -33,8 +33,15 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 
 
-def _unpack(kind: str, command: str) -> str:
-    """A compressed file's reason, with what to do: newsclean reads inputs as they are."""
+def _unpack(kind: str, command: str, suffix: str | None = None) -> str:
+    """A compressed file's reason, with what to do. Files named .gz, .bz2 or .xz
+    are read through their decompressor (flows/ingest/compressed.py); these bytes
+    came in a file named otherwise, or in a format newsclean does not unpack."""
+    if suffix:
+        return (
+            f"{kind} in a file not named {suffix}; "
+            f"rename it (FILE{suffix}) or unpack it ({command})"
+        )
     return f"{kind}; unpack it ({command}) and run again"
 
 
@@ -46,9 +53,9 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"GIF89a", "GIF image"),
     (b"%PDF-", "PDF document"),
     (b"PK\x03\x04", "ZIP archive (or docx/xlsx)"),
-    (b"\x1f\x8b", _unpack("gzip archive", "gunzip -k FILE")),
-    (b"BZh", _unpack("bzip2 archive", "bunzip2 -k FILE")),
-    (b"\xfd7zXZ\x00", _unpack("xz archive", "unxz -k FILE")),
+    (b"\x1f\x8b", _unpack("gzip archive", "gunzip -k FILE", ".gz")),
+    (b"BZh", _unpack("bzip2 archive", "bunzip2 -k FILE", ".bz2")),
+    (b"\xfd7zXZ\x00", _unpack("xz archive", "unxz -k FILE", ".xz")),
     (b"\x28\xb5\x2f\xfd", _unpack("zstd archive", "unzstd FILE")),
     (b"\x7fELF", "ELF executable"),
     (b"RIFF", "RIFF media file"),

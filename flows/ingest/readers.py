@@ -23,6 +23,15 @@ from typing import Any
 
 import polars as pl
 
+from flows.ingest.compressed import (
+    DAMAGED,
+    compression_of,
+    damage_reason,
+    inner_path,
+    is_io_error,
+    open_decompressed,
+    read_decompressed,
+)
 from flows.ingest.encoding import decode_bytes
 
 TEXT_SUFFIXES = {".txt", ".md", ".text"}
@@ -78,8 +87,9 @@ def sha256_hex(data: bytes) -> str:
 
 
 def format_of(path: Path) -> str:
-    """The reader name for a path, by suffix; unknown suffixes are read as text."""
-    suffix = path.suffix.lower()
+    """The reader name for a path, by suffix (of the file inside a compressed one:
+    `feed.jsonl.gz` is JSONL); unknown suffixes are read as text."""
+    suffix = inner_path(path).suffix.lower()
     if suffix in JSONL_SUFFIXES:
         return "jsonl"
     if suffix in CSV_SUFFIXES:
@@ -115,9 +125,7 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
     return sorted(files), problems
 
 
-def _error_record(
-    path: Path, fmt: str, reason: str, data: bytes = b"", index: int = 0
-) -> RawRecord:
+def error_record(path: Path, fmt: str, reason: str, data: bytes = b"", index: int = 0) -> RawRecord:
     return RawRecord(
         source_uri=str(path),
         record_index=index,
@@ -125,7 +133,7 @@ def _error_record(
         encoding="unknown",
         sha256=sha256_hex(data),
         raw_text=None,
-        source_id=path.stem,
+        source_id=inner_path(path).stem,
         error=reason,
         size_bytes=len(data),
     )
@@ -200,7 +208,7 @@ def _record_from_mapping(
         encoding=encoding,
         sha256=sha256_hex(data),
         raw_text=text,
-        source_id=value("id") or f"{path.stem}:{index}",
+        source_id=value("id") or f"{inner_path(path).stem}:{index}",
         url=value("url"),
         title=value("title"),
         date=value("date"),
@@ -226,7 +234,7 @@ def read_text(path: Path, data: bytes) -> Iterator[RawRecord]:
         encoding=decoded.encoding,
         sha256=sha256_hex(data),
         raw_text=decoded.text,
-        source_id=path.stem,
+        source_id=inner_path(path).stem,
         error=decoded.error,
         size_bytes=len(data),
     )
@@ -261,7 +269,7 @@ def _jsonl_records(
                     kind = type(row).__name__
                     problem = f"line {number + 1}: expected a JSON object, got {kind}"
         if problem is not None:
-            rec = _error_record(path, "jsonl", problem, line_bytes, number)
+            rec = error_record(path, "jsonl", problem, line_bytes, number)
             rec.raw_text, rec.encoding = line if len(line_bytes) < (1 << 20) else None, encoding
             yield rec
         else:
@@ -274,7 +282,7 @@ def read_jsonl(
     """One article per line; a malformed line becomes an error record, not a crash."""
     decoded = decode_bytes(data)
     if decoded.text is None:
-        yield _error_record(path, "jsonl", decoded.error or "undecodable", data, first_line)
+        yield error_record(path, "jsonl", decoded.error or "undecodable", data, first_line)
         return
     text = decoded.text[:-1] if decoded.text.endswith("\n") else decoded.text
     yield from _jsonl_records(
@@ -294,7 +302,7 @@ def read_csv(path: Path, data: bytes) -> Iterator[RawRecord]:
     """One article per row; a header row names the fields and shows the delimiter."""
     decoded = decode_bytes(data)
     if decoded.text is None:
-        yield _error_record(path, "csv", decoded.error or "undecodable", data)
+        yield error_record(path, "csv", decoded.error or "undecodable", data)
         return
     end = decoded.text.find("\n")  # not split(): that would copy the whole file
     delimiter = csv_delimiter(decoded.text if end < 0 else decoded.text[:end])
@@ -312,7 +320,7 @@ def read_csv(path: Path, data: bytes) -> Iterator[RawRecord]:
             yield rec
             index += 1
     except csv.Error as exc:
-        yield _error_record(path, "csv", f"row {index + 1}: broken CSV ({exc})", data, index)
+        yield error_record(path, "csv", f"row {index + 1}: broken CSV ({exc})", data, index)
 
 
 def read_parquet(path: Path, data: bytes) -> Iterator[RawRecord]:
@@ -320,10 +328,10 @@ def read_parquet(path: Path, data: bytes) -> Iterator[RawRecord]:
     try:
         frame = pl.read_parquet(io.BytesIO(data))
     except Exception as exc:  # polars raises several error types for bad files
-        yield _error_record(path, "parquet", f"unreadable Parquet: {exc}", data)
+        yield error_record(path, "parquet", f"unreadable Parquet: {exc}", data)
         return
     if field_name(frame.columns, "text") is None:
-        yield _error_record(
+        yield error_record(
             path, "parquet", f"Parquet has {no_text_field(frame.columns, 'column')}", data
         )
         return
@@ -346,7 +354,7 @@ class FileState:
     records: int
 
 
-def _sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         while block := fh.read(chunk):
@@ -376,27 +384,64 @@ def read_input(
     try:
         stat = path.stat()
         if not S_ISREG(stat.st_mode):  # reading a FIFO would block the run forever
-            return [_error_record(path, fmt, "not a regular file (a pipe, socket or device)")], None
+            return [error_record(path, fmt, "not a regular file (a pipe, socket or device)")], None
+        if compression_of(path):
+            return _read_compressed(path, fmt, stat.st_size, stat.st_mtime_ns, max_bytes)
         if max_bytes is not None and stat.st_size > max_bytes and fmt != "jsonl":
-            sha = _sha256_file(path)
+            sha = sha256_file(path)
             reason = (
                 f"document too large: {stat.st_size / 1e6:.1f} MB > max_document_bytes "
                 f"{max_bytes / 1e6:.1f} MB (raise the setting to load it)"
             )
-            record = _error_record(path, fmt, reason)
+            record = error_record(path, fmt, reason)
             record.sha256, record.size_bytes = sha, stat.st_size
             return [record], FileState(str(path), stat.st_size, stat.st_mtime_ns, sha, 1)
         data = path.read_bytes()
     except OSError as exc:
         if raise_transient and exc.errno in TRANSIENT_ERRNOS:
             raise  # the ingest task is retried with backoff
-        return [_error_record(path, fmt, f"cannot read file: {exc.strerror or exc}")], None
+        return [error_record(path, fmt, f"cannot read file: {exc.strerror or exc}")], None
     if fmt == "jsonl":  # many records: the size limit holds per record
         records = list(read_jsonl(path, data, max_bytes=max_bytes))
     else:
         records = list(READERS[fmt](path, data))
     state = FileState(str(path), stat.st_size, stat.st_mtime_ns, sha256_hex(data), len(records))
     return records, state
+
+
+def _read_compressed(
+    path: Path, fmt: str, size: int, mtime_ns: int, max_bytes: int | None
+) -> tuple[list[RawRecord], FileState | None]:
+    """A compressed file read whole (`read_input`): its decompressed bytes go to the
+    reader of the file inside. A JSONL shard normally comes in byte ranges instead
+    (`read_range`); read whole, a damaged stream loads the lines before the damage
+    and quarantines the rest. Other formats are one document or one table: more
+    than `max_bytes` once decompressed, or damage, is one error record."""
+    sha = sha256_file(path)  # of the file as it is on disk: the manifest's key
+    limit = None if fmt == "jsonl" or max_bytes is None else max_bytes + 1
+    data, damage = read_decompressed(path, limit)
+    state = FileState(str(path), size, mtime_ns, sha, 1)
+    if fmt != "jsonl" and (damage is not None or (limit and len(data) >= limit)):
+        reason = (
+            damage_reason(path, damage)
+            if damage is not None
+            else f"document too large once decompressed: more than {(limit or 1) - 1:,} "
+            "bytes (max_document_bytes; raise the setting to load it)"
+        )
+        record = error_record(path, fmt, reason)
+        record.sha256, record.size_bytes = sha, size
+        return [record], state
+    if fmt != "jsonl":
+        records = list(READERS[fmt](path, data))
+    elif damage is None:
+        records = list(read_jsonl(path, data, max_bytes=max_bytes))
+    else:  # the complete lines before the damage, then the damage itself
+        good = data[: data.rfind(b"\n") + 1]
+        records = list(read_jsonl(path, good, max_bytes=max_bytes)) if good else []
+        line = good.count(b"\n")
+        reason = damage_reason(path, damage, f"line {line}" if line else "")
+        records.append(error_record(path, fmt, reason, index=line))
+    return records, FileState(str(path), size, mtime_ns, sha, len(records))
 
 
 def read_file(path: Path, max_bytes: int | None = None) -> list[RawRecord]:
@@ -414,13 +459,19 @@ def read_range(
 ) -> list[RawRecord]:
     """The JSONL records in bytes [start, end) of `path` (cut at line boundaries by
     the unit planner), numbered from line `first_line`."""
+    compressed = compression_of(path) is not None
     try:
-        with path.open("rb") as fh:
-            fh.seek(start)
+        with open_decompressed(path) if compressed else path.open("rb") as fh:
+            fh.seek(start)  # a compressed stream decompresses up to `start`
             data = fh.read(end - start)
-    except OSError as exc:
+    except DAMAGED as exc:
+        if compressed and not is_io_error(exc):  # the archive's data, not the file system
+            reason = damage_reason(path, exc, f"line {first_line}" if first_line else "")
+            return [error_record(path, "jsonl", reason, index=first_line)]
+        if not isinstance(exc, OSError):
+            raise
         if raise_transient and exc.errno in TRANSIENT_ERRNOS:
             raise
         reason = f"cannot read file: {exc.strerror or exc}"
-        return [_error_record(path, "jsonl", reason, index=first_line)]
+        return [error_record(path, "jsonl", reason, index=first_line)]
     return list(read_jsonl(path, data, first_line, max_bytes))

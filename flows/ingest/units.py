@@ -20,8 +20,17 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
+from typing import IO
 
-from flows.ingest.readers import FileState, format_of
+from flows.ingest.compressed import (
+    DAMAGED,
+    compression_of,
+    damage_reason,
+    is_io_error,
+    open_decompressed,
+    read_some,
+)
+from flows.ingest.readers import FileState, format_of, sha256_file
 
 SCAN_BLOCK = 8 << 20
 
@@ -29,13 +38,14 @@ SCAN_BLOCK = 8 << 20
 @dataclass(frozen=True)
 class Piece:
     """A whole file, or lines [first_line, first_line + lines) of a JSONL file at
-    bytes [start, end)."""
+    bytes [start, end) (of its decompressed stream when it is compressed)."""
 
     path: Path
     start: int = 0
     end: int | None = None
     first_line: int = 0
     lines: int = 1
+    error: str | None = None  # set: this piece is the damaged end of a compressed file
 
     @property
     def whole(self) -> bool:
@@ -55,19 +65,46 @@ class Unit:
         return sum(p.lines for p in self.pieces)
 
 
+class _Damaged(Exception):
+    """Damage in a compressed stream, kept apart from the I/O errors of `_scan_jsonl`
+    (gzip and bz2 raise OSError subclasses for bad data)."""
+
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+def _read_block(fh: IO[bytes]) -> bytes:
+    try:
+        return read_some(fh, SCAN_BLOCK)
+    except DAMAGED as exc:
+        if is_io_error(exc):
+            raise
+        raise _Damaged(exc) from exc
+
+
 def _scan_jsonl(path: Path, batch_size: int) -> tuple[list[Piece], FileState] | None:
     """Cut a JSONL file every `batch_size` lines in one pass; None if it cannot be
-    read (the reader will then quarantine it with the reason)."""
+    read (the reader will then quarantine it with the reason). A compressed file is
+    hashed as it is and cut in its decompressed stream; damage in that stream ends
+    the last piece at the last whole line before it, and a piece that says so
+    follows (its reader quarantines it)."""
+    compressed = compression_of(path) is not None
+    damage: BaseException | None = None
     try:
         stat = path.stat()
         digest = hashlib.sha256()
         cuts = [(0, 0)]  # (byte offset, line number) where a piece starts
         lines = 0
         offset = 0
+        last_end = 0  # the byte after the last newline seen
         last_byte = b"\n"
-        with path.open("rb") as fh:
-            while block := fh.read(SCAN_BLOCK):
-                digest.update(block)
+        if compressed:
+            sha = sha256_file(path)
+        with open_decompressed(path) if compressed else path.open("rb") as fh:
+            while block := _read_block(fh):
+                if not compressed:
+                    digest.update(block)
                 pos = 0
                 while True:
                     nl = block.find(b"\n", pos)
@@ -77,10 +114,15 @@ def _scan_jsonl(path: Path, batch_size: int) -> tuple[list[Piece], FileState] | 
                     pos = nl + 1
                     if lines % batch_size == 0:
                         cuts.append((offset + pos, lines))
+                last_end = offset + pos if pos else last_end
                 offset += len(block)
                 last_byte = block[-1:]
+    except _Damaged as damaged:
+        damage = damaged.cause
     except OSError:
         return None
+    if damage is not None:  # the partial line before the damage goes with it
+        offset, last_byte = last_end, b"\n"
     if last_byte != b"\n":
         lines += 1  # a last line without its newline
     pieces = []
@@ -88,7 +130,13 @@ def _scan_jsonl(path: Path, batch_size: int) -> tuple[list[Piece], FileState] | 
     for (start, first), (end, stop) in pairwise(bounds):
         if end > start:
             pieces.append(Piece(path, start, end, first, max(stop - first, 1)))
-    state = FileState(str(path), stat.st_size, stat.st_mtime_ns, digest.hexdigest(), lines)
+    if damage is not None:
+        reason = damage_reason(path, damage, f"line {lines}" if lines else "")
+        pieces.append(Piece(path, offset, offset, lines, 1, error=reason))
+        lines += 1
+    state = FileState(
+        str(path), stat.st_size, stat.st_mtime_ns, sha if compressed else digest.hexdigest(), lines
+    )
     return pieces or [Piece(path, 0, 0, 0, 0)], state
 
 

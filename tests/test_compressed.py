@@ -1,0 +1,155 @@
+"""Compressed inputs (.gz, .bz2, .xz) are read as the file inside them, in batches,
+and damage in them is quarantined after the good records are loaded."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import json
+import lzma
+import shutil
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from flows.ingest import ingest_files, ingest_unit, plan_units
+from flows.ingest.readers import format_of
+from flows.pipeline import news_etl
+from tests.conftest import SEEDS
+
+COMPRESSORS: dict[str, Callable[[bytes], bytes]] = {
+    ".gz": gzip.compress,
+    ".bz2": bz2.compress,
+    ".xz": lzma.compress,
+}
+STORY = (
+    "The harbour authority said on Monday that the sea wall would be rebuilt over the "
+    "winter, after storms damaged two sections of it in October."
+)
+WHEN = datetime(2026, 11, 30)
+
+
+def _jsonl_bytes() -> bytes:
+    lines = [
+        json.dumps({"id": f"a{i}", "date": f"2026-11-0{i + 1}", "text": f"{STORY} Story {i}."})
+        for i in range(5)
+    ]
+    lines.insert(2, "")  # a blank line keeps its number
+    lines.insert(4, "{broken json")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _comparable(frame):  # what must not depend on the compression
+    return frame.select("record_index", "source_id", "raw_text", "error", "format").rows()
+
+
+def _all_units(path: Path, batch_size: int):
+    units = list(plan_units([path], batch_size))
+    frames = [ingest_unit(unit, "r", WHEN)[0] for unit in units]
+    return units, [row for frame in frames for row in _comparable(frame)]
+
+
+@pytest.mark.parametrize("suffix", sorted(COMPRESSORS))
+def test_a_compressed_jsonl_shard_reads_as_the_plain_one_in_batches(
+    tmp_path: Path, suffix: str
+) -> None:
+    plain = tmp_path / "feed.jsonl"
+    plain.write_bytes(_jsonl_bytes())
+    packed = tmp_path / f"feed.jsonl{suffix}"
+    packed.write_bytes(COMPRESSORS[suffix](_jsonl_bytes()))
+    assert format_of(packed) == "jsonl"
+
+    units, rows = _all_units(packed, batch_size=2)
+    assert len(units) == 4  # 7 lines, 2 a batch
+    assert rows == _all_units(plain, batch_size=2)[1]
+    assert [r[0] for r in rows] == [0, 1, 3, 4, 5, 6]  # line numbers: blank line 2 skipped
+    assert sum(r[3] is not None for r in rows) == 1  # the broken line, quarantined
+    whole = ingest_files([packed], "r", WHEN)
+    assert _comparable(whole) == rows
+    assert set(whole["source_uri"]) == {str(packed)}  # provenance names the file as it is
+    state = units[-1].completes[0]
+    assert (state.path, state.records) == (str(packed), 7)
+
+
+def test_damage_in_a_compressed_shard_quarantines_the_rest_after_the_good_lines(
+    tmp_path: Path,
+) -> None:
+    data = b"".join(
+        json.dumps({"id": f"a{i}", "text": f"{STORY} Story {i}. " * 40}).encode() + b"\n"
+        for i in range(400)
+    )
+    packed = gzip.compress(data)
+    path = tmp_path / "feed.jsonl.gz"
+    path.write_bytes(packed[: len(packed) * 2 // 3])  # a download cut short
+
+    whole = ingest_files([path], "r", WHEN).rows(named=True)
+    units = list(plan_units([path], 100))
+    batched = [r for u in units for r in ingest_unit(u, "r", WHEN)[0].rows(named=True)]
+    for rows in (whole, batched):
+        errors = [r for r in rows if r["error"]]
+        assert len(errors) == 1 and errors[0] is rows[-1]
+        assert errors[0]["error"].startswith("gzip data damaged or not gzip after line ")
+        assert errors[0]["record_index"] == len(rows) - 1 > 100  # the good lines load
+        assert all(r["raw_text"].startswith(STORY) for r in rows[:-1])
+    assert [r["source_id"] for r in whole] == [r["source_id"] for r in batched]
+    assert units[-1].completes[0].records == len(batched)
+
+
+@pytest.mark.parametrize("suffix", sorted(COMPRESSORS))
+def test_a_file_named_compressed_that_is_not_is_quarantined(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"page.txt{suffix}"
+    path.write_text(STORY)
+    frame = ingest_files([path], "r", WHEN)
+    assert frame["error"].to_list()[0].startswith(("gzip data", "bzip2 data", "xz data"))
+    feed = tmp_path / f"feed.jsonl{suffix}"
+    feed.write_text(json.dumps({"text": STORY}) + "\n")
+    frames = [ingest_unit(u, "r", WHEN)[0] for u in plan_units([feed], 10)]
+    errors = [e for f in frames for e in f["error"].to_list()]
+    assert len(errors) == 1 and "damaged or not" in errors[0]
+
+
+def test_compressed_text_and_csv_files(tmp_path: Path) -> None:
+    (tmp_path / "page.txt.gz").write_bytes(gzip.compress(STORY.encode("cp1252")))
+    csv_text = f'id,text\nc1,"{STORY}"\nc2,"{STORY} Again."\n'
+    (tmp_path / "table.csv.xz").write_bytes(lzma.compress(csv_text.encode()))
+    frame = ingest_files(sorted(tmp_path.iterdir()), "r", WHEN)
+    assert frame.select("source_id", "format", "error").rows() == [
+        ("page", "text", None),
+        ("c1", "csv", None),
+        ("c2", "csv", None),
+    ]
+    assert frame["raw_text"].to_list()[0] == STORY
+
+
+def test_a_document_too_large_once_decompressed_is_quarantined(tmp_path: Path) -> None:
+    path = tmp_path / "page.txt.gz"
+    path.write_bytes(gzip.compress((STORY * 400).encode()))  # ~50 kB, a few hundred packed
+    assert path.stat().st_size < 2_000
+    frame = ingest_files([path], "r", WHEN, max_bytes=10_000)
+    assert "too large once decompressed" in frame["error"].to_list()[0]
+
+
+def test_a_gzip_file_not_named_gz_says_how_to_read_it(tmp_path: Path) -> None:
+    path = tmp_path / "page.txt"
+    path.write_bytes(gzip.compress(STORY.encode()))
+    error = ingest_files([path], "r", WHEN)["error"].to_list()[0]
+    assert "not named .gz; rename it (FILE.gz) or unpack it (gunzip -k FILE)" in error
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_run_loads_compressed_inputs_and_skips_them_when_unchanged(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for seed in sorted(SEEDS.glob("*.txt"))[:2]:
+        (inputs / f"{seed.name}.gz").write_bytes(gzip.compress(seed.read_bytes()))
+    feed = _jsonl_bytes().replace(b"\n\n", b"\n")  # the manifest counts lines, blank too
+    (inputs / "feed.jsonl.bz2").write_bytes(bz2.compress(feed))
+    kw = {"warehouse": str(tmp_path / "wh.duckdb"), "reports_dir": str(tmp_path / "rep")}
+    first = news_etl(inputs=[str(inputs)], **kw)
+    assert (first.counts.docs_read, first.counts.articles_loaded) == (8, 7)  # 2 txt, 6 lines
+    assert first.counts.quarantined == 1  # the broken JSON line
+    again = news_etl(inputs=[str(inputs)], **kw)
+    assert (again.counts.articles_loaded, again.counts.skipped) == (0, 8)
+    shutil.rmtree(inputs)
