@@ -8,6 +8,7 @@ import gzip
 import json
 import lzma
 import shutil
+import tarfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -153,3 +154,14 @@ def test_a_run_loads_compressed_inputs_and_skips_them_when_unchanged(tmp_path: P
     again = news_etl(inputs=[str(inputs)], **kw)
     assert (again.counts.articles_loaded, again.counts.skipped) == (0, 8)
     shutil.rmtree(inputs)
+
+
+def test_a_tar_archive_says_to_unpack_it(tmp_path: Path) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "a.txt").write_text(STORY)
+    archive = tmp_path / "pages.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(folder, arcname="pages")
+    error = ingest_files([archive], "r", WHEN)["error"].to_list()[0]
+    assert error == "not text: tar archive of files; unpack it (tar xf FILE) and read its folder"

@@ -134,6 +134,8 @@ def sniff_binary(data: bytes) -> str | None:
     for magic, name in _MAGIC:
         if data.startswith(magic):
             return name
+    if data[257:262] == b"ustar":  # a tar archive (inside a .tar.gz, say) holds files
+        return "tar archive of files; unpack it (tar xf FILE) and read its folder"
     sample = data[:8192]
     if sample.count(0) > max(1, len(sample) // 100):
         return "binary content (NUL bytes)"
