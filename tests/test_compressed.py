@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.ingest import ingest_files, ingest_unit, plan_units
+from flows.ingest import ingest_files, ingest_unit, plan_units, units
 from flows.ingest.readers import format_of
 from flows.pipeline import news_etl
 from tests.conftest import SEEDS
@@ -71,7 +71,8 @@ def test_a_compressed_jsonl_shard_reads_as_the_plain_one_in_batches(
     assert _comparable(whole) == rows
     assert set(whole["source_uri"]) == {str(packed)}  # provenance names the file as it is
     state = units[-1].completes[0]
-    assert (state.path, state.records) == (str(packed), 7)
+    assert (state.path, state.records) == (str(packed), 6)  # 7 lines, one of them blank
+    assert list(plan_units([plain], 2))[-1].completes[0].records == 6
 
 
 def test_damage_in_a_compressed_shard_quarantines_the_rest_after_the_good_lines(
@@ -145,13 +146,13 @@ def test_a_run_loads_compressed_inputs_and_skips_them_when_unchanged(tmp_path: P
     inputs.mkdir()
     for seed in sorted(SEEDS.glob("*.txt"))[:2]:
         (inputs / f"{seed.name}.gz").write_bytes(gzip.compress(seed.read_bytes()))
-    feed = _jsonl_bytes().replace(b"\n\n", b"\n")  # the manifest counts lines, blank too
-    (inputs / "feed.jsonl.bz2").write_bytes(bz2.compress(feed))
+    (inputs / "feed.jsonl.bz2").write_bytes(bz2.compress(_jsonl_bytes()))
     kw = {"warehouse": str(tmp_path / "wh.duckdb"), "reports_dir": str(tmp_path / "rep")}
     first = news_etl(inputs=[str(inputs)], **kw)
     assert (first.counts.docs_read, first.counts.articles_loaded) == (8, 7)  # 2 txt, 6 lines
     assert first.counts.quarantined == 1  # the broken JSON line
     again = news_etl(inputs=[str(inputs)], **kw)
+    # The blank line is no record: skipped counts what the first run read.
     assert (again.counts.articles_loaded, again.counts.skipped) == (0, 8)
     shutil.rmtree(inputs)
 
@@ -165,3 +166,23 @@ def test_a_tar_archive_says_to_unpack_it(tmp_path: Path) -> None:
         tar.add(folder, arcname="pages")
     error = ingest_files([archive], "r", WHEN)["error"].to_list()[0]
     assert error == "not text: tar archive of files; unpack it (tar xf FILE) and read its folder"
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 5, 8, 1 << 20])
+def test_the_manifest_counts_records_not_blank_lines_across_blocks(
+    tmp_path: Path, block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(units, "SCAN_BLOCK", block)
+    record = json.dumps({"text": "x"})
+    for body, records in [
+        (f"{record}\n\n{record}\n", 2),
+        (f"  \n{record}\r\n \t \n{record}", 2),  # whitespace lines; no final newline
+        (f"{record}\n{record}\n   ", 2),  # a last line of spaces
+        (f"\n\n{record}\n  {record}\n", 2),  # an indented record counts
+        ("\n \n", 0),
+    ]:
+        path = tmp_path / "feed.jsonl"
+        path.write_text(body)
+        state = list(plan_units([path], 2))[-1].completes[0]
+        read = [r for u in plan_units([path], 2) for r in ingest_unit(u, "r", WHEN)[0].rows()]
+        assert state.records == records == len(read), (block, body)

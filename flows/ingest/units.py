@@ -83,6 +83,19 @@ def _read_block(fh: IO[bytes]) -> bytes:
         raise _Damaged(exc) from exc
 
 
+WHITESPACE = frozenset(b" \t\r\x0b\x0c")
+
+
+def _has_content(block: bytes, start: int, end: int) -> bool:
+    """Whether block[start:end] (part of one line) holds a byte other than ASCII
+    whitespace. A record line starts with "{", so one byte usually answers."""
+    if start >= end:
+        return False
+    if block[start] not in WHITESPACE:
+        return True
+    return bool(block[start:end].strip())
+
+
 def _scan_jsonl(path: Path, batch_size: int) -> tuple[list[Piece], FileState] | None:
     """Cut a JSONL file every `batch_size` lines in one pass; None if it cannot be
     read (the reader will then quarantine it with the reason). A compressed file is
@@ -96,6 +109,8 @@ def _scan_jsonl(path: Path, batch_size: int) -> tuple[list[Piece], FileState] | 
         digest = hashlib.sha256()
         cuts = [(0, 0)]  # (byte offset, line number) where a piece starts
         lines = 0
+        blank = 0  # lines of whitespace only: no record, so not counted in the manifest
+        content = False  # whether the line being read so far holds a non-space byte
         offset = 0
         last_end = 0  # the byte after the last newline seen
         last_byte = b"\n"
@@ -109,7 +124,11 @@ def _scan_jsonl(path: Path, batch_size: int) -> tuple[list[Piece], FileState] | 
                 while True:
                     nl = block.find(b"\n", pos)
                     if nl < 0:
+                        content = content or _has_content(block, pos, len(block))
                         break
+                    if not (content or _has_content(block, pos, nl)):
+                        blank += 1
+                    content = False
                     lines += 1
                     pos = nl + 1
                     if lines % batch_size == 0:
@@ -122,9 +141,10 @@ def _scan_jsonl(path: Path, batch_size: int) -> tuple[list[Piece], FileState] | 
     except OSError:
         return None
     if damage is not None:  # the partial line before the damage goes with it
-        offset, last_byte = last_end, b"\n"
+        offset, last_byte, content = last_end, b"\n", False
     if last_byte != b"\n":
         lines += 1  # a last line without its newline
+        blank += not content
     pieces = []
     bounds = [*cuts, (offset, lines)]
     for (start, first), (end, stop) in pairwise(bounds):
@@ -134,9 +154,8 @@ def _scan_jsonl(path: Path, batch_size: int) -> tuple[list[Piece], FileState] | 
         reason = damage_reason(path, damage, f"line {lines}" if lines else "")
         pieces.append(Piece(path, offset, offset, lines, 1, error=reason))
         lines += 1
-    state = FileState(
-        str(path), stat.st_size, stat.st_mtime_ns, sha if compressed else digest.hexdigest(), lines
-    )
+    digest_hex = sha if compressed else digest.hexdigest()
+    state = FileState(str(path), stat.st_size, stat.st_mtime_ns, digest_hex, lines - blank)
     return pieces or [Piece(path, 0, 0, 0, 0)], state
 
 
