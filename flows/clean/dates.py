@@ -46,7 +46,7 @@ from flows.clean.headline import headline_variants
 from flows.clean.month_words import month_of
 from flows.clean.repairs import Repair, repair
 from flows.clean.rows import rows_frame
-from flows.clean.structure import leading_lines
+from flows.clean.structure import leading_lines, line_span
 from flows.clean.weekday_stamps import (
     YEAR_FROM_COPYRIGHT,
     copyright_year,
@@ -452,9 +452,8 @@ def _mark_nearest_to_headline(found: list[dict[str, Any]], spans: list[tuple[int
 
 def _line_at(text: str, start: int, end: int) -> str:
     """The whole line holding text[start:end]."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    return text[line_start : line_end if line_end >= 0 else len(text)]
+    line_start, line_end = line_span(text, start, end)
+    return text[line_start:line_end]
 
 
 def _label_before(text: str, start: int) -> str:
@@ -774,7 +773,7 @@ def stamp_candidates(text: str, header_end: int) -> list[dict[str, Any]]:
             s.start,
             s.day,
             _time_after(text, s.end, s.day),
-            s.note,
+            YEAR_FROM_COPYRIGHT,
         )
         for s in weekday_stamps(text, year)
     ]

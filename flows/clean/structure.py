@@ -69,6 +69,12 @@ def _clean_title(line: str, text: str, url: str | None) -> str:
     return next((title for title in readings if equal_lines(lines, norm(title), 1)), line)
 
 
+def line_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Where the line holding text[start:end] starts and ends (its "\n" excluded)."""
+    line_end = text.find("\n", end)
+    return text.rfind("\n", 0, start) + 1, line_end if line_end >= 0 else len(text)
+
+
 def leading_lines(text: str, count: int) -> list[tuple[int, int]]:
     """(start, end) of the text's first `count` non-blank lines, found without
     splitting the whole page (header stamps here, the header zone in dates)."""

@@ -26,6 +26,7 @@ from functools import lru_cache
 import polars as pl
 
 from flows.clean.month_words import month_of
+from flows.clean.structure import line_span
 
 WEEKDAY_KEYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # Shorter weekday words ("are", "sat", "man", "van" in some language) are common
@@ -55,12 +56,11 @@ YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 @dataclass(frozen=True)
 class Stamp:
-    """A weekday stamp read with the page's year."""
+    """A weekday stamp read with the page's year (YEAR_FROM_COPYRIGHT says how)."""
 
     start: int
     end: int
     day: date
-    note: str = YEAR_FROM_COPYRIGHT
 
 
 @lru_cache(maxsize=1)
@@ -121,9 +121,8 @@ def _reading(shape: str, groups: tuple[str, ...]) -> tuple[int, str, int] | None
 
 def _stands_alone(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] shares its line with at most MAX_OTHER_WORDS words."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    rest = text[line_start:start] + " " + text[end : line_end if line_end >= 0 else len(text)]
+    line_start, line_end = line_span(text, start, end)
+    rest = text[line_start:start] + " " + text[end:line_end]
     return len(rest.split()) <= MAX_OTHER_WORDS
 
 
@@ -155,6 +154,6 @@ def weekday_stamps(text: str, year: int) -> list[Stamp]:
             if day.weekday() != weekday:
                 continue
             taken.append((start, end))
-            found.append(Stamp(start, end, day, YEAR_FROM_COPYRIGHT))
+            found.append(Stamp(start, end, day))
     found.sort(key=lambda s: s.start)
     return found
