@@ -75,6 +75,16 @@ def _parse_thresholds(pairs: Sequence[str] | None) -> dict[str, float]:
     return limits
 
 
+def _size_arg(value: str) -> int:
+    """argparse type for a byte size ("8M"): its error becomes a usage message."""
+    from flows.config import parse_size
+
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     _prepare_environment(args.verbose)
     try:
@@ -106,6 +116,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             inputs=inputs,
             warehouse=args.warehouse,
             batch_size=args.batch_size,
+            batch_bytes=args.batch_bytes,
             reports_dir=args.reports_dir,
             thresholds=limits or None,
             full=args.full,
@@ -152,6 +163,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "warehouse": str(Path(args.warehouse or settings.warehouse).resolve()),
         "reports_dir": str(Path(args.reports_dir or settings.reports_dir).resolve()),
         "batch_size": args.batch_size,
+        "batch_bytes": args.batch_bytes,
         "thresholds": limits or None,
         "runner": "dask" if args.dask_address else args.runner,
         "workers": args.workers,
@@ -379,6 +391,7 @@ def cmd_bench_run(args: argparse.Namespace) -> int:
             runner=args.runner,
             workers=args.workers,
             batch_size=args.batch_size,
+            batch_bytes=args.batch_bytes,
             say=lambda m: print(m, file=sys.stderr),
         )
     except FileNotFoundError as exc:
@@ -449,6 +462,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="documents per batch (one task): up to N files, or N lines of a JSONL file "
         "(default 2000); batches are loaded into DuckDB a few at a time, ~8,000 "
         "documents per transaction",
+    )
+    run_options.add_argument(
+        "--batch-bytes",
+        type=_size_arg,
+        metavar="SIZE",
+        help="… and about this much input text per batch, e.g. 8M, 512K (default 8M): "
+        "batches of long pages hold fewer documents, so memory does not grow with "
+        "document size",
     )
     run_options.add_argument(
         "--runner",
@@ -620,6 +641,9 @@ def build_parser() -> argparse.ArgumentParser:
     brun.add_argument("--runner", default="auto", choices=["auto", "threads", "processes", "dask"])
     brun.add_argument("--workers", type=int, metavar="N", help="worker processes")
     brun.add_argument("--batch-size", type=int, metavar="N", help="documents per batch")
+    brun.add_argument(
+        "--batch-bytes", type=_size_arg, metavar="SIZE", help="input per batch, e.g. 8M"
+    )
     brun.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     brun.add_argument("-v", "--verbose", action="store_true", help="show Prefect's own logs")
     brun.set_defaults(func=cmd_bench_run)

@@ -14,8 +14,16 @@ def test_help_explains_every_run_option(capsys: pytest.CaptureFixture[str]) -> N
         main(["run", "--help"])
     assert exc.value.code == 0
     out = capsys.readouterr().out
-    for option in ("--input", "--warehouse", "--batch-size", "--reports-dir", "--verbose"):
+    for option in ("--input", "--warehouse", "--batch-size", "--batch-bytes", "--reports-dir",
+                   "--verbose"):  # fmt: skip
         assert option in out
+
+
+def test_a_bad_batch_size_in_bytes_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["run", "--batch-bytes", "8X"])
+    assert exc.value.code == 2
+    assert "--batch-bytes: not a size: '8X'" in capsys.readouterr().err
 
 
 def test_missing_input_is_a_clear_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

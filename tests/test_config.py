@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.config import Settings, load_settings
+from flows.config import Settings, load_settings, parse_size
 
 
 def test_defaults_are_the_seed_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -35,3 +35,25 @@ def test_unknown_setting_is_an_error(tmp_path: Path) -> None:
 def test_settings_are_immutable() -> None:
     with pytest.raises(AttributeError):
         Settings().batch_size = 3  # type: ignore[misc]
+
+
+def test_byte_sizes_read_with_units(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    assert Settings().batch_bytes == 8 * 1024 * 1024
+    cfg = tmp_path / "newsclean.toml"
+    cfg.write_text('batch_bytes = "16M"\nmax_document_bytes = 2_000_000\n')
+    s = load_settings(cfg)
+    assert (s.batch_bytes, s.max_document_bytes) == (16 << 20, 2_000_000)
+    monkeypatch.setenv("NEWSCLEAN_BATCH_BYTES", "512 KiB")
+    assert load_settings(cfg).batch_bytes == 512 << 10
+    assert [parse_size(v) for v in ("8388608", "8MB", "1.5K", "2g")] == [
+        8 << 20,
+        8 << 20,
+        1536,
+        2 << 30,
+    ]
+    for bad in ("", "eight", "0", "-1M", "inf"):
+        with pytest.raises(ValueError, match="size"):
+            parse_size(bad)
+    monkeypatch.setenv("NEWSCLEAN_BATCH_BYTES", "lots")
+    with pytest.raises(ValueError, match="not a size: 'lots'"):
+        load_settings(cfg)

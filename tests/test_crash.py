@@ -44,7 +44,7 @@ def _corpus(folder: Path) -> Path:
 _SMALL_GROUPS_RUN = """
 import sys
 import flows.pipeline
-flows.pipeline.load_group_ready = lambda documents: documents >= 500
+flows.pipeline.load_group_ready = lambda documents, input_bytes=0: documents >= 500
 from flows.cli import main
 sys.exit(main(sys.argv[1:]))
 """

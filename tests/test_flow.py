@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from pathlib import Path
 
@@ -47,6 +48,20 @@ def test_seeds_end_to_end_and_rerun_adds_nothing(warehouse_path: Path, tmp_path:
     assert (again.counts.articles_loaded, again.counts.skipped) == (0, 5)
     assert {t: _count(store, t) for t in before} == before
     assert _count(store, "runs") == 2
+
+
+def test_batches_follow_the_byte_bound(
+    warehouse_path: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Each seed (2-5 KB) is above a 1 KiB bound: five batches instead of one.
+    caplog.set_level(logging.INFO, logger="newsclean")
+    summary = news_etl(
+        inputs=[str(SEEDS)], warehouse=str(warehouse_path), reports_dir=str(tmp_path / "r"),
+        batch_bytes=1024, runner="threads",
+    )  # fmt: skip
+    assert (summary.counts.docs_read, summary.counts.articles_loaded) == (5, 5)
+    cleaned = [r.getMessage() for r in caplog.records if " documents cleaned" in r.getMessage()]
+    assert [m.split(":")[0] for m in cleaned] == [f"batch {k}/5" for k in range(1, 6)]
 
 
 def test_changed_file_is_a_new_version_and_bad_input_is_quarantined(

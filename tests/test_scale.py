@@ -83,6 +83,32 @@ def test_a_shard_read_in_pieces_equals_the_shard_read_whole(corpus: Path) -> Non
     assert pl.concat([m for _, m in pieces]).sort("path").equals(manifest.sort("path"))
 
 
+def test_batches_are_bounded_by_bytes_as_well_as_documents(tmp_path: Path) -> None:
+    # Long pages make batches of fewer documents: memory follows bytes, not counts.
+    shard = tmp_path / "pages.jsonl"
+    sizes = [300, 5000, 300, 300, 9000, 300, 300, 300, 300, 2000]
+    lines = [json.dumps({"id": str(i), "text": "w" * n}) + "\n" for i, n in enumerate(sizes)]
+    shard.write_text("".join(lines), encoding="utf-8")
+    units = list(plan_units([shard], batch_size=4, batch_bytes=4000))
+    spans = [[(p.first_line, p.lines) for p in u.pieces] for u in units]
+    # A piece ends after the line that reaches 4,000 bytes, or after 4 lines.
+    assert spans == [[(0, 2)], [(2, 3)], [(5, 4)], [(9, 1)]]
+    for unit in units:
+        (piece,) = unit.pieces
+        assert piece.end is not None
+        body = shard.read_bytes()[piece.start : piece.end].decode()
+        assert body == "".join(lines[piece.first_line : piece.first_line + piece.lines])
+    ingested = datetime(2026, 1, 1)
+    read = pl.concat([ingest_unit(u, "r", ingested, 10 << 20)[0] for u in units])
+    assert read.equals(ingest_batch([shard], "r", ingested, 10 << 20)[0])
+    # Whole files are grouped by bytes too (a .txt file is one document).
+    for i, n in enumerate([3000, 3000, 3000, 100]):
+        (tmp_path / f"page-{i}.txt").write_text("w" * n, encoding="utf-8")
+    files = sorted(tmp_path.glob("page-*.txt"))
+    grouped = [len(u.pieces) for u in plan_units(files, batch_size=10, batch_bytes=5000)]
+    assert grouped == [1, 1, 2]
+
+
 def test_a_record_above_the_size_limit_is_quarantined_not_the_shard(tmp_path: Path) -> None:
     shard = tmp_path / "big.jsonl"
     lines = [json.dumps({"id": str(i), "text": f"article {i} " * 40}) for i in range(5)]

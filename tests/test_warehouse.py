@@ -18,6 +18,7 @@ from tests.conftest import SEEDS
 from warehouse import Warehouse, load_group_ready, migrate
 from warehouse.store import (
     MAX_GROUP_DOCUMENTS,
+    MAX_GROUP_INPUT_BYTES,
     NO_FILES,
     WRITE_ROW_GROUP_SIZE,
     migrations,
@@ -248,6 +249,29 @@ def test_load_groups_end_on_a_nearly_full_row_group() -> None:
     assert not load_group_ready(size + size // 4)  # a last row group a quarter full
     assert load_group_ready(MAX_GROUP_DOCUMENTS)
     assert load_group_ready(MAX_GROUP_DOCUMENTS + 1)
+
+
+def test_load_groups_of_long_pages_end_at_the_input_byte_bound() -> None:
+    # 2,000 documents of 20 KB: far below the document bound, far above the byte one.
+    assert not load_group_ready(2000, MAX_GROUP_INPUT_BYTES - 1)
+    assert load_group_ready(2000, MAX_GROUP_INPUT_BYTES)
+
+
+def test_full_reclean_pages_are_bounded_by_bytes_as_well_as_documents(
+    warehouse_path: Path,
+) -> None:
+    store = Warehouse(warehouse_path)
+    _load_seeds(store, "r1")
+    sizes = store.query("select doc_id, size_bytes from raw_documents order by doc_id")
+    cap = int(sizes["size_bytes"][0] + sizes["size_bytes"][1])  # the first two fit
+    pages = list(store.raw_batches("r2", size=4, max_bytes=cap))
+    ids = [page["doc_id"].to_list() for page in pages]
+    assert [i for page in ids for i in page] == sizes["doc_id"].to_list()  # all, in order
+    assert ids[0] == sizes["doc_id"].to_list()[:2]
+    for page in pages:  # each within the bound, or a single document above it
+        assert page.height == 1 or page["size_bytes"].sum() <= cap
+        assert page.height <= 4 and set(page["run_id"]) == {"r2"}
+    assert next(store.raw_batches("r2", size=2)).height == 2  # the document bound
 
 
 def _copies(frames: dict[str, pl.DataFrame], n: int) -> dict[str, pl.DataFrame]:

@@ -181,6 +181,9 @@ WRITE_ROW_GROUP_SIZE = 4_096
 # A group of batches is loaded at the latest once it holds this many documents: it
 # bounds what the loading process holds (~5.5 KB a document in its frames).
 MAX_GROUP_DOCUMENTS = 4 * WRITE_ROW_GROUP_SIZE
+# … or once its batches were read from this much input: long pages make big frames
+# (the dev set's real pages, ~10 KB each: ~15 KB a document in the loading process).
+MAX_GROUP_INPUT_BYTES = 64 << 20
 HELD_CHECKPOINT_THRESHOLD = "1GB"  # no automatic checkpoint while held (DuckDB: 16 MB)
 # The run's loads share the machine with its batch workers, which keep every core
 # busy: one DuckDB thread loaded 60 batches of 2,000 documents in 4.7 s of wall time
@@ -189,9 +192,9 @@ HELD_CHECKPOINT_THRESHOLD = "1GB"  # no automatic checkpoint while held (DuckDB:
 HELD_THREADS = 1
 
 
-def load_group_ready(documents: int) -> bool:
-    """Whether batches holding `documents` documents, not loaded yet, should now be
-    loaded together, in one transaction.
+def load_group_ready(documents: int, input_bytes: int = 0) -> bool:
+    """Whether batches holding `documents` documents read from `input_bytes` of
+    input, not loaded yet, should now be loaded together, in one transaction.
 
     DuckDB writes a transaction's rows for a table straight into the file, as
     compressed row groups, when they fill at least one row group; fewer go through
@@ -200,9 +203,10 @@ def load_group_ready(documents: int) -> bool:
     documents, 5.7 s. The last row group of a load is kept only partly filled, so
     a group ends on a nearly full one (7/8 or more: groups of 4 batches of 2,000
     documents; with 5, a fifth of each group's rows went to row groups a later
-    checkpoint rewrote, and the file grew by a third), or at MAX_GROUP_DOCUMENTS.
+    checkpoint rewrote, and the file grew by a third), or at MAX_GROUP_DOCUMENTS or
+    MAX_GROUP_INPUT_BYTES, whichever comes first.
     """
-    if documents >= MAX_GROUP_DOCUMENTS:
+    if documents >= MAX_GROUP_DOCUMENTS or input_bytes >= MAX_GROUP_INPUT_BYTES:
         return True
     rest = documents % WRITE_ROW_GROUP_SIZE
     return documents >= WRITE_ROW_GROUP_SIZE and (rest == 0 or 8 * rest >= 7 * WRITE_ROW_GROUP_SIZE)
@@ -430,11 +434,16 @@ class Warehouse:
                     },
                 )
 
-    def raw_batches(self, run_id: str, size: int) -> Iterator[pl.DataFrame]:
-        """Every raw document, `size` at a time, relabelled with `run_id` (--full)."""
+    def raw_batches(
+        self, run_id: str, size: int, max_bytes: int = 8 << 20
+    ) -> Iterator[pl.DataFrame]:
+        """Every raw document, relabelled with `run_id` (--full), in batches of at most
+        `size` documents and `max_bytes` of input (or one larger document)."""
         after = ""
         while True:
-            batch = self.named("raw_batch", run_id=run_id, after=after, limit=size)
+            batch = self.named(
+                "raw_batch", run_id=run_id, after=after, limit=size, max_bytes=max_bytes
+            )
             if batch.is_empty():
                 return
             yield batch

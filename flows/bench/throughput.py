@@ -180,6 +180,7 @@ def run_newsclean(
     runner: str = "auto",
     workers: int | None = None,
     batch_size: int | None = None,
+    batch_bytes: int | None = None,
 ) -> Result:
     """The full newsclean flow in a child process; its whole tree's peak memory and
     CPU time by kind of process."""
@@ -198,6 +199,7 @@ def run_newsclean(
         runner,
         *(["--workers", str(workers)] if workers else []),
         *(["--batch-size", str(batch_size)] if batch_size else []),
+        *(["--batch-bytes", str(batch_bytes)] if batch_bytes else []),
         *[str(f) for f in files],
     ]
     env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
@@ -234,6 +236,7 @@ def _child(argv: list[str]) -> int:
     parser.add_argument("--runner", default="auto")
     parser.add_argument("--workers", type=int)
     parser.add_argument("--batch-size", type=int)
+    parser.add_argument("--batch-bytes", type=int)
     parser.add_argument("files", nargs="+")
     args = parser.parse_args(argv)
     # Timed from here, as `newsclean run` runs: loading the flow's code and starting
@@ -253,6 +256,7 @@ def _child(argv: list[str]) -> int:
             runner=args.runner,
             workers=args.workers,
             batch_size=args.batch_size,
+            batch_bytes=args.batch_bytes,
             # A benchmark measures speed; its synthetic corpus may trip a gate on purpose.
             thresholds={"max_quarantine_rate": 1.0, "max_undated_share": 1.0},
         )
@@ -402,6 +406,7 @@ def run_benchmark(
     runner: str = "auto",
     workers: int | None = None,
     batch_size: int | None = None,
+    batch_bytes: int | None = None,
     workdir: Path | None = None,
     say: Callable[[str], None] = print,
 ) -> BenchReport:
@@ -417,7 +422,7 @@ def run_benchmark(
     assert work is not None
     try:
         say(f"newsclean: full pipeline on {total:,} documents ({len(files)} shard(s)) …")
-        results = [run_newsclean(files, work, runner, workers, batch_size)]
+        results = [run_newsclean(files, work, runner, workers, batch_size, batch_bytes)]
         peer_files = files
         peer_total = total
         if peers and total > peer_docs:

@@ -1,10 +1,12 @@
 """Work units: the inputs of a run cut into bounded batches, streamed one at a time.
 
 A unit is what one batch task reads, cleans and validates: up to `batch_size`
-documents and about `batch_bytes` of input. Whole-document files (.txt …) are grouped
-several to a unit; a JSONL file is cut at line boundaries into pieces of at most
-`batch_size` lines, so a 10 GB shard never has to fit in memory, and units can be
-read in parallel. CSV and Parquet files are read whole, one file per piece.
+documents and about `batch_bytes` of input (a unit ends after the document that
+crosses it). Whole-document files (.txt …) are grouped several to a unit; a JSONL
+file is cut at line boundaries into pieces of at most `batch_size` lines and about
+`batch_bytes`, so a 10 GB shard never has to fit in memory, a shard of long pages
+makes smaller batches than one of short articles, and units can be read in
+parallel. CSV and Parquet files are read whole, one file per piece.
 
 The JSONL cut points, the line count and the file's sha256 come from one streaming
 pass over the file (bytes only, no parsing). The file's manifest row travels with
@@ -22,6 +24,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import IO
 
+from flows.config import Settings
 from flows.ingest.compressed import (
     DAMAGED,
     compression_of,
@@ -33,6 +36,7 @@ from flows.ingest.compressed import (
 from flows.ingest.readers import FileState, format_of, sha256_file
 
 SCAN_BLOCK = 8 << 20
+DEFAULT_BATCH_BYTES = Settings.batch_bytes
 
 
 @dataclass(frozen=True)
@@ -96,8 +100,11 @@ def _has_content(block: bytes, start: int, end: int) -> bool:
     return bool(block[start:end].strip())
 
 
-def _scan_jsonl(path: Path, batch_size: int) -> tuple[list[Piece], FileState] | None:
-    """Cut a JSONL file every `batch_size` lines in one pass; None if it cannot be
+def _scan_jsonl(
+    path: Path, batch_size: int, batch_bytes: int
+) -> tuple[list[Piece], FileState] | None:
+    """Cut a JSONL file after every `batch_size` lines, or sooner after the line that
+    brings a piece to `batch_bytes`, in one pass; None if it cannot be
     read (the reader will then quarantine it with the reason). A compressed file is
     hashed as it is and cut in its decompressed stream; damage in that stream ends
     the last piece at the last whole line before it, and a piece that says so
@@ -108,6 +115,7 @@ def _scan_jsonl(path: Path, batch_size: int) -> tuple[list[Piece], FileState] | 
         stat = path.stat()
         digest = hashlib.sha256()
         cuts = [(0, 0)]  # (byte offset, line number) where a piece starts
+        cut_at, cut_line = 0, 0  # the last cut
         lines = 0
         blank = 0  # lines of whitespace only: no record, so not counted in the manifest
         content = False  # whether the line being read so far holds a non-space byte
@@ -131,8 +139,9 @@ def _scan_jsonl(path: Path, batch_size: int) -> tuple[list[Piece], FileState] | 
                     content = False
                     lines += 1
                     pos = nl + 1
-                    if lines % batch_size == 0:
-                        cuts.append((offset + pos, lines))
+                    if lines - cut_line >= batch_size or offset + pos - cut_at >= batch_bytes:
+                        cut_at, cut_line = offset + pos, lines
+                        cuts.append((cut_at, cut_line))
                 last_end = offset + pos if pos else last_end
                 offset += len(block)
                 last_byte = block[-1:]
@@ -160,10 +169,10 @@ def _scan_jsonl(path: Path, batch_size: int) -> tuple[list[Piece], FileState] | 
 
 
 def plan_units(
-    files: Iterable[Path], batch_size: int, batch_bytes: int = 64 << 20
+    files: Iterable[Path], batch_size: int, batch_bytes: int = DEFAULT_BATCH_BYTES
 ) -> Iterator[Unit]:
     """Group the files into units of at most `batch_size` documents / ~`batch_bytes`."""
-    batch_size = max(1, batch_size)
+    batch_size, batch_bytes = max(1, batch_size), max(1, batch_bytes)
     pending: list[Piece] = []
     completes: list[FileState] = []
     docs = size = 0
@@ -177,7 +186,7 @@ def plan_units(
         return unit
 
     for path in files:
-        scanned = _scan_jsonl(path, batch_size) if format_of(path) == "jsonl" else None
+        scanned = _scan_jsonl(path, batch_size, batch_bytes) if format_of(path) == "jsonl" else None
         if scanned is None:
             pieces, state = [Piece(path)], None
         else:
