@@ -28,10 +28,11 @@ class Settings:
     inputs: tuple[str, ...] = ("seeds",)
     warehouse: str = "warehouse/news.duckdb"
     reports_dir: str = "reports"
-    # Documents per batch (files, or lines of a JSONL shard): a batch is the unit of
-    # a Prefect task, so it bounds memory. Batches are loaded a few at a time (one
-    # DuckDB transaction per ~8,000 documents, `load_group_ready`): a crash loses at
-    # most the groups not yet committed, which the next run reads again.
+    # Documents per batch (files, lines of a JSONL shard or rows of a Parquet file):
+    # a batch is the unit of a Prefect task, so it bounds memory. Batches are loaded
+    # a few at a time (one DuckDB transaction per ~8,000 documents,
+    # `load_group_ready`): a crash loses at most the groups not yet committed, which
+    # the next run reads again.
     batch_size: int = 2000
     # … and at most about this many bytes of input text per batch (a batch ends after
     # the document that crosses it). Documents vary in size more than in number: the

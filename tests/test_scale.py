@@ -109,6 +109,45 @@ def test_batches_are_bounded_by_bytes_as_well_as_documents(tmp_path: Path) -> No
     assert grouped == [1, 1, 2]
 
 
+def test_a_parquet_file_is_read_in_row_ranges_that_equal_the_whole(tmp_path: Path) -> None:
+    # 30 rows in row groups of 7: pieces run across the groups' edges.
+    path = tmp_path / "export.parquet"
+    texts = [f"Article {i}. " + "word " * (20 if i != 11 else 400) for i in range(30)]
+    frame = pl.DataFrame({"id": [f"a{i}" for i in range(30)], "content": texts})
+    frame.write_parquet(path, row_group_size=7)
+    ingested = datetime(2026, 1, 1)
+    whole, manifest = ingest_batch([path], "r", ingested, None)
+    assert whole.height == 30 and whole["error"].null_count() == 30
+    units = list(plan_units([path], batch_size=4))
+    assert [u.documents for u in units] == [4] * 7 + [2]
+    pieces = [ingest_unit(u, "r", ingested, 10 << 20) for u in units]
+    assert pl.concat([raw for raw, _ in pieces]).equals(whole)
+    assert pl.concat([m for _, m in pieces]).equals(manifest)  # recorded once, 30 rows
+    # By bytes: smaller pieces where the rows are bigger (the row group holding row 11).
+    sizes = [u.documents for u in plan_units([path], batch_size=100, batch_bytes=400)]
+    assert sum(sizes) == 30 and max(sizes) > min(sizes)
+    # A file above max_document_bytes is read in pieces, the limit holds per row.
+    pieces = [ingest_unit(u, "r", ingested, 1500) for u in units]
+    raw = pl.concat([raw for raw, _ in pieces])
+    assert path.stat().st_size > 1500 and raw.height == 30
+    (error,) = raw["error"].drop_nulls().to_list()
+    assert error.startswith("row 12: record too large")
+
+
+def test_a_parquet_file_without_text_is_one_quarantined_record(tmp_path: Path) -> None:
+    path = tmp_path / "numbers.parquet"
+    pl.DataFrame({"id": ["a", "b"], "words": [1, 2]}).write_parquet(path)
+    (unit,) = plan_units([path], batch_size=10)
+    raw, manifest = ingest_unit(unit, "r", datetime(2026, 1, 1), None)
+    assert raw.height == 1 and "Parquet has no 'text' column" in raw["error"][0]
+    assert manifest["records"].to_list() == [1]
+    broken = tmp_path / "broken.parquet"
+    broken.write_bytes(path.read_bytes()[:-30])  # its footer cut off: read whole, refused
+    (unit,) = plan_units([broken], batch_size=10)
+    raw, _ = ingest_unit(unit, "r", datetime(2026, 1, 1), None)
+    assert raw.height == 1 and "unreadable Parquet" in raw["error"][0]
+
+
 def test_a_record_above_the_size_limit_is_quarantined_not_the_shard(tmp_path: Path) -> None:
     shard = tmp_path / "big.jsonl"
     lines = [json.dumps({"id": str(i), "text": f"article {i} " * 40}) for i in range(5)]

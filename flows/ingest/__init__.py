@@ -16,8 +16,10 @@ from flows.ingest.readers import (
     RawRecord,
     discover,
     error_record,
+    format_of,
     read_input,
     read_range,
+    read_rows,
 )
 from flows.ingest.units import Piece, Unit, plan_units
 
@@ -115,8 +117,17 @@ def ingest_unit(
     records: list[RawRecord] = []
     states: list[FileState] = list(unit.completes)
     for piece in unit.pieces:
-        if piece.error is not None:  # the damaged end of a compressed file
-            recs = [error_record(piece.path, "jsonl", piece.error, index=piece.first_line)]
+        if piece.error is not None:  # a compressed file's damaged end; no text column
+            fmt = format_of(piece.path)
+            recs = [error_record(piece.path, fmt, piece.error, index=piece.first_line)]
+        elif piece.rows:
+            recs = read_rows(
+                piece.path,
+                piece.start,
+                (piece.end or piece.start) - piece.start,
+                max_bytes,
+                raise_transient,
+            )
         elif piece.whole:
             recs, state = read_input(piece.path, max_bytes, raise_transient)
             if state is not None:

@@ -240,6 +240,13 @@ def read_text(path: Path, data: bytes) -> Iterator[RawRecord]:
     )
 
 
+def _too_large(where: str, size: int, max_bytes: int) -> str:
+    return (
+        f"{where}: record too large ({size / 1e6:.1f} MB > max_document_bytes "
+        f"{max_bytes / 1e6:.1f} MB; raise the setting to load it)"
+    )
+
+
 def _jsonl_records(
     path: Path, text: str, encoding: str, first_line: int, max_bytes: int | None
 ) -> Iterator[RawRecord]:
@@ -255,10 +262,7 @@ def _jsonl_records(
         problem = None
         row: Any = None
         if max_bytes is not None and len(line_bytes) > max_bytes:
-            problem = (
-                f"line {number + 1}: record too large ({len(line_bytes) / 1e6:.1f} MB > "
-                f"max_document_bytes {max_bytes / 1e6:.1f} MB; raise the setting to load it)"
-            )
+            problem = _too_large(f"line {number + 1}", len(line_bytes), max_bytes)
         else:
             try:
                 row = json.loads(line)
@@ -323,6 +327,20 @@ def read_csv(path: Path, data: bytes) -> Iterator[RawRecord]:
         yield error_record(path, "csv", f"row {index + 1}: broken CSV ({exc})", data, index)
 
 
+def _parquet_records(
+    path: Path, frame: pl.DataFrame, first_row: int, max_bytes: int | None = None
+) -> Iterator[RawRecord]:
+    """Records of Parquet rows whose first is row `first_row` of the file; a row
+    larger than `max_bytes` (as JSON) is an error record of its own."""
+    for index, row in enumerate(frame.iter_rows(named=True), start=first_row):
+        payload = json.dumps(row, ensure_ascii=False, default=str).encode()
+        if max_bytes is not None and len(payload) > max_bytes:
+            reason = _too_large(f"row {index + 1}", len(payload), max_bytes)
+            yield error_record(path, "parquet", reason, payload, index)
+        else:
+            yield _record_from_mapping(path, "parquet", "parquet", index, row, payload)
+
+
 def read_parquet(path: Path, data: bytes) -> Iterator[RawRecord]:
     """One article per row; a file without a `text` column is one error record."""
     try:
@@ -335,9 +353,30 @@ def read_parquet(path: Path, data: bytes) -> Iterator[RawRecord]:
             path, "parquet", f"Parquet has {no_text_field(frame.columns, 'column')}", data
         )
         return
-    for index, row in enumerate(frame.iter_rows(named=True)):
-        payload = json.dumps(row, ensure_ascii=False, default=str).encode()
-        yield _record_from_mapping(path, "parquet", "parquet", index, row, payload)
+    yield from _parquet_records(path, frame, 0)
+
+
+def read_rows(
+    path: Path,
+    first_row: int,
+    count: int,
+    max_bytes: int | None = None,
+    raise_transient: bool = False,
+) -> list[RawRecord]:
+    """The records of rows [first_row, first_row + count) of a Parquet file (cut by
+    the unit planner from its footer), numbered as in the whole file; the size
+    limit holds per row, as for a JSONL line."""
+    try:
+        frame = pl.scan_parquet(path).slice(first_row, count).collect()
+    except OSError as exc:
+        if raise_transient and exc.errno in TRANSIENT_ERRNOS:
+            raise
+        reason = f"cannot read file: {exc.strerror or exc}"
+        return [error_record(path, "parquet", reason, index=first_row)]
+    except Exception as exc:  # polars raises several error types for bad files
+        reason = f"unreadable Parquet (rows {first_row + 1}-{first_row + count}): {exc}"
+        return [error_record(path, "parquet", reason, index=first_row)]
+    return list(_parquet_records(path, frame, first_row, max_bytes))
 
 
 READERS = {"text": read_text, "jsonl": read_jsonl, "csv": read_csv, "parquet": read_parquet}

@@ -6,7 +6,8 @@ crosses it). Whole-document files (.txt …) are grouped several to a unit; a JS
 file is cut at line boundaries into pieces of at most `batch_size` lines and about
 `batch_bytes`, so a 10 GB shard never has to fit in memory, a shard of long pages
 makes smaller batches than one of short articles, and units can be read in
-parallel. CSV and Parquet files are read whole, one file per piece.
+parallel. A Parquet file is cut into row ranges the same way, from its footer;
+CSV files (and compressed Parquet) are read whole, one file per piece.
 
 The JSONL cut points, the line count and the file's sha256 come from one streaming
 pass over the file (bytes only, no parsing). The file's manifest row travels with
@@ -17,12 +18,16 @@ as read only when all its pieces are in the warehouse.
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 from typing import IO
+
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from flows.config import Settings
 from flows.ingest.compressed import (
@@ -33,7 +38,13 @@ from flows.ingest.compressed import (
     open_decompressed,
     read_some,
 )
-from flows.ingest.readers import FileState, format_of, sha256_file
+from flows.ingest.readers import (
+    FileState,
+    field_name,
+    format_of,
+    no_text_field,
+    sha256_file,
+)
 
 SCAN_BLOCK = 8 << 20
 DEFAULT_BATCH_BYTES = Settings.batch_bytes
@@ -41,15 +52,18 @@ DEFAULT_BATCH_BYTES = Settings.batch_bytes
 
 @dataclass(frozen=True)
 class Piece:
-    """A whole file, or lines [first_line, first_line + lines) of a JSONL file at
-    bytes [start, end) (of its decompressed stream when it is compressed)."""
+    """A whole file; or lines [first_line, first_line + lines) of a JSONL file at
+    bytes [start, end) (of its decompressed stream when it is compressed); or, with
+    `rows`, rows [start, end) of a Parquet file, about `nbytes` of text."""
 
     path: Path
     start: int = 0
     end: int | None = None
     first_line: int = 0
     lines: int = 1
-    error: str | None = None  # set: this piece is the damaged end of a compressed file
+    error: str | None = None  # set: why this piece has no records (one error record)
+    rows: bool = False
+    nbytes: int | None = None  # input bytes, where start and end do not count them
 
     @property
     def whole(self) -> bool:
@@ -168,6 +182,66 @@ def _scan_jsonl(
     return pieces or [Piece(path, 0, 0, 0, 0)], state
 
 
+def _scan_parquet(
+    path: Path, batch_size: int, batch_bytes: int
+) -> tuple[list[Piece], FileState] | None:
+    """Cut a Parquet file into row ranges of at most `batch_size` rows and about
+    `batch_bytes`, from its footer alone: each row group's row count and
+    uncompressed size give its rows' average size. (A column of repeated texts,
+    dictionary-encoded, looks smaller than it is; the document bound still holds.)
+    None if it cannot be read: the whole-file reader then quarantines it with the
+    reason. A file without a text column is one piece that says so. polars reads a
+    row range without decoding the rest of the file, even inside one large row
+    group (measured: 2,000 rows from the middle of a single 116 MB row group in
+    17 ms, 115 MB peak)."""
+    try:
+        stat = path.stat()
+        meta = pq.ParquetFile(path).metadata
+        names = meta.schema.to_arrow_schema().names
+        sha = sha256_file(path)
+    except (OSError, pa.ArrowException):
+        return None
+    if field_name(names, "text") is None:
+        reason = f"Parquet has {no_text_field(names, 'column')}"
+        return [Piece(path, error=reason)], FileState(
+            str(path), stat.st_size, stat.st_mtime_ns, sha, 1
+        )
+    pieces: list[Piece] = []
+    start = row = taken = 0  # the open piece starts at row `start` and holds `taken`
+    size = 0.0
+
+    def close() -> None:
+        nonlocal start, taken, size
+        pieces.append(Piece(path, start, row, start, taken, rows=True, nbytes=int(size)))
+        start, taken, size = row, 0, 0.0
+
+    for k in range(meta.num_row_groups):
+        group = meta.row_group(k)
+        per_row = max(1.0, group.total_byte_size / max(group.num_rows, 1))
+        left = group.num_rows
+        while left:
+            # As for JSONL lines: a piece ends after the row that reaches batch_bytes.
+            to_bytes = max(1, math.ceil((batch_bytes - size) / per_row))
+            take = min(left, batch_size - taken, to_bytes)
+            row, taken, size, left = row + take, taken + take, size + take * per_row, left - take
+            if taken >= batch_size or size >= batch_bytes:
+                close()
+    if taken or not pieces:
+        close()
+    state = FileState(str(path), stat.st_size, stat.st_mtime_ns, sha, meta.num_rows)
+    return pieces, state
+
+
+def _scan(path: Path, batch_size: int, batch_bytes: int) -> tuple[list[Piece], FileState] | None:
+    """The pieces of a file that is read in pieces (JSONL, plain Parquet), or None."""
+    fmt = format_of(path)
+    if fmt == "jsonl":
+        return _scan_jsonl(path, batch_size, batch_bytes)
+    if fmt == "parquet" and compression_of(path) is None:
+        return _scan_parquet(path, batch_size, batch_bytes)
+    return None
+
+
 def plan_units(
     files: Iterable[Path], batch_size: int, batch_bytes: int = DEFAULT_BATCH_BYTES
 ) -> Iterator[Unit]:
@@ -186,13 +260,16 @@ def plan_units(
         return unit
 
     for path in files:
-        scanned = _scan_jsonl(path, batch_size, batch_bytes) if format_of(path) == "jsonl" else None
+        scanned = _scan(path, batch_size, batch_bytes)
         if scanned is None:
             pieces, state = [Piece(path)], None
         else:
             pieces, state = scanned
         for k, piece in enumerate(pieces):
-            piece_bytes = (piece.end or 0) - piece.start if not piece.whole else _size(path)
+            if piece.nbytes is not None:
+                piece_bytes = piece.nbytes
+            else:
+                piece_bytes = (piece.end or 0) - piece.start if not piece.whole else _size(path)
             if pending and (docs + piece.lines > batch_size or size + piece_bytes > batch_bytes):
                 yield flush()
             pending.append(piece)
