@@ -109,6 +109,20 @@ def test_batches_are_bounded_by_bytes_as_well_as_documents(tmp_path: Path) -> No
     assert grouped == [1, 1, 2]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32"])
+def test_a_jsonl_file_in_a_wide_encoding_is_read_whole(tmp_path: Path, encoding: str) -> None:
+    # A b"\n" byte is half a UTF-16 newline, and a later piece has no byte-order
+    # mark: cut into pieces, the first was quarantined and the rest misread.
+    path = tmp_path / "export.jsonl"
+    lines = [json.dumps({"id": str(i), "text": f"Story {i} about the harbour."}) for i in range(5)]
+    path.write_bytes(("\n".join(lines) + "\n").encode(encoding))
+    (unit,) = plan_units([path], batch_size=2)
+    raw, manifest = ingest_unit(unit, "r", datetime(2026, 1, 1), 10 << 20)
+    assert raw["error"].null_count() == 5 and raw["record_index"].to_list() == list(range(5))
+    assert raw["raw_text"].to_list() == [f"Story {i} about the harbour." for i in range(5)]
+    assert manifest["records"].to_list() == [5]
+
+
 def test_a_parquet_file_is_read_in_row_ranges_that_equal_the_whole(tmp_path: Path) -> None:
     # 30 rows in row groups of 7: pieces run across the groups' edges.
     path = tmp_path / "export.parquet"

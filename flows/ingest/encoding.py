@@ -106,6 +106,17 @@ def _looks_utf16(data: bytes) -> str | None:
     return None
 
 
+def wide_encoding(head: bytes) -> str | None:
+    """UTF-16 or UTF-32, named by a byte-order mark at the start of `head` or (UTF-16)
+    guessed from its NUL bytes: text whose lines cannot be cut at a b"\\n" byte (in
+    UTF-16 a newline is two bytes, and a piece after the first has no mark)."""
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return None if name == "utf-8-sig" else name
+    sample = head[:4096]
+    return _looks_utf16(sample[: len(sample) // 2 * 2])
+
+
 # Tie-break order for legacy encodings, most common on the web first.
 PREFERRED_LEGACY = (
     "cp1252",

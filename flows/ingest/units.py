@@ -38,6 +38,7 @@ from flows.ingest.compressed import (
     open_decompressed,
     read_some,
 )
+from flows.ingest.encoding import wide_encoding
 from flows.ingest.readers import (
     FileState,
     field_name,
@@ -118,7 +119,8 @@ def _scan_jsonl(
     path: Path, batch_size: int, batch_bytes: int
 ) -> tuple[list[Piece], FileState] | None:
     """Cut a JSONL file after every `batch_size` lines, or sooner after the line that
-    brings a piece to `batch_bytes`, in one pass; None if it cannot be
+    brings a piece to `batch_bytes`, in one pass; None if it is in UTF-16 or UTF-32
+    (its pieces could not be decoded alone: it is read whole) or cannot be
     read (the reader will then quarantine it with the reason). A compressed file is
     hashed as it is and cut in its decompressed stream; damage in that stream ends
     the last piece at the last whole line before it, and a piece that says so
@@ -140,6 +142,8 @@ def _scan_jsonl(
             sha = sha256_file(path)
         with open_decompressed(path) if compressed else path.open("rb") as fh:
             while block := _read_block(fh):
+                if not offset and wide_encoding(block):
+                    return None  # read whole: pieces could not be decoded alone
                 if not compressed:
                     digest.update(block)
                 pos = 0
