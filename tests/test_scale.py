@@ -123,6 +123,50 @@ def test_a_jsonl_file_in_a_wide_encoding_is_read_whole(tmp_path: Path, encoding:
     assert manifest["records"].to_list() == [5]
 
 
+def _awkward_csv(rows: int) -> str:
+    """A CSV export with what breaks naive line splitting: quoted line breaks (\\n,
+    \\r\\n), a bare \\r, doubled quotes, stray quotes, empty fields, blank lines."""
+    cells = [
+        '"Line one of {i}\nline two, with a comma\r\nline ""three"""',
+        "plain {i} text",
+        '"café {i} naïve"',
+        "a\rb {i}",
+        '"x" junk {i}',
+        "",
+    ]
+    lines = [f"{i},{cells[i % len(cells)].format(i=i)}" for i in range(rows)]
+    return "id,text\r\n" + "\r\n".join(lines[:3]) + "\n\n" + "\n".join(lines[3:]) + "\n"
+
+
+def test_a_csv_file_is_read_in_record_aligned_pieces_that_equal_the_whole(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + _awkward_csv(40).encode("utf-8"))
+    ingested = datetime(2026, 1, 1)
+    whole, manifest = ingest_batch([path], "r", ingested, None)
+    assert whole.height > 40  # the bare \r ends a record, as Python's csv reads it
+    for batch_size, batch_bytes in [(1, 1 << 30), (7, 1 << 30), (1000, 120)]:
+        units = list(plan_units([path], batch_size, batch_bytes))
+        assert len(units) > 3 and all(u.documents <= batch_size for u in units)
+        pieces = [ingest_unit(u, "r", ingested, None) for u in units]
+        assert pl.concat([raw for raw, _ in pieces]).equals(whole)
+        assert pl.concat([m for _, m in pieces]).equals(manifest)
+
+
+def test_a_long_csv_field_is_read_and_the_rows_after_it_too(tmp_path: Path) -> None:
+    # Python's csv refuses a field above 128 KB, and the rows after it were lost.
+    path = tmp_path / "long.csv"
+    path.write_text(f'id,text\n1,"{"word " * 40_000}"\n2,second\n3,third\n', encoding="utf-8")
+    (unit,) = plan_units([path], batch_size=10)
+    raw, _ = ingest_unit(unit, "r", datetime(2026, 1, 1), 300_000)
+    assert raw["error"].to_list() == [None, None, None]
+    assert [len(t) for t in raw["raw_text"]] == [200_000, 6, 5]
+    raw, _ = ingest_unit(unit, "r", datetime(2026, 1, 1), 100_000)  # above the limit
+    assert raw["error"][0].startswith("row 1: record too large")
+    assert raw["raw_text"].to_list()[1:] == ["second", "third"]
+
+
 def test_a_parquet_file_is_read_in_row_ranges_that_equal_the_whole(tmp_path: Path) -> None:
     # 30 rows in row groups of 7: pieces run across the groups' edges.
     path = tmp_path / "export.parquet"

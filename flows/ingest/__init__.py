@@ -17,6 +17,7 @@ from flows.ingest.readers import (
     discover,
     error_record,
     format_of,
+    read_csv_range,
     read_input,
     read_range,
     read_rows,
@@ -125,6 +126,16 @@ def ingest_unit(
                 piece.path,
                 piece.start,
                 (piece.end or piece.start) - piece.start,
+                max_bytes,
+                raise_transient,
+            )
+        elif piece.header:
+            recs = read_csv_range(
+                piece.path,
+                piece.start,
+                piece.end or piece.start,
+                piece.first_line,
+                piece.header,
                 max_bytes,
                 raise_transient,
             )

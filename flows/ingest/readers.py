@@ -302,29 +302,92 @@ def csv_delimiter(header: str) -> str:
     return best if counts[best] else ","
 
 
+# Python's csv module refuses a field above 128 KB, and a long article is more:
+# the size limit that counts is max_document_bytes, checked per row.
+CSV_FIELD_LIMIT = (1 << 31) - 1
+
+
+def _csv_records(
+    path: Path,
+    text: str,
+    encoding: str,
+    first_row: int = 0,
+    max_bytes: int | None = None,
+) -> Iterator[RawRecord]:
+    """Records of CSV text whose first row names the fields and shows the delimiter;
+    the first record after it is data row `first_row` of the file. A row the csv
+    module cannot parse, or larger than `max_bytes`, is an error record of its own,
+    and the rows after it are read on."""
+    csv.field_size_limit(CSV_FIELD_LIMIT)
+    end = text.find("\n")  # not split(): that would copy the whole text
+    delimiter = csv_delimiter(text if end < 0 else text[:end])
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    index = first_row
+    while True:
+        line = reader.line_num
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield error_record(path, "csv", f"row {index + 1}: broken CSV ({exc})", index=index)
+            index += 1
+            if reader.line_num == line:  # nothing consumed: it would fail again
+                return
+            continue
+        clean = {k: v for k, v in row.items() if k is not None}
+        if None in row:  # more cells than header names: keep them, flag it
+            clean["_extra_cells"] = row[None]
+        payload = json.dumps(row, ensure_ascii=False, default=str).encode()
+        if max_bytes is not None and len(payload) > max_bytes:
+            reason = _too_large(f"row {index + 1}", len(payload), max_bytes)
+            rec = error_record(path, "csv", reason, payload, index)
+        else:
+            rec = _record_from_mapping(path, "csv", encoding, index, clean, payload)
+            if reader.fieldnames and _fields_of(tuple(reader.fieldnames))["text"] is None:
+                rec.error = f"CSV has {no_text_field(reader.fieldnames, 'column')}"
+        yield rec
+        index += 1
+
+
 def read_csv(path: Path, data: bytes) -> Iterator[RawRecord]:
     """One article per row; a header row names the fields and shows the delimiter."""
     decoded = decode_bytes(data)
     if decoded.text is None:
         yield error_record(path, "csv", decoded.error or "undecodable", data)
         return
-    end = decoded.text.find("\n")  # not split(): that would copy the whole file
-    delimiter = csv_delimiter(decoded.text if end < 0 else decoded.text[:end])
-    reader = csv.DictReader(io.StringIO(decoded.text, newline=""), delimiter=delimiter)
-    index = 0
+    yield from _csv_records(path, decoded.text, decoded.encoding)
+
+
+def read_csv_range(
+    path: Path,
+    start: int,
+    end: int,
+    first_row: int,
+    header_end: int,
+    max_bytes: int | None = None,
+    raise_transient: bool = False,
+) -> list[RawRecord]:
+    """The CSV records in bytes [start, end) of `path` (cut at record boundaries by
+    the unit planner), numbered from data row `first_row`; the header row, bytes
+    [0, header_end), is read again and decoded with them (its byte-order mark, if
+    any, and one detection of the encoding for both)."""
     try:
-        for row in reader:
-            clean = {k: v for k, v in row.items() if k is not None}
-            if None in row:  # more cells than header names: keep them, flag it
-                clean["_extra_cells"] = row[None]
-            payload = json.dumps(row, ensure_ascii=False, default=str).encode()
-            rec = _record_from_mapping(path, "csv", decoded.encoding, index, clean, payload)
-            if reader.fieldnames and _fields_of(tuple(reader.fieldnames))["text"] is None:
-                rec.error = f"CSV has {no_text_field(reader.fieldnames, 'column')}"
-            yield rec
-            index += 1
-    except csv.Error as exc:
-        yield error_record(path, "csv", f"row {index + 1}: broken CSV ({exc})", data, index)
+        with path.open("rb") as fh:
+            head = fh.read(header_end)
+            fh.seek(start)
+            data = fh.read(end - start)
+    except OSError as exc:
+        if raise_transient and exc.errno in TRANSIENT_ERRNOS:
+            raise
+        return [
+            error_record(path, "csv", f"cannot read file: {exc.strerror or exc}", index=first_row)
+        ]
+    decoded = decode_bytes(head + data)
+    if decoded.text is None:
+        reason = decoded.error or "undecodable"
+        return [error_record(path, "csv", reason, data, first_row)]
+    return list(_csv_records(path, decoded.text, decoded.encoding, first_row, max_bytes))
 
 
 def _parquet_records(

@@ -6,18 +6,22 @@ crosses it). Whole-document files (.txt …) are grouped several to a unit; a JS
 file is cut at line boundaries into pieces of at most `batch_size` lines and about
 `batch_bytes`, so a 10 GB shard never has to fit in memory, a shard of long pages
 makes smaller batches than one of short articles, and units can be read in
-parallel. A Parquet file is cut into row ranges the same way, from its footer;
-CSV files (and compressed Parquet) are read whole, one file per piece.
+parallel. A CSV file is cut the same way at record boundaries, and a Parquet file
+into row ranges from its footer; compressed CSV and Parquet files are read whole,
+one file per piece.
 
-The JSONL cut points, the line count and the file's sha256 come from one streaming
-pass over the file (bytes only, no parsing). The file's manifest row travels with
+The cut points, the record count and the file's sha256 come from one streaming
+pass over the file (JSONL: bytes only, no parsing; CSV: the csv module's record
+ends; Parquet: its footer, plus the hash). The file's manifest row travels with
 the unit that holds its last piece; units are loaded in order, so a file is recorded
 as read only when all its pieces are in the warehouse.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import math
 import os
 from collections.abc import Iterable, Iterator
@@ -40,7 +44,9 @@ from flows.ingest.compressed import (
 )
 from flows.ingest.encoding import wide_encoding
 from flows.ingest.readers import (
+    CSV_FIELD_LIMIT,
     FileState,
+    csv_delimiter,
     field_name,
     format_of,
     no_text_field,
@@ -65,6 +71,7 @@ class Piece:
     error: str | None = None  # set: why this piece has no records (one error record)
     rows: bool = False
     nbytes: int | None = None  # input bytes, where start and end do not count them
+    header: int = 0  # a CSV piece: its file's header row is bytes [0, header)
 
     @property
     def whole(self) -> bool:
@@ -236,6 +243,73 @@ def _scan_parquet(
     return pieces, state
 
 
+def _scan_csv(
+    path: Path, batch_size: int, batch_bytes: int
+) -> tuple[list[Piece], FileState] | None:
+    """Cut a CSV file at record boundaries after every `batch_size` records, or
+    sooner after the record that brings a piece to `batch_bytes`, in one pass with
+    Python's csv module itself (a quoted field may hold line breaks), so each piece
+    parses as the whole file would there. The bytes are read as Latin-1 for this:
+    one character a byte, and quotes, delimiters and line breaks are the same bytes
+    in every encoding but UTF-16/32 (read whole, as are compressed files).
+    None if it cannot be read or has no header row (the whole-file reader says why)."""
+    if compression_of(path) is not None:
+        return None
+    csv.field_size_limit(CSV_FIELD_LIMIT)
+    try:
+        stat = path.stat()
+        with path.open("rb") as fh:
+            if wide_encoding(fh.read(4096)):
+                return None
+            fh.seek(0)
+            delimiter = csv_delimiter(fh.readline(1 << 20).decode("latin-1"))
+            fh.seek(0)
+            digest = hashlib.sha256()
+            pos = 0
+
+            def lines() -> Iterator[str]:
+                # Split at \r, \n and \r\n, as the reader's StringIO(newline="") does.
+                nonlocal pos
+                for line in io.TextIOWrapper(fh, encoding="latin-1", newline=""):
+                    digest.update(line.encode("latin-1"))
+                    pos += len(line)
+                    yield line
+
+            reader = csv.reader(lines(), delimiter=delimiter)
+            header_end: int | None = None
+            pieces: list[Piece] = []
+            start = records = taken = 0  # the open piece: first byte, records in it
+            while True:
+                try:
+                    row = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error:
+                    row = None  # one error record, as the reader makes it
+                if header_end is None:
+                    if row is None:
+                        return None
+                    if row:  # blank lines before the header are skipped
+                        header_end = start = pos
+                    continue
+                if row == []:  # a blank line is no record
+                    continue
+                records += 1
+                taken += 1
+                if taken >= batch_size or pos - start >= batch_bytes:
+                    pieces.append(
+                        Piece(path, start, pos, records - taken, taken, header=header_end)
+                    )
+                    start, taken = pos, 0
+    except OSError:
+        return None
+    if header_end is None:
+        return None
+    if taken or not pieces:
+        pieces.append(Piece(path, start, pos, records - taken, taken, header=header_end))
+    return pieces, FileState(str(path), stat.st_size, stat.st_mtime_ns, digest.hexdigest(), records)
+
+
 def _scan(path: Path, batch_size: int, batch_bytes: int) -> tuple[list[Piece], FileState] | None:
     """The pieces of a file that is read in pieces (JSONL, plain Parquet), or None."""
     fmt = format_of(path)
@@ -243,6 +317,8 @@ def _scan(path: Path, batch_size: int, batch_bytes: int) -> tuple[list[Piece], F
         return _scan_jsonl(path, batch_size, batch_bytes)
     if fmt == "parquet" and compression_of(path) is None:
         return _scan_parquet(path, batch_size, batch_bytes)
+    if fmt == "csv":
+        return _scan_csv(path, batch_size, batch_bytes)
     return None
 
 
