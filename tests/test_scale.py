@@ -167,6 +167,30 @@ def test_a_long_csv_field_is_read_and_the_rows_after_it_too(tmp_path: Path) -> N
     assert raw["raw_text"].to_list()[1:] == ["second", "third"]
 
 
+def test_every_piece_of_a_legacy_encoded_file_reads_in_the_files_encoding(
+    tmp_path: Path,
+) -> None:
+    # Alone, the last line's bytes read as Mac Central European ("ťtť ťtť"); the
+    # curly quotes of the first lines make the file's cp1252 plain.
+    texts = [
+        "The mayor said “it’s a fine day” — and the café opened at 8.",
+        "Officials didn’t say when the road would reopen, the council’s spokesman said.",
+        "été été été",
+    ]
+    jsonl = tmp_path / "feed.jsonl"
+    jsonl.write_bytes(
+        "".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in texts).encode("cp1252")
+    )
+    table = tmp_path / "feed.csv"
+    table.write_bytes(("text\n" + "".join(f'"{t}"\n' for t in texts)).encode("cp1252"))
+    for path in (jsonl, table):
+        units = list(plan_units([path], batch_size=2))
+        assert len(units) == 2
+        raw = pl.concat([ingest_unit(u, "r", datetime(2026, 1, 1), None)[0] for u in units])
+        assert raw["raw_text"].to_list() == texts, path
+        assert set(raw["encoding"]) == {"cp1252"}
+
+
 def test_a_parquet_file_is_read_in_row_ranges_that_equal_the_whole(tmp_path: Path) -> None:
     # 30 rows in row groups of 7: pieces run across the groups' edges.
     path = tmp_path / "export.parquet"

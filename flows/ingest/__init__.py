@@ -138,6 +138,7 @@ def ingest_unit(
                 piece.header,
                 max_bytes,
                 raise_transient,
+                piece.encoding,
             )
         elif piece.whole:
             recs, state = read_input(piece.path, max_bytes, raise_transient)
@@ -151,6 +152,7 @@ def ingest_unit(
                 piece.first_line,
                 max_bytes,
                 raise_transient,
+                piece.encoding,
             )
         records.extend(recs)
     manifest = pl.DataFrame(

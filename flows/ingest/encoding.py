@@ -153,9 +153,15 @@ def sniff_binary(data: bytes) -> str | None:
     return None
 
 
+# charset-normalizer judges a text by `steps` samples of 512 bytes (5 by default):
+# on the first 8 MiB of a cp1252 CSV export of news pages, 5 samples ranked cp775
+# first, 50 gave cp1250/cp1252 tied (cp1252 by PREFERRED_LEGACY), in the same 0.11 s.
+DETECTION_SAMPLES = 50
+
+
 def _legacy_decode(data: bytes) -> Decoded:
     """charset-normalizer's best guess, with exact ties broken by PREFERRED_LEGACY."""
-    matches = list(from_bytes(data))
+    matches = list(from_bytes(data, steps=DETECTION_SAMPLES))
     if not matches:
         return Decoded(None, "unknown", "no text encoding fits these bytes")
     best = matches[0]
@@ -172,10 +178,19 @@ def _legacy_decode(data: bytes) -> Decoded:
     return Decoded(str(best), best.encoding)
 
 
-def decode_bytes(data: bytes) -> Decoded:
-    """Decode `data` to text, recording the encoding; never raises."""
+def decode_bytes(data: bytes, hint: str | None = None) -> Decoded:
+    """Decode `data` to text, recording the encoding; never raises. `hint` is the
+    legacy code page found for the whole file a piece was cut from (`piece_hint`):
+    used when the piece decodes in it, so that every piece of a file reads alike
+    (charset-normalizer looks at a few samples of its input, and on pieces of one
+    cp1252 CSV file it once named cp852 for one piece in four)."""
     if not data:
         return Decoded("", "empty")
+    if hint:
+        try:
+            return Decoded(data.decode(hint), hint)
+        except (UnicodeDecodeError, LookupError):
+            pass
     for bom, name in _BOMS:
         if data.startswith(bom):
             try:
@@ -198,3 +213,22 @@ def decode_bytes(data: bytes) -> Decoded:
     if _UTF8_MULTIBYTE.search(data):
         return Decoded(data.decode("utf-8", errors="newsclean-cp1252"), "utf-8+cp1252")
     return _legacy_decode(data)
+
+
+NOT_HINTS = frozenset({"utf-8", "utf-8-sig", "utf-8+cp1252", "empty", "binary"})
+
+
+def piece_hint(head: bytes) -> str | None:
+    """The encoding to read a file's pieces in, from its first block: the legacy code
+    page found there, or None where each piece can tell on its own (UTF-8 with or
+    without stray cp1252 bytes, a byte-order mark in the first piece only for
+    UTF-8, which reads alike without it) or the file is not text."""
+    decoded = decode_bytes(head)
+    name = decoded.encoding
+    if decoded.text is None or name in NOT_HINTS or name.startswith(("utf-16", "utf-32")):
+        return None
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return None
+    return name

@@ -281,10 +281,15 @@ def _jsonl_records(
 
 
 def read_jsonl(
-    path: Path, data: bytes, first_line: int = 0, max_bytes: int | None = None
+    path: Path,
+    data: bytes,
+    first_line: int = 0,
+    max_bytes: int | None = None,
+    encoding: str | None = None,
 ) -> Iterator[RawRecord]:
-    """One article per line; a malformed line becomes an error record, not a crash."""
-    decoded = decode_bytes(data)
+    """One article per line; a malformed line becomes an error record, not a crash.
+    `encoding`: the file's legacy code page, for a piece of it (`piece_hint`)."""
+    decoded = decode_bytes(data, encoding)
     if decoded.text is None:
         yield error_record(path, "jsonl", decoded.error or "undecodable", data, first_line)
         return
@@ -367,11 +372,13 @@ def read_csv_range(
     header_end: int,
     max_bytes: int | None = None,
     raise_transient: bool = False,
+    encoding: str | None = None,
 ) -> list[RawRecord]:
     """The CSV records in bytes [start, end) of `path` (cut at record boundaries by
     the unit planner), numbered from data row `first_row`; the header row, bytes
     [0, header_end), is read again and decoded with them (its byte-order mark, if
-    any, and one detection of the encoding for both)."""
+    any, and one detection of the encoding for both); `encoding`: the file's legacy
+    code page (`piece_hint`)."""
     try:
         with path.open("rb") as fh:
             head = fh.read(header_end)
@@ -383,7 +390,7 @@ def read_csv_range(
         return [
             error_record(path, "csv", f"cannot read file: {exc.strerror or exc}", index=first_row)
         ]
-    decoded = decode_bytes(head + data)
+    decoded = decode_bytes(head + data, encoding)
     if decoded.text is None:
         reason = decoded.error or "undecodable"
         return [error_record(path, "csv", reason, data, first_row)]
@@ -558,9 +565,10 @@ def read_range(
     first_line: int,
     max_bytes: int | None = None,
     raise_transient: bool = False,
+    encoding: str | None = None,
 ) -> list[RawRecord]:
     """The JSONL records in bytes [start, end) of `path` (cut at line boundaries by
-    the unit planner), numbered from line `first_line`."""
+    the unit planner), numbered from line `first_line`; `encoding` as in read_jsonl."""
     compressed = compression_of(path) is not None
     try:
         with open_decompressed(path) if compressed else path.open("rb") as fh:
@@ -576,4 +584,4 @@ def read_range(
             raise
         reason = f"cannot read file: {exc.strerror or exc}"
         return [error_record(path, "jsonl", reason, index=first_line)]
-    return list(read_jsonl(path, data, first_line, max_bytes))
+    return list(read_jsonl(path, data, first_line, max_bytes, encoding))

@@ -42,7 +42,7 @@ from flows.ingest.compressed import (
     open_decompressed,
     read_some,
 )
-from flows.ingest.encoding import wide_encoding
+from flows.ingest.encoding import piece_hint, wide_encoding
 from flows.ingest.readers import (
     CSV_FIELD_LIMIT,
     FileState,
@@ -72,6 +72,7 @@ class Piece:
     rows: bool = False
     nbytes: int | None = None  # input bytes, where start and end do not count them
     header: int = 0  # a CSV piece: its file's header row is bytes [0, header)
+    encoding: str | None = None  # the file's legacy code page (encoding.piece_hint)
 
     @property
     def whole(self) -> bool:
@@ -142,6 +143,7 @@ def _scan_jsonl(
         lines = 0
         blank = 0  # lines of whitespace only: no record, so not counted in the manifest
         content = False  # whether the line being read so far holds a non-space byte
+        hint: str | None = None
         offset = 0
         last_end = 0  # the byte after the last newline seen
         last_byte = b"\n"
@@ -149,8 +151,10 @@ def _scan_jsonl(
             sha = sha256_file(path)
         with open_decompressed(path) if compressed else path.open("rb") as fh:
             while block := _read_block(fh):
-                if not offset and wide_encoding(block):
-                    return None  # read whole: pieces could not be decoded alone
+                if not offset:
+                    if wide_encoding(block):
+                        return None  # read whole: pieces could not be decoded alone
+                    hint = piece_hint(block)
                 if not compressed:
                     digest.update(block)
                 pos = 0
@@ -183,7 +187,7 @@ def _scan_jsonl(
     bounds = [*cuts, (offset, lines)]
     for (start, first), (end, stop) in pairwise(bounds):
         if end > start:
-            pieces.append(Piece(path, start, end, first, max(stop - first, 1)))
+            pieces.append(Piece(path, start, end, first, max(stop - first, 1), encoding=hint))
     if damage is not None:
         reason = damage_reason(path, damage, f"line {lines}" if lines else "")
         pieces.append(Piece(path, offset, offset, lines, 1, error=reason))
@@ -259,8 +263,11 @@ def _scan_csv(
     try:
         stat = path.stat()
         with path.open("rb") as fh:
-            if wide_encoding(fh.read(4096)):
+            head = fh.read(SCAN_BLOCK)
+            if wide_encoding(head):
                 return None
+            hint = piece_hint(head)
+            del head
             fh.seek(0)
             delimiter = csv_delimiter(fh.readline(1 << 20).decode("latin-1"))
             fh.seek(0)
@@ -274,6 +281,10 @@ def _scan_csv(
                     digest.update(line.encode("latin-1"))
                     pos += len(line)
                     yield line
+
+            def piece() -> Piece:  # the open piece: bytes [start, pos), `taken` records
+                first = records - taken
+                return Piece(path, start, pos, first, taken, header=header_end or 0, encoding=hint)
 
             reader = csv.reader(lines(), delimiter=delimiter)
             header_end: int | None = None
@@ -297,21 +308,19 @@ def _scan_csv(
                 records += 1
                 taken += 1
                 if taken >= batch_size or pos - start >= batch_bytes:
-                    pieces.append(
-                        Piece(path, start, pos, records - taken, taken, header=header_end)
-                    )
+                    pieces.append(piece())
                     start, taken = pos, 0
     except OSError:
         return None
     if header_end is None:
         return None
     if taken or not pieces:
-        pieces.append(Piece(path, start, pos, records - taken, taken, header=header_end))
+        pieces.append(piece())
     return pieces, FileState(str(path), stat.st_size, stat.st_mtime_ns, digest.hexdigest(), records)
 
 
 def _scan(path: Path, batch_size: int, batch_bytes: int) -> tuple[list[Piece], FileState] | None:
-    """The pieces of a file that is read in pieces (JSONL, plain Parquet), or None."""
+    """The pieces of a file that is read in pieces (JSONL, CSV, plain Parquet), or None."""
     fmt = format_of(path)
     if fmt == "jsonl":
         return _scan_jsonl(path, batch_size, batch_bytes)
