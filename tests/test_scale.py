@@ -189,6 +189,14 @@ def test_every_piece_of_a_legacy_encoded_file_reads_in_the_files_encoding(
         raw = pl.concat([ingest_unit(u, "r", datetime(2026, 1, 1), None)[0] for u in units])
         assert raw["raw_text"].to_list() == texts, path
         assert set(raw["encoding"]) == {"cp1252"}
+    # A piece that is UTF-8 is read as UTF-8 all the same (a file put together from
+    # exports of two eras).
+    lines = [(json.dumps({"text": t}, ensure_ascii=False) + "\n") for t in texts]
+    jsonl.write_bytes("".join(lines[:2]).encode("cp1252") + lines[2].encode("utf-8"))
+    units = list(plan_units([jsonl], batch_size=2))
+    raw = pl.concat([ingest_unit(u, "r", datetime(2026, 1, 1), None)[0] for u in units])
+    assert raw["raw_text"].to_list() == texts
+    assert raw["encoding"].to_list() == ["cp1252", "cp1252", "utf-8"]
 
 
 def test_a_parquet_file_is_read_in_row_ranges_that_equal_the_whole(tmp_path: Path) -> None:

@@ -180,17 +180,13 @@ def _legacy_decode(data: bytes) -> Decoded:
 
 def decode_bytes(data: bytes, hint: str | None = None) -> Decoded:
     """Decode `data` to text, recording the encoding; never raises. `hint` is the
-    legacy code page found for the whole file a piece was cut from (`piece_hint`):
-    used when the piece decodes in it, so that every piece of a file reads alike
-    (charset-normalizer looks at a few samples of its input, and on pieces of one
-    cp1252 CSV file it once named cp852 for one piece in four)."""
+    legacy code page found for the file a piece was cut from (`piece_hint`): it
+    stands in for charset-normalizer's guess, the last step, when the piece decodes
+    in it, so that every piece of a file reads alike (on pieces of one cp1252 CSV
+    file, the guess was cp852 for one piece in four). A piece that is UTF-8 is
+    still read as UTF-8."""
     if not data:
         return Decoded("", "empty")
-    if hint:
-        try:
-            return Decoded(data.decode(hint), hint)
-        except (UnicodeDecodeError, LookupError):
-            pass
     for bom, name in _BOMS:
         if data.startswith(bom):
             try:
@@ -212,6 +208,11 @@ def decode_bytes(data: bytes, hint: str | None = None) -> Decoded:
         pass
     if _UTF8_MULTIBYTE.search(data):
         return Decoded(data.decode("utf-8", errors="newsclean-cp1252"), "utf-8+cp1252")
+    if hint:
+        try:
+            return Decoded(data.decode(hint), hint)
+        except (UnicodeDecodeError, LookupError):
+            pass
     return _legacy_decode(data)
 
 
