@@ -220,7 +220,7 @@ NOT_HINTS = frozenset({"utf-8", "utf-8-sig", "utf-8+cp1252", "empty", "binary"})
 
 
 def piece_hint(head: bytes) -> str | None:
-    """The encoding to read a file's pieces in, from its first block: the legacy code
+    """The encoding to read a file's pieces in, from its first bytes: the legacy code
     page found there, or None where each piece can tell on its own (UTF-8 with or
     without stray cp1252 bytes, a byte-order mark in the first piece only for
     UTF-8, which reads alike without it) or the file is not text."""

@@ -54,6 +54,9 @@ from flows.ingest.readers import (
 )
 
 SCAN_BLOCK = 8 << 20
+# A file's code page is judged on its first MiB (`piece_hint`): decoding the whole
+# 8 MiB first block would make an 8-32 MB string per file in the planning process.
+HINT_SAMPLE = 1 << 20
 DEFAULT_BATCH_BYTES = Settings.batch_bytes
 
 
@@ -154,7 +157,7 @@ def _scan_jsonl(
                 if not offset:
                     if wide_encoding(block):
                         return None  # read whole: pieces could not be decoded alone
-                    hint = piece_hint(block)
+                    hint = piece_hint(block[:HINT_SAMPLE])
                 if not compressed:
                     digest.update(block)
                 pos = 0
@@ -263,11 +266,10 @@ def _scan_csv(
     try:
         stat = path.stat()
         with path.open("rb") as fh:
-            head = fh.read(SCAN_BLOCK)
+            head = fh.read(HINT_SAMPLE)
             if wide_encoding(head):
                 return None
             hint = piece_hint(head)
-            del head
             fh.seek(0)
             delimiter = csv_delimiter(fh.readline(1 << 20).decode("latin-1"))
             fh.seek(0)
