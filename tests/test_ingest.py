@@ -9,7 +9,7 @@ import json
 import lzma
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import polars as pl
@@ -211,6 +211,29 @@ def test_csv_and_parquet_records(tmp_path: Path) -> None:
     pl.DataFrame({"words": ["x"]}).write_parquet(no_text)
     (bad,) = read_file(no_text)
     assert bad.error and "no 'text' column" in bad.error
+
+
+def test_parquet_dates_and_binary_text_read_as_text(tmp_path: Path) -> None:
+    # Typed columns of a dataset export: a Date (was loaded as '"2024-01-02"', JSON
+    # quotes and all), a Datetime, and the page's bytes in a Binary column.
+    path = tmp_path / "typed.parquet"
+    pl.DataFrame(
+        {
+            "text": [
+                b"Plain bytes",
+                "Caf\u00e9 ol\u00e9. ".encode("cp1252") * 20,
+                bytes(range(256)),
+            ],
+            "date": [date(2024, 1, 2), None, None],
+            "published_at": [None, datetime(2024, 5, 6, 7, 8, 9), None],
+        },
+        schema_overrides={"text": pl.Binary},
+    ).write_parquet(path)
+    first, second, third = read_file(path)
+    assert (first.raw_text, first.date, first.error) == ("Plain bytes", "2024-01-02", None)
+    assert second.raw_text == "Café olé. " * 20 and second.error is None
+    assert json.loads(second.extra) == {"published_at": "2024-05-06 07:08:09"}
+    assert third.raw_text is None and "holds bytes: no text encoding fits" in third.error
 
 
 def test_ingest_seeds_frame() -> None:

@@ -16,6 +16,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date, time
 from functools import lru_cache
 from pathlib import Path
 from stat import S_ISREG
@@ -140,10 +141,14 @@ def error_record(path: Path, fmt: str, reason: str, data: bytes = b"", index: in
 
 
 def _str_or_none(value: Any) -> str | None:
+    """A record's field as text: a string as it is, a date or time (a Parquet Date or
+    Datetime column) in ISO form, anything else as JSON."""
     if value is None:
         return None
     if isinstance(value, str):
         return value
+    if isinstance(value, date | time):  # datetime is a date
+        return value.isoformat()
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
@@ -159,12 +164,16 @@ JSON_KINDS = {
 def _text_value(value: Any) -> tuple[str | None, str | None]:
     """A record's text field as text, or why it is not text. Scrapers that keep
     paragraphs store them as an array of strings: that is the text, a paragraph a
-    line. Anything else that is not a string (an object, numbers) would be loaded
-    as JSON syntax, so it is refused."""
+    line; bytes (a Parquet Binary column) are decoded as a file's bytes are.
+    Anything else that is not a string (an object, numbers) would be loaded as JSON
+    syntax, so it is refused."""
     if value is None or isinstance(value, str):
         return value, None
     if isinstance(value, list) and all(isinstance(part, str) for part in value):
         return "\n\n".join(value), None
+    if isinstance(value, bytes | bytearray):  # a Parquet Binary column: the page's bytes
+        decoded = decode_bytes(bytes(value))
+        return decoded.text, None if decoded.text is not None else f"holds bytes: {decoded.error}"
     kind = next((name for t, name in JSON_KINDS.items() if isinstance(value, t)), None)
     return None, f"holds {kind or 'a ' + type(value).__name__}, not text"
 
