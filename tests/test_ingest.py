@@ -7,6 +7,7 @@ import csv
 import gzip
 import json
 import lzma
+import os
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date, datetime
@@ -88,6 +89,36 @@ def test_discover_recurses_skips_hidden_and_reports_missing(tmp_path: Path) -> N
     files, problems = discover([tmp_path, tmp_path / "nope"])
     assert [f.name for f in files] == ["one.txt"]
     assert problems == [f"input path does not exist: {tmp_path / 'nope'}"]
+
+
+def test_discover_follows_folder_links_once_and_keeps_unlistable_folders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive = tmp_path / "archive" / "2024-11-30"
+    archive.mkdir(parents=True)
+    (archive / "a.txt").write_text("x")
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    (inputs / "2024-11-30").symlink_to(archive)  # was skipped, its files with it
+    (inputs / "latest").symlink_to(archive)  # the same files again: read once
+    (inputs / "loop").symlink_to(inputs)  # a link back up
+    (inputs / "locked").mkdir()
+    files, problems = discover([inputs])
+    assert files == [archive.resolve() / "a.txt"]
+    assert problems == []
+    # A folder that cannot be listed is an input of its own, quarantined with why.
+    real_listdir = os.listdir
+
+    def listdir(path: str | Path) -> list[str]:
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_listdir(path)
+
+    monkeypatch.setattr(os, "listdir", listdir)  # what Path.iterdir calls
+    files, _ = discover([inputs])
+    assert files == sorted([archive.resolve() / "a.txt", (inputs / "locked").absolute()])
+    (record,) = read_file(inputs / "locked")
+    assert record.error == "cannot list folder: Permission denied"
 
 
 def test_jsonl_good_and_malformed_lines(tmp_path: Path) -> None:

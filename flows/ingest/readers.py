@@ -14,12 +14,13 @@ import errno
 import hashlib
 import io
 import json
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, time
 from functools import lru_cache
 from pathlib import Path
-from stat import S_ISREG
+from stat import S_ISDIR, S_ISREG
 from typing import Any
 
 import polars as pl
@@ -105,9 +106,10 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
 
     Returns (files, problems): a path that does not exist is a problem to report,
     not a crash. Hidden files and folders (".git", ".DS_Store") are not inputs.
-    Entries that are not regular files (a broken symlink, a FIFO, a socket) are
-    returned too, so that reading them produces a quarantine record with the reason
-    instead of their being skipped in silence.
+    Entries that are not regular files (a broken symlink, a FIFO, a socket, a
+    folder that cannot be listed) are returned too, so that reading them produces a
+    quarantine record with the reason instead of their being skipped in silence.
+    Links to folders are followed (`_walk`).
     """
     files: set[Path] = set()
     problems: list[str] = []
@@ -116,14 +118,39 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
         if path.is_file():
             files.add(path.resolve())
         elif path.is_dir():
-            for child in path.rglob("*"):
-                rel = child.relative_to(path)
-                if any(p.startswith(".") for p in rel.parts) or child.is_dir():
-                    continue
-                files.add(child.resolve() if child.is_file() else child.absolute())
+            files.update(_walk(path))
         else:
             problems.append(f"input path does not exist: {raw}")
     return sorted(files), problems
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    """The entries below `root` that are not folders, hidden ones left out. A link to
+    a folder is followed (`inputs/latest -> 2024-11-30/`; its files resolve to the
+    same paths, so they are read once), each folder at most once, so a link back up
+    cannot loop. A folder that cannot be listed is returned itself, so that reading
+    it quarantines it with the reason instead of its files vanishing unnoticed
+    (pathlib's rglob skipped it, and did not follow links)."""
+    seen: set[Path] = set()
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        real = folder.resolve()
+        if real in seen:
+            continue
+        seen.add(real)
+        try:
+            children = list(folder.iterdir())
+        except OSError:
+            yield folder.absolute()
+            continue
+        for child in children:
+            if child.name.startswith("."):
+                continue
+            if child.is_dir():
+                stack.append(child)
+            else:
+                yield child.resolve() if child.is_file() else child.absolute()
 
 
 def error_record(path: Path, fmt: str, reason: str, data: bytes = b"", index: int = 0) -> RawRecord:
@@ -501,6 +528,14 @@ def read_input(
     fmt = format_of(path)
     try:
         stat = path.stat()
+        if S_ISDIR(stat.st_mode):  # a folder discover could not list
+            try:
+                os.listdir(path)
+            except OSError as exc:
+                reason = f"cannot list folder: {exc.strerror or exc}"
+            else:  # listed now (no state: the next run reads its files)
+                reason = "folder could not be listed when the run started"
+            return [error_record(path, fmt, reason)], None
         if not S_ISREG(stat.st_mode):  # reading a FIFO would block the run forever
             return [error_record(path, fmt, "not a regular file (a pipe, socket or device)")], None
         if compression_of(path):
