@@ -283,8 +283,8 @@ def _run_batches(
     at most MAX_GROUP_DOCUMENTS documents or MAX_GROUP_INPUT_BYTES of input (plus one
     batch), so memory stays bounded whatever the corpus size; batches are bounded
     by bytes as well as documents (Settings.batch_bytes), so it does not grow with
-    the size of the documents either. While this process loads, the workers have theirs in
-    hand and one more queued: a load that checkpoints (every 20 s, 1-3 s) used to
+    the size of the documents either. While this process loads, the workers have
+    theirs in hand and one more queued: a load that checkpoints (every 20 s, 1-3 s) used to
     leave them idle with only their own (+1: 60.0 s for 100,000 documents, mean of
     three runs; +2: 58.5 s, mean of four). Loading in submission order keeps a
     file's manifest row behind all of its pieces. Only this process writes the

@@ -271,7 +271,7 @@ def test_full_reclean_pages_are_bounded_by_bytes_as_well_as_documents(
     for page in pages:  # each within the bound, or a single document above it
         assert page.height == 1 or page["size_bytes"].sum() <= cap
         assert page.height <= 4 and set(page["run_id"]) == {"r2"}
-    assert next(store.raw_batches("r2", size=2)).height == 2  # the document bound
+    assert next(store.raw_batches("r2", size=2, max_bytes=1 << 30)).height == 2  # documents
 
 
 def _copies(frames: dict[str, pl.DataFrame], n: int) -> dict[str, pl.DataFrame]:

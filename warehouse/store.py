@@ -434,9 +434,7 @@ class Warehouse:
                     },
                 )
 
-    def raw_batches(
-        self, run_id: str, size: int, max_bytes: int = 8 << 20
-    ) -> Iterator[pl.DataFrame]:
+    def raw_batches(self, run_id: str, size: int, max_bytes: int) -> Iterator[pl.DataFrame]:
         """Every raw document, relabelled with `run_id` (--full), in batches of at most
         `size` documents and `max_bytes` of input (or one larger document)."""
         after = ""
