@@ -223,8 +223,9 @@ def piece_hint(head: bytes) -> str | None:
     """The encoding to read a file's pieces in, from its first bytes: the legacy code
     page found there, or None where each piece can tell on its own (UTF-8 with or
     without stray cp1252 bytes, a byte-order mark in the first piece only for
-    UTF-8, which reads alike without it) or the file is not text."""
-    decoded = decode_bytes(head)
+    UTF-8, which reads alike without it) or the file is not text. `head` is cut
+    after its last line break, so that no character is cut in two."""
+    decoded = decode_bytes(head[: head.rfind(b"\n") + 1] or head)
     name = decoded.encoding
     if decoded.text is None or name in NOT_HINTS or name.startswith(("utf-16", "utf-32")):
         return None
