@@ -263,8 +263,34 @@ def test_parquet_dates_and_binary_text_read_as_text(tmp_path: Path) -> None:
     first, second, third = read_file(path)
     assert (first.raw_text, first.date, first.error) == ("Plain bytes", "2024-01-02", None)
     assert second.raw_text == "Café olé. " * 20 and second.error is None
-    assert json.loads(second.extra) == {"published_at": "2024-05-06 07:08:09"}
+    assert second.date == "2024-05-06T07:08:09"  # its `date` is null: the next name
+    assert json.loads(second.extra) == {"date": None}
     assert third.raw_text is None and "holds bytes: no text encoding fits" in third.error
+
+
+def test_a_field_comes_from_the_first_of_its_names_that_holds_a_value(tmp_path: Path) -> None:
+    # An export with both `date` and `published_at`: each row filled one of them.
+    jsonl = tmp_path / "feed.jsonl"
+    rows = [
+        {"text": "One", "date": None, "published_at": "2024-05-06"},
+        {"text": "Two", "date": "2024-01-02", "published_at": "2024-05-06"},
+        {"text": None, "content": "Three", "date": None},
+    ]
+    jsonl.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    got = [(r.raw_text, r.date, r.error) for r in read_file(jsonl)]
+    assert got == [("One", "2024-05-06", None), ("Two", "2024-01-02", None), ("Three", None, None)]
+    table = tmp_path / "feed.csv"
+    table.write_text("text,date,published_at\nOne,,2024-05-06\nTwo,2024-01-02,\n", encoding="utf-8")
+    assert [r.date for r in read_file(table)] == ["2024-05-06", "2024-01-02"]
+    typed = tmp_path / "feed.parquet"
+    pl.DataFrame(
+        {
+            "text": ["One", "Two"],
+            "date": [None, date(2024, 1, 2)],
+            "published_at": [datetime(2024, 5, 6), None],
+        }
+    ).write_parquet(typed)
+    assert [r.date for r in read_file(typed)] == ["2024-05-06T00:00:00", "2024-01-02"]
 
 
 def test_ingest_seeds_frame() -> None:

@@ -224,11 +224,31 @@ def _fields_of(names: tuple[str, ...]) -> dict[str, str | None]:
     return {field: field_name(names, field) for field in FIELD_NAMES}
 
 
+@lru_cache(maxsize=256)
+def _candidates_of(names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Per field, the keys among `names` that may hold it, in FIELD_NAMES order."""
+    present = set(names)
+    return {field: tuple(n for n in FIELD_NAMES[field] if n in present) for field in FIELD_NAMES}
+
+
+def _keys_with_values(row: dict[str, Any]) -> dict[str, str | None]:
+    """Which key holds each field of this row: the first name present that has a
+    value (not null, not empty), else the first name present. A table with both
+    `date` and `published_at` columns gives each row the one it filled."""
+    names = tuple(row)
+    keys = _fields_of(names)
+    for field, key in keys.items():
+        if key is not None and row[key] in (None, ""):  # rare: look further
+            filled = (n for n in _candidates_of(names)[field] if row[n] not in (None, ""))
+            keys = {**keys, field: next(filled, key)}
+    return keys
+
+
 def _record_from_mapping(
     path: Path, fmt: str, encoding: str, index: int, row: dict[str, Any], data: bytes
 ) -> RawRecord:
     """Build a record from a dict row of a record format (jsonl/csv/parquet)."""
-    keys = _fields_of(tuple(row))
+    keys = _keys_with_values(row)
 
     def value(field: str) -> str | None:
         key = keys[field]
