@@ -441,11 +441,7 @@ def read_csv_range(
             fh.seek(start)
             data = fh.read(end - start)
     except OSError as exc:
-        if raise_transient and exc.errno in TRANSIENT_ERRNOS:
-            raise
-        return [
-            error_record(path, "csv", f"cannot read file: {exc.strerror or exc}", index=first_row)
-        ]
+        return [unreadable(path, "csv", exc, raise_transient, first_row)]
     decoded = decode_bytes(head + data, encoding)
     if decoded.text is None:
         reason = decoded.error or "undecodable"
@@ -495,10 +491,7 @@ def read_rows(
     try:
         frame = pl.scan_parquet(path).slice(first_row, count).collect()
     except OSError as exc:
-        if raise_transient and exc.errno in TRANSIENT_ERRNOS:
-            raise
-        reason = f"cannot read file: {exc.strerror or exc}"
-        return [error_record(path, "parquet", reason, index=first_row)]
+        return [unreadable(path, "parquet", exc, raise_transient, first_row)]
     except Exception as exc:  # polars raises several error types for bad files
         reason = f"unreadable Parquet (rows {first_row + 1}-{first_row + count}): {exc}"
         return [error_record(path, "parquet", reason, index=first_row)]
@@ -531,6 +524,17 @@ def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
 TRANSIENT_ERRNOS = frozenset(
     {errno.EIO, errno.EAGAIN, errno.EBUSY, errno.ETIMEDOUT, errno.ESTALE, errno.EINTR}
 )
+
+
+def unreadable(
+    path: Path, fmt: str, exc: OSError, raise_transient: bool, index: int = 0
+) -> RawRecord:
+    """The error record of input the file system would not read; with
+    `raise_transient`, a transient error (TRANSIENT_ERRNOS) is raised instead, so
+    that the ingest task is retried with backoff."""
+    if raise_transient and exc.errno in TRANSIENT_ERRNOS:
+        raise exc
+    return error_record(path, fmt, f"cannot read file: {exc.strerror or exc}", index=index)
 
 
 def read_input(
@@ -571,9 +575,7 @@ def read_input(
             return [record], FileState(str(path), stat.st_size, stat.st_mtime_ns, sha, 1)
         data = path.read_bytes()
     except OSError as exc:
-        if raise_transient and exc.errno in TRANSIENT_ERRNOS:
-            raise  # the ingest task is retried with backoff
-        return [error_record(path, fmt, f"cannot read file: {exc.strerror or exc}")], None
+        return [unreadable(path, fmt, exc, raise_transient)], None
     if fmt == "jsonl":  # many records: the size limit holds per record
         records = list(read_jsonl(path, data, max_bytes=max_bytes))
     else:
@@ -644,8 +646,5 @@ def read_range(
             return [error_record(path, "jsonl", reason, index=first_line)]
         if not isinstance(exc, OSError):
             raise
-        if raise_transient and exc.errno in TRANSIENT_ERRNOS:
-            raise
-        reason = f"cannot read file: {exc.strerror or exc}"
-        return [error_record(path, "jsonl", reason, index=first_line)]
+        return [unreadable(path, "jsonl", exc, raise_transient, first_line)]
     return list(read_jsonl(path, data, first_line, max_bytes, encoding))
