@@ -13,6 +13,7 @@ import gc
 import itertools
 import logging
 import os
+import signal
 import time
 import uuid
 from collections import deque
@@ -27,6 +28,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import FlowRunContext
+from prefect.exceptions import TerminationSignal
 from prefect.runtime import flow_run, task_run
 from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
@@ -399,6 +401,17 @@ def _full(settings: Settings, store: Warehouse, run_id: str) -> _Progress:
     return progress
 
 
+def _why_stopped(exc: BaseException) -> str:
+    """The runs table's message for a run that did not finish, in words a person can
+    act on (Prefect's TerminationSignal prints as an empty message)."""
+    resume = "; what was loaded stays, and the next run reads the files not yet committed"
+    if isinstance(exc, TerminationSignal):
+        return f"stopped by {signal.Signals(exc.signal).name}" + resume
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted (Ctrl-C)" + resume
+    return f"{type(exc).__name__}: {exc}"
+
+
 @flow(name="news_etl", log_prints=True)
 def news_etl(
     inputs: list[str] | None = None,
@@ -472,7 +485,7 @@ def news_etl(
             )
             progress.stage_seconds["report"] = time.perf_counter() - timer
         except BaseException as exc:
-            store.finish_run(run_id, "Failed", f"{type(exc).__name__}: {exc}", datetime.now())
+            store.finish_run(run_id, "Failed", _why_stopped(exc), datetime.now())
             raise
     summary = RunSummary(
         run_id=run_id,

@@ -66,14 +66,16 @@ def _start_run(corpus: Path, warehouse: Path, reports: Path) -> subprocess.Popen
     )  # fmt: skip
 
 
-def _kill_when(proc: subprocess.Popen[str], marker: str, delay: float) -> str:
-    """SIGKILL the run `delay` s after it prints a line containing `marker`."""
+def _kill_when(
+    proc: subprocess.Popen[str], marker: str, delay: float, sig: int = signal.SIGKILL
+) -> str:
+    """Send `sig` to the run `delay` s after it prints a line containing `marker`."""
     assert proc.stderr is not None
     for line in proc.stderr:
         if marker in line:
             time.sleep(delay)
             workers = psutil.Process(proc.pid).children(recursive=True)
-            proc.send_signal(signal.SIGKILL)
+            proc.send_signal(sig)
             proc.wait(timeout=30)
             # Batch workers exit with the run instead of lingering as orphans.
             _, alive = psutil.wait_procs(workers, timeout=15)
@@ -136,3 +138,30 @@ def test_kill_at_any_point_then_rerun_equals_a_clean_run(
     assert runs.filter(pl.col("run_id") == rerun.run_id)["status"].item() == "Completed"
     c = rerun.counts
     assert c.docs_read == c.articles_loaded + c.quarantined + c.skipped == DOCS
+
+
+def test_sigterm_stops_the_run_cleanly_then_rerun_equals_a_clean_run(
+    corpus: Path,
+    reference: dict[str, pl.DataFrame],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """SIGTERM (`timeout`, systemd) between two loads: the run exits 143 saying so, its
+    workers go with it, the runs table says why, and a rerun completes the warehouse."""
+    monkeypatch.setenv("NEWSCLEAN_THRESHOLD_MAX_QUARANTINE_RATE", "1")
+    monkeypatch.setenv("NEWSCLEAN_THRESHOLD_MAX_UNDATED_SHARE", "1")
+    warehouse, reports = tmp_path / "wh.duckdb", tmp_path / "r"
+    run = _start_run(corpus, warehouse, reports)
+    _kill_when(run, "loaded batches 1-5/", 0.0, signal.SIGTERM)
+    assert run.returncode == 128 + signal.SIGTERM
+    assert run.stderr is not None
+    assert "newsclean: terminated" in run.stderr.read()
+    stopped = Warehouse(warehouse).query("select status, message from runs")
+    assert stopped["status"].to_list() == ["Failed"]
+    assert stopped["message"].item().startswith("stopped by SIGTERM; what was loaded stays")
+    news_etl(
+        inputs=[str(corpus)], warehouse=str(warehouse), reports_dir=str(reports), batch_size=BATCH
+    )
+    after = warehouse_snapshot(warehouse)
+    for table, expected in reference.items():
+        assert after[table].equals(expected), f"{table} differs after SIGTERM and a rerun"

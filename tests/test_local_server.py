@@ -65,6 +65,9 @@ def prefect_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _run(prefect_home: Path, out: Path, *extra: str) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env["PREFECT_HOME"] = str(prefect_home)
+    # The run's temporary files land here: a SIGKILLed run cannot remove them.
+    (out / "tmp").mkdir(exist_ok=True)
+    env["TMPDIR"] = str(out / "tmp")
     cli = [sys.executable, "-c", "import sys; from flows.cli import main; sys.exit(main())"]
     return subprocess.Popen(
         [*cli, "run", "--input", str(SEEDS), "--warehouse", str(out / "wh.duckdb"),
@@ -96,8 +99,7 @@ def test_a_run_starts_one_server_that_records_it_and_stops(
     assert sum(n.startswith("load-") for n in names) == 1, names
 
 
-def test_the_server_stops_when_the_run_is_killed(prefect_home: Path, tmp_path: Path) -> None:
-    run = _run(prefect_home, tmp_path)
+def _server_of(run: subprocess.Popen[str]) -> psutil.Process:
     server = None
     deadline = time.monotonic() + 120
     while server is None and time.monotonic() < deadline and run.poll() is None:
@@ -105,6 +107,12 @@ def test_the_server_stops_when_the_run_is_killed(prefect_home: Path, tmp_path: P
         server = servers[0] if servers else None
         time.sleep(0.05)
     assert server is not None, "no server was started"
+    return server
+
+
+def test_the_server_stops_when_the_run_is_killed(prefect_home: Path, tmp_path: Path) -> None:
+    run = _run(prefect_home, tmp_path)
+    server = _server_of(run)
     time.sleep(1)  # well into its start-up
     run.send_signal(signal.SIGKILL)
     run.wait()
@@ -114,6 +122,23 @@ def test_the_server_stops_when_the_run_is_killed(prefect_home: Path, tmp_path: P
     for orphan in alive:
         orphan.kill()
     assert not alive, "the server outlived the run"
+
+
+def test_sigterm_ends_the_run_like_ctrl_c(prefect_home: Path, tmp_path: Path) -> None:
+    """`timeout`, systemd and `docker stop` send SIGTERM: the run says so, exits 143,
+    and leaves neither the server nor its temporary folder behind."""
+    run = _run(prefect_home, tmp_path)
+    server = _server_of(run)
+    time.sleep(1)
+    run.send_signal(signal.SIGTERM)
+    output, _ = run.communicate(timeout=60)
+    _, alive = psutil.wait_procs([server], timeout=20)
+    for orphan in alive:
+        orphan.kill()
+    assert run.returncode == 128 + signal.SIGTERM, output[-2000:]
+    assert "newsclean: terminated" in output
+    assert not alive, "the server outlived the run"
+    assert not list((tmp_path / "tmp").iterdir())
 
 
 def test_no_server_when_one_is_named_or_prefect_is_loaded(
