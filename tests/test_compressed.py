@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import hashlib
 import json
 import lzma
 import shutil
@@ -123,6 +124,68 @@ def test_compressed_text_and_csv_files(tmp_path: Path) -> None:
         ("c2", "csv", None),
     ]
     assert frame["raw_text"].to_list()[0] == STORY
+
+
+def _csv_bytes(rows: int, repeat: int = 1) -> bytes:
+    """A CSV export: quoted fields with commas and line breaks, one broken row."""
+    lines = ["id,date,text"]
+    for i in range(rows):
+        text = f"{STORY * repeat} Story {i}, part one.\n\nPart two of story {i}."
+        lines.append(f'c{i},2026-11-{i % 28 + 1:02d},"{text}"')
+    lines.insert(rows // 2, 'bad,2026-11-01,"a quote "inside" a field')
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+@pytest.mark.parametrize("suffix", sorted(COMPRESSORS))
+def test_a_compressed_csv_file_is_streamed_in_batches_as_the_plain_one(
+    tmp_path: Path, suffix: str
+) -> None:
+    """A compressed CSV export larger than the file-size limit is cut into batches in
+    its decompressed stream, and reads exactly as the plain file does."""
+    plain = tmp_path / "table.csv"
+    plain.write_bytes(_csv_bytes(300))
+    packed = tmp_path / f"table.csv{suffix}"
+    packed.write_bytes(COMPRESSORS[suffix](_csv_bytes(300)))
+    limit = 2_000  # far below the file's size, above any row's
+
+    def rows(path: Path) -> tuple[int, list[tuple]]:
+        planned = list(plan_units([path], 100, batch_bytes=8_000))
+        frames = [ingest_unit(u, "r", WHEN, max_bytes=limit)[0] for u in planned]
+        return len(planned), [row for frame in frames for row in _comparable(frame)]
+
+    batches, packed_rows = rows(packed)
+    assert batches > 5
+    assert (batches, packed_rows) == rows(plain)
+    assert len(packed_rows) == 301
+    assert sum(r[3] is None for r in packed_rows) >= 299  # all but the broken row
+    assert not any("too large" in (r[3] or "") for r in packed_rows)
+    state = list(plan_units([packed], 100))[-1].completes[0]
+    assert state.sha256 == hashlib.sha256(packed.read_bytes()).hexdigest()
+
+
+def test_damage_in_a_compressed_csv_file_quarantines_the_rest_after_the_good_rows(
+    tmp_path: Path,
+) -> None:
+    data = _csv_bytes(3000, repeat=4)  # 2 MB: past the first block the planner reads
+    packed = gzip.compress(data)
+    path = tmp_path / "table.csv.gz"
+    path.write_bytes(packed[: len(packed) * 2 // 3])  # a download cut short
+    planned = list(plan_units([path], 100))
+    frames = [ingest_unit(u, "r", WHEN)[0] for u in planned]
+    rows = [r for frame in frames for r in frame.rows(named=True)]
+    errors = [r for r in rows if r["error"]]
+    assert len(errors) == 1 and errors[-1] is rows[-1]
+    assert errors[-1]["error"].startswith("gzip data damaged or not gzip after row ")
+    assert errors[-1]["record_index"] == len(rows) - 1 > 1000  # the good rows load
+    stories = [r["raw_text"].startswith(STORY) for r in rows[:-1]]
+    assert stories.count(False) == 1  # the row with the stray quote
+    assert planned[-1].completes[0].records == len(rows)
+    # A plain file cut at the same record reads the same rows.
+    last = data.index(f"\r\n{rows[-2]['source_id']},".encode()) + 2
+    plain = tmp_path / "table.csv"
+    plain.write_bytes(data[: data.index(b"\r\n", last) + 2])
+    same = [r for u in plan_units([plain], 100) for r in _comparable(ingest_unit(u, "r", WHEN)[0])]
+    assert same == [r for frame in frames for r in _comparable(frame)][:-1]
 
 
 def test_a_document_too_large_once_decompressed_is_quarantined(tmp_path: Path) -> None:

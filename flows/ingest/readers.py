@@ -434,14 +434,13 @@ def read_csv_range(
     the unit planner), numbered from data row `first_row`; the header row, bytes
     [0, header_end), is read again and decoded with them (its byte-order mark, if
     any, and one detection of the encoding for both); `encoding`: the file's legacy
-    code page (`piece_hint`)."""
+    code page (`piece_hint`). A compressed file is read in its decompressed stream.
+    """
     try:
-        with path.open("rb") as fh:
-            head = fh.read(header_end)
-            fh.seek(start)
-            data = fh.read(end - start)
-    except OSError as exc:
-        return [unreadable(path, "csv", exc, raise_transient, first_row)]
+        head, data = _read_spans(path, [(0, header_end), (start, end)])
+    except DAMAGED as exc:
+        where = f"row {first_row}" if first_row else ""
+        return [_span_error(path, "csv", exc, raise_transient, first_row, where)]
     decoded = decode_bytes(head + data, encoding)
     if decoded.text is None:
         reason = decoded.error or "undecodable"
@@ -635,16 +634,34 @@ def read_range(
 ) -> list[RawRecord]:
     """The JSONL records in bytes [start, end) of `path` (cut at line boundaries by
     the unit planner), numbered from line `first_line`; `encoding` as in read_jsonl."""
-    compressed = compression_of(path) is not None
     try:
-        with open_decompressed(path) if compressed else path.open("rb") as fh:
-            fh.seek(start)  # a compressed stream decompresses up to `start`
-            data = fh.read(end - start)
+        (data,) = _read_spans(path, [(start, end)])
     except DAMAGED as exc:
-        if compressed and not is_io_error(exc):  # the archive's data, not the file system
-            reason = damage_reason(path, exc, f"line {first_line}" if first_line else "")
-            return [error_record(path, "jsonl", reason, index=first_line)]
-        if not isinstance(exc, OSError):
-            raise
-        return [unreadable(path, "jsonl", exc, raise_transient, first_line)]
+        where = f"line {first_line}" if first_line else ""
+        return [_span_error(path, "jsonl", exc, raise_transient, first_line, where)]
     return list(read_jsonl(path, data, first_line, max_bytes, encoding))
+
+
+def _read_spans(path: Path, spans: list[tuple[int, int]]) -> list[bytes]:
+    """Bytes [start, end) of `path` for each span, in order; of its decompressed
+    stream when it is compressed (which cannot be entered in the middle: a seek
+    decompresses up to there). Raises what reading raises."""
+    compressed = compression_of(path) is not None
+    with open_decompressed(path) if compressed else path.open("rb") as fh:
+        parts = []
+        for start, end in spans:
+            fh.seek(start)
+            parts.append(fh.read(end - start))
+    return parts
+
+
+def _span_error(
+    path: Path, fmt: str, exc: BaseException, raise_transient: bool, index: int, where: str
+) -> RawRecord:
+    """The error record of a span that could not be read: damage in a compressed
+    stream (the archive's data), or the file system's error (`unreadable`)."""
+    if compression_of(path) is not None and not is_io_error(exc):
+        return error_record(path, fmt, damage_reason(path, exc, where), index=index)
+    if not isinstance(exc, OSError):
+        raise exc
+    return unreadable(path, fmt, exc, raise_transient, index)

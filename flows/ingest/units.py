@@ -6,9 +6,9 @@ crosses it). Whole-document files (.txt …) are grouped several to a unit; a JS
 file is cut at line boundaries into pieces of at most `batch_size` lines and about
 `batch_bytes`, so a 10 GB shard never has to fit in memory, a shard of long pages
 makes smaller batches than one of short articles, and units can be read in
-parallel. A CSV file is cut the same way at record boundaries, and a Parquet file
-into row ranges from its footer; compressed CSV and Parquet files are read whole,
-one file per piece.
+parallel. A CSV file is cut the same way at record boundaries (both in the
+decompressed stream of a compressed file), and a Parquet file into row ranges from
+its footer; a compressed Parquet file is read whole, as one piece.
 
 The cut points, the record count and the file's sha256 come from one streaming
 pass over the file (JSONL: bytes only, no parsing; CSV: the csv module's record
@@ -258,14 +258,17 @@ def _scan_csv(
     Python's csv module itself (a quoted field may hold line breaks), so each piece
     parses as the whole file would there. The bytes are read as Latin-1 for this:
     one character a byte, and quotes, delimiters and line breaks are the same bytes
-    in every encoding but UTF-16/32 (read whole, as are compressed files).
-    None if it cannot be read or has no header row (the whole-file reader says why)."""
-    if compression_of(path) is not None:
-        return None
+    in every encoding but UTF-16/32 (read whole). A compressed file is hashed as it
+    is and cut in its decompressed stream, as JSONL is; damage in that stream ends
+    the last piece at the last whole record before it, and a piece that says so
+    follows. None if it cannot be read or has no header row (the whole-file reader
+    says why)."""
+    compressed = compression_of(path) is not None
     csv.field_size_limit(CSV_FIELD_LIMIT)
     try:
         stat = path.stat()
-        with path.open("rb") as fh:
+        sha = sha256_file(path) if compressed else ""
+        with open_decompressed(path) if compressed else path.open("rb") as fh:
             head = fh.read(HINT_SAMPLE)
             if wide_encoding(head):
                 return None
@@ -280,7 +283,8 @@ def _scan_csv(
                 # Split at \r, \n and \r\n, as the reader's StringIO(newline="") does.
                 nonlocal pos
                 for line in io.TextIOWrapper(fh, encoding="latin-1", newline=""):
-                    digest.update(line.encode("latin-1"))
+                    if not compressed:
+                        digest.update(line.encode("latin-1"))
                     pos += len(line)
                     yield line
 
@@ -292,6 +296,8 @@ def _scan_csv(
             header_end: int | None = None
             pieces: list[Piece] = []
             start = records = taken = 0  # the open piece: first byte, records in it
+            done = 0  # the byte after the last whole record
+            damage: BaseException | None = None
             while True:
                 try:
                     row = next(reader)
@@ -299,6 +305,12 @@ def _scan_csv(
                     break
                 except csv.Error:
                     row = None  # one error record, as the reader makes it
+                except DAMAGED as exc:
+                    if not compressed or is_io_error(exc):
+                        raise
+                    damage = exc
+                    break
+                done = pos
                 if header_end is None:
                     if row is None:
                         return None
@@ -312,13 +324,19 @@ def _scan_csv(
                 if taken >= batch_size or pos - start >= batch_bytes:
                     pieces.append(piece())
                     start, taken = pos, 0
-    except OSError:
+    except DAMAGED:  # I/O errors, and damage in the first block: read whole, it says why
         return None
     if header_end is None:
         return None
-    if taken or not pieces:
+    pos = done  # after damage, the partial record before it goes with it
+    if taken or not (pieces or damage):
         pieces.append(piece())
-    return pieces, FileState(str(path), stat.st_size, stat.st_mtime_ns, digest.hexdigest(), records)
+    if damage is not None:
+        reason = damage_reason(path, damage, f"row {records}" if records else "")
+        pieces.append(Piece(path, done, done, records, 1, error=reason))
+        records += 1
+    digest_hex = sha or digest.hexdigest()
+    return pieces, FileState(str(path), stat.st_size, stat.st_mtime_ns, digest_hex, records)
 
 
 def _scan(path: Path, batch_size: int, batch_bytes: int) -> tuple[list[Piece], FileState] | None:
