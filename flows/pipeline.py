@@ -35,7 +35,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTa
 
 from flows.batch import PreparedBatch
 from flows.config import Settings, load_settings
-from flows.ingest import RAW_SCHEMA, discover, plan_units
+from flows.ingest import RAW_SCHEMA, discover, own_outputs, plan_units
 from flows.ingest.manifest import plan_inputs
 from flows.ingest.units import Unit
 from flows.quality import GateResult, breaches, check_gates
@@ -372,6 +372,12 @@ def _incremental(settings: Settings, store: Warehouse, run_id: str) -> _Progress
     files, problems = discover(settings.inputs)
     if problems:
         raise FileNotFoundError("; ".join(problems))
+    files, own = own_outputs(files, settings.warehouse, settings.reports_dir)
+    if own:
+        _say(
+            f"run {run_id}: {len(own)} file(s) under the inputs are newsclean's own output "
+            "(the warehouse, its .wal/.lock, reports) and are not read"
+        )
     roots = [Path(p).resolve() for p in settings.inputs]
     plan = plan_inputs(files, roots, store.manifest())
     store.record_skipped_inputs(

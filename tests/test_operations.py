@@ -100,6 +100,27 @@ def test_full_reprocesses_raw_documents_without_reading_inputs(tmp_path: Path) -
     assert store.query("select mode from runs order by started_at desc limit 1").item() == "full"
 
 
+def test_a_warehouse_and_reports_inside_the_input_folder_are_not_read(tmp_path: Path) -> None:
+    """`--input data/ --warehouse data/news.duckdb --reports-dir data/reports`: the
+    run's own files are no inputs, on the first run or any later one; a file that
+    merely looks like one (`notes.wal.txt`, a report elsewhere) still is."""
+    inputs = _seeds(tmp_path)
+    (inputs / "notes.duckdb.txt").write_text(STORY * 3, encoding="utf-8")
+    (inputs / "run-2024-recap.md").write_text(STORY * 3, encoding="utf-8")
+    kw = {"warehouse": str(inputs / "news.duckdb"), "reports_dir": str(inputs / "reports")}
+    first = news_etl(inputs=[str(inputs)], **kw)
+    assert (first.counts.docs_read, first.counts.quarantined) == (7, 0)
+    (inputs / "news.duckdb.wal").write_bytes(b"\x00\x01 a write-ahead log")
+    (inputs / "news.duckdb.tmp").mkdir()
+    (inputs / "news.duckdb.tmp" / "spill.block").write_bytes(b"\x00" * 64)
+    again = news_etl(inputs=[str(inputs)], **kw)
+    c = again.counts
+    assert (c.docs_read, c.articles_loaded, c.quarantined, c.skipped) == (7, 0, 0, 7)
+    assert list((inputs / "reports").glob("run-*.md"))  # the reports that were not read
+    store = Warehouse(inputs / "news.duckdb")
+    assert store.query("select count(*) from manifest").item() == 7
+
+
 # --- one writer at a time, readers during runs ---------------------------------------
 
 

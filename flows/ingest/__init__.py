@@ -17,6 +17,7 @@ from flows.ingest.readers import (
     discover,
     error_record,
     format_of,
+    own_outputs,
     read_csv_range,
     read_input,
     read_range,
@@ -62,6 +63,7 @@ __all__ = [
     "ingest_batch",
     "ingest_files",
     "ingest_unit",
+    "own_outputs",
     "plan_units",
     "records_to_frame",
 ]

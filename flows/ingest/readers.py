@@ -15,6 +15,7 @@ import hashlib
 import io
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, time
@@ -122,6 +123,36 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
         else:
             problems.append(f"input path does not exist: {raw}")
     return sorted(files), problems
+
+
+# What a run writes beside its warehouse: DuckDB's write-ahead log and spill
+# folder, and newsclean's writer lock (warehouse/lock.py).
+WAREHOUSE_COMPANIONS = (".wal", ".lock", ".tmp")
+REPORT_NAME = re.compile(r"run-.+\.(?:html|md)")
+
+
+def own_outputs(
+    files: Iterable[Path], warehouse: str | Path, reports_dir: str | Path
+) -> tuple[list[Path], list[Path]]:
+    """Split discovered files into (inputs, the run's own outputs): the warehouse
+    and its companions, and the reports, when they live under an input folder
+    (`--input data/ --warehouse data/news.duckdb`). Read as inputs, the warehouse
+    was quarantined as binary on every run and each report became an article."""
+    db = Path(warehouse).resolve()
+    companions = {Path(f"{db}{suffix}") for suffix in WAREHOUSE_COMPANIONS}
+    reports = Path(reports_dir).resolve()
+    inputs: list[Path] = []
+    own: list[Path] = []
+    for path in files:
+        resolved = path.resolve()
+        mine = (
+            resolved == db
+            or resolved in companions
+            or any(parent in companions for parent in resolved.parents)
+            or (resolved.parent == reports and REPORT_NAME.fullmatch(resolved.name) is not None)
+        )
+        (own if mine else inputs).append(path)
+    return inputs, own
 
 
 def _walk(root: Path) -> Iterator[Path]:
