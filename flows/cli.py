@@ -231,7 +231,13 @@ def cmd_sql(args: argparse.Namespace) -> int:
     store = _existing_warehouse(args.warehouse)
     if store is None:
         return 2
-    frame = store.query(args.query, read_only=True)
+    from warehouse import QueryError
+
+    try:
+        frame = store.query(args.query, read_only=True)
+    except QueryError as exc:
+        print(f"newsclean sql: {exc}", file=sys.stderr)
+        return 1
     with pl.Config(tbl_rows=args.max_rows, fmt_str_lengths=args.width, tbl_width_chars=200):
         print(frame)
     return 0

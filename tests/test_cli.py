@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from flows.cli import build_parser, main
+from warehouse import Warehouse, migrate
 
 
 def test_help_explains_every_run_option(capsys: pytest.CaptureFixture[str]) -> None:
@@ -35,6 +36,27 @@ def test_missing_input_is_a_clear_error(capsys: pytest.CaptureFixture[str], tmp_
 def test_sql_without_warehouse(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["sql", "select 1", "--warehouse", str(tmp_path / "none.duckdb")]) == 2
     assert "run `newsclean run` first" in capsys.readouterr().err
+
+
+def test_sql_that_duckdb_refuses_is_an_error_message_not_a_traceback(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = tmp_path / "w.duckdb"
+    with Warehouse(db).connect() as con:
+        migrate(con)
+    capsys.readouterr()
+    for query, said in [
+        ("select reason from quarantine", 'Referenced column "reason" not found'),
+        ("selec 1", "syntax error"),
+        ("delete from runs", "read-only mode"),
+        ("select cast('x' as int)", "Could not convert string 'x'"),
+    ]:
+        assert main(["sql", query, "--warehouse", str(db)]) == 1, query
+        err = capsys.readouterr().err
+        assert err.startswith("newsclean sql: ") and said in err, err
+        assert "Traceback" not in err
+    assert main(["sql", "select count(*) as n from runs", "--warehouse", str(db)]) == 0
+    assert "│ 0" in capsys.readouterr().out
 
 
 def test_parser_has_subcommands() -> None:

@@ -236,6 +236,12 @@ class _Held:
 _HELD: dict[Path, _Held] = {}
 
 
+class QueryError(ValueError):
+    """A statement DuckDB refused: bad syntax, an unknown table or column, a value
+    that does not convert, a write on a read-only connection. The SQL is at fault,
+    not the warehouse."""
+
+
 class Warehouse:
     """A DuckDB warehouse file; every method opens and closes its own connection
     (except while a run holds its writer, see `batch_writer`).
@@ -459,9 +465,13 @@ class Warehouse:
     def query(
         self, statement: str, params: Mapping[str, Any] | None = None, read_only: bool = True
     ) -> pl.DataFrame:
-        """Run one statement and return its result as a polars frame."""
+        """Run one statement and return its result as a polars frame; a statement
+        DuckDB refuses raises QueryError with DuckDB's own words."""
         with self.connect(read_only=read_only) as con:
-            return con.sql(statement, params=dict(params or {})).pl()
+            try:
+                return con.sql(statement, params=dict(params or {})).pl()
+            except (duckdb.ProgrammingError, duckdb.DataError) as exc:
+                raise QueryError(str(exc)) from exc
 
     def named(self, name: str, **params: Any) -> pl.DataFrame:
         """Run the named query `queries/<name>.sql` read-only."""
