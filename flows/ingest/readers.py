@@ -36,6 +36,7 @@ from flows.ingest.compressed import (
     read_decompressed,
 )
 from flows.ingest.encoding import decode_bytes
+from flows.ingest.html import HTML_SUFFIXES, declared_charset, read_page
 
 TEXT_SUFFIXES = {".txt", ".md", ".text"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -99,6 +100,8 @@ def format_of(path: Path) -> str:
         return "csv"
     if suffix in PARQUET_SUFFIXES:
         return "parquet"
+    if suffix in HTML_SUFFIXES:
+        return "html"
     return "text"
 
 
@@ -327,6 +330,29 @@ def read_text(path: Path, data: bytes) -> Iterator[RawRecord]:
     )
 
 
+def read_html(path: Path, data: bytes) -> Iterator[RawRecord]:
+    """One article per page: its rendered text, with the date, headline and URL its
+    markup gives (`flows/ingest/html.py`). The page's declared charset stands in
+    for the guess, the last step of decoding."""
+    decoded = decode_bytes(data, declared_charset(data))
+    page = read_page(decoded.text) if decoded.text is not None else None
+    yield RawRecord(
+        source_uri=str(path),
+        record_index=0,
+        format="html",
+        encoding=decoded.encoding,
+        sha256=sha256_hex(data),
+        raw_text=page.text if page else None,
+        source_id=inner_path(path).stem,
+        url=page.url if page else None,
+        title=page.title if page else None,
+        date=page.date if page else None,
+        extra=page.extra() if page else None,
+        error=decoded.error or (page.error if page else None),
+        size_bytes=len(data),
+    )
+
+
 def _too_large(where: str, size: int, max_bytes: int) -> str:
     return (
         f"{where}: record too large ({size / 1e6:.1f} MB > max_document_bytes "
@@ -528,7 +554,13 @@ def read_rows(
     return list(_parquet_records(path, frame, first_row, max_bytes))
 
 
-READERS = {"text": read_text, "jsonl": read_jsonl, "csv": read_csv, "parquet": read_parquet}
+READERS = {
+    "text": read_text,
+    "html": read_html,
+    "jsonl": read_jsonl,
+    "csv": read_csv,
+    "parquet": read_parquet,
+}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,135 @@
+"""HTML pages (`.html`, `.htm`): one article per file, read as the text a browser
+shows, plus what the page's markup says about it.
+
+Scrapers often keep the page itself rather than its text. The page becomes the
+same kind of text the cleaning steps are built for, a layout-keeping dump of the
+page: inscriptis renders it (block elements on lines of their own, lists, tables),
+after the parts a reader never sees as the page (scripts, styles, hidden elements)
+and the HTML5 landmarks that are never the article (`<nav>`, `<aside>`, forms,
+dialogs such as cookie notices) are dropped. Menus and teasers in plain `<div>`s
+stay; the boilerplate step removes them as it does from any text dump.
+
+The markup also says what the text alone often does not: the publication date
+(htmldate reads `article:published_time`, JSON-LD `datePublished`, `<time>`
+elements and the URL, in its fast mode: no guessing from the text, which the dates
+step does itself), the headline (`og:title`, else `<title>`) and the canonical URL.
+They fill the record's `date`, `title` and `url` fields, as a JSONL record's
+would: the date is the strongest candidate the dates step weighs.
+
+The bronze `raw_text` of a page is this rendering (its bytes are hashed as they
+are), so `--full` re-cleans the text without reading the page again.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from dataclasses import dataclass
+
+from htmldate import find_date
+from inscriptis import Inscriptis
+from inscriptis.model.config import ParserConfig
+from lxml import etree
+from lxml.html import HtmlElement, document_fromstring
+
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+# Where a page declares its encoding: <meta charset="…"> or the http-equiv form,
+# in the first bytes (HTML requires the declaration in the first 1,024).
+DECLARED_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.I)
+CHARSET_WINDOW = 4096
+# Browsers read these labels as windows-1252 (the WHATWG encoding standard), and
+# pages labelled so use its curly quotes and dashes.
+AS_CP1252 = {"ascii", "latin-1", "iso8859-1", "us-ascii"}
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# Never the article: landmarks of page furniture, what a reader does not see,
+# and forms and dialogs (search boxes, newsletter sign-ups, cookie notices).
+DROP_XPATH = (
+    "//script | //style | //noscript | //template | //svg | //iframe | //nav | //aside"
+    " | //form | //button | //select | //dialog | //*[@hidden]"
+    " | //*[@aria-hidden='true'] | //*[@role='navigation'] | //*[@role='dialog']"
+    " | //*[@role='alertdialog'] | //*[@role='search'] | //*[@role='complementary']"
+)
+RENDERING = ParserConfig(display_links=False, display_images=False)
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page's text and what its markup says; `error` when it has no text."""
+
+    text: str
+    title: str | None = None
+    url: str | None = None
+    date: str | None = None
+    lang: str | None = None
+    error: str | None = None
+
+    def extra(self) -> str | None:
+        """The record's `extra` JSON: the page's declared language, if any."""
+        return json.dumps({"html_lang": self.lang}) if self.lang else None
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The encoding a page declares in a <meta> tag, if Python knows it."""
+    found = DECLARED_CHARSET.search(data[:CHARSET_WINDOW])
+    if not found:
+        return None
+    try:
+        name = codecs.lookup(found.group(1).decode("ascii")).name
+    except LookupError:
+        return None
+    return "cp1252" if name in AS_CP1252 else name
+
+
+def read_page(html: str) -> Page:
+    """The text of a decoded page and its metadata; never raises."""
+    try:
+        tree = document_fromstring(XML_DECLARATION.sub("", html, count=1))
+    except (etree.ParserError, ValueError) as exc:
+        return Page("", error=f"HTML page that could not be parsed ({exc})")
+    date = _published(tree)
+    title = _title(tree)
+    url = _first(tree, "//link[@rel='canonical']/@href", "//meta[@property='og:url']/@content")
+    lang = _first(tree, "/html/@lang")
+    for element in tree.xpath(DROP_XPATH):
+        if element.getparent() is not None:
+            element.drop_tree()  # its tail text is the next element's, and stays
+    text = Inscriptis(tree, RENDERING).get_text()
+    if not text.strip():
+        return Page("", title, url, date, lang, "HTML page without text (a script-only page?)")
+    return Page(text, title, url if url and url.startswith("http") else None, date, lang)
+
+
+def _published(tree: HtmlElement) -> str | None:
+    """The publication day the markup gives, by htmldate's fast mode."""
+    try:
+        return find_date(tree, extensive_search=False, original_date=True)
+    except (ValueError, TypeError, etree.LxmlError):  # htmldate on odd markup
+        return None
+
+
+def _title(tree: HtmlElement) -> str | None:
+    """The headline: `og:title` or `twitter:title` (written for sharing, without
+    the site's name), else the <h1> when the <title> starts with it ("Storm
+    damages harbour wall | Coast News"), else the <title>."""
+    shared = _first(
+        tree, "//meta[@property='og:title']/@content", "//meta[@name='twitter:title']/@content"
+    )
+    if shared:
+        return shared
+    title = _first(tree, "//title/text()")
+    for heading in tree.xpath("//h1"):
+        text = " ".join(heading.text_content().split())
+        if text and (title is None or title.startswith(text)):
+            return text
+    return title
+
+
+def _first(tree: HtmlElement, *paths: str) -> str | None:
+    """The first non-empty value of the XPath expressions, whitespace collapsed."""
+    for path in paths:
+        for value in tree.xpath(path):
+            text = " ".join(str(value).split())
+            if text:
+                return text
+    return None

@@ -1,0 +1,130 @@
+"""HTML pages: read as the text a browser shows, with the date, headline and URL their
+markup gives, then cleaned like any text dump (fixtures in tests/fixtures/html)."""
+
+from __future__ import annotations
+
+import gzip
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from flows.ingest import ingest_files
+from flows.ingest.html import declared_charset, read_page
+from flows.ingest.readers import format_of
+from flows.pipeline import news_etl
+from warehouse import Warehouse
+
+PAGES = Path(__file__).parent / "fixtures" / "html"
+WHEN = datetime(2026, 11, 30)
+
+
+def _record(path: Path) -> dict:
+    return ingest_files([path], "r", WHEN).row(0, named=True)
+
+
+def test_a_news_page_reads_as_its_text_with_the_markups_date_title_and_url() -> None:
+    page = _record(PAGES / "coast-news.html")
+    assert page["format"] == "html" and page["error"] is None
+    assert page["title"] == "Harbour wall to be rebuilt after October storms"  # og:title
+    assert page["url"] == "https://www.coastnews.example/local/2024/harbour-wall-rebuilt"
+    assert page["date"] == "2024-03-05"  # JSON-LD datePublished, not dateModified
+    assert page["extra"] == '{"html_lang": "en-GB"}'
+    text = page["raw_text"]
+    # Paragraphs on lines of their own, entities decoded, hard wraps in the source
+    # joined as a browser joins them.
+    assert (
+        "Engineers expect the work to take four months and to cost about £2m, most of it "
+        "paid from the authority’s reserves." in text
+    )
+    assert "\nThe council will hold a public meeting about the plans on 12 March.\n" in text
+    # Never the article: navigation, search form, related-links aside, cookie dialog,
+    # scripts and styles. A plain <div> of teasers stays, for the boilerplate step.
+    for gone in ("Sport", "Search", "Storm warnings", "We use cookies", "dataLayer", "Georgia"):
+        assert gone not in text, gone
+    assert "Council approves new car park" in text
+
+
+def test_a_page_in_its_declared_legacy_encoding() -> None:
+    page = _record(PAGES / "volga-cp1251.html")
+    assert page["encoding"] == "cp1251"
+    assert "Строительство нового моста через Волгу почти закончено" in page["raw_text"]
+    # <title> "… — Новости Поволжья" starts with the <h1>: the <h1> is the headline.
+    assert page["title"] == "Мост через Волгу откроют весной"
+    assert page["date"] == "2024-02-14"  # article:published_time
+
+
+def test_a_page_without_text_is_quarantined_with_the_reason() -> None:
+    page = _record(PAGES / "app-shell.html")
+    assert page["error"] == "HTML page without text (a script-only page?)"
+
+
+def test_a_fragment_with_unclosed_tags_still_reads() -> None:
+    page = _record(PAGES / "fragment.htm")
+    assert page["format"] == "html" and page["error"] is None
+    assert "The town library reopened on Saturday" in page["raw_text"]
+    assert "the librarian said." in page["raw_text"]
+    assert "Opening hours are unchanged." in page["raw_text"]
+
+
+def test_a_compressed_page_reads_as_the_plain_one(tmp_path: Path) -> None:
+    packed = tmp_path / "coast-news.html.gz"
+    packed.write_bytes(gzip.compress((PAGES / "coast-news.html").read_bytes()))
+    assert format_of(packed) == "html"
+    plain, page = _record(PAGES / "coast-news.html"), _record(packed)
+    for field in ("raw_text", "title", "url", "date", "source_id", "encoding"):
+        assert page[field] == plain[field], field
+    assert page["source_uri"] == str(packed)
+
+
+@pytest.mark.parametrize(
+    ("head", "charset"),
+    [
+        (b'<meta charset="utf-8">', "utf-8"),
+        (b"<META HTTP-EQUIV='Content-Type' CONTENT='text/html; charset=Shift_JIS'>", "shift_jis"),
+        (b'<meta charset="iso-8859-1">', "cp1252"),  # as browsers read it
+        (b'<meta charset="no-such-thing">', None),
+        (b"<p>no declaration</p>", None),
+    ],
+)
+def test_the_declared_charset(head: bytes, charset: str | None) -> None:
+    assert declared_charset(b"<html><head>" + head + b"</head>") == charset
+
+
+def test_utf8_bytes_win_over_a_wrong_declaration(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    body = "<p>Le conseil municipal a voté mercredi la rénovation de l’école.</p>"
+    path.write_bytes(f'<meta charset="windows-1251">{body}'.encode())
+    page = _record(path)
+    assert page["encoding"] == "utf-8"
+    assert "rénovation de l’école" in page["raw_text"]
+
+
+def test_markup_that_parses_to_nothing() -> None:
+    assert read_page("").error is not None
+    assert read_page('<?xml version="1.0" encoding="utf-8"?><p>Text after a declaration.</p>').text
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_run_cleans_html_pages_into_articles(tmp_path: Path) -> None:
+    """End to end: the page's date beats the banner's, furniture goes, the
+    script-only page is quarantined with its reason."""
+    summary = news_etl(
+        inputs=[str(PAGES)],
+        warehouse=str(tmp_path / "wh.duckdb"),
+        reports_dir=str(tmp_path / "reports"),
+        thresholds={"max_quarantine_rate": 1},
+    )
+    assert (summary.counts.articles_loaded, summary.counts.quarantined) == (3, 1)
+    store = Warehouse(tmp_path / "wh.duckdb")
+    article = store.query(
+        "select title, published_date, body from articles where source_id = 'coast-news'"
+    ).row(0, named=True)
+    assert article["title"] == "Harbour wall to be rebuilt after October storms"
+    assert str(article["published_date"]) == "2024-03-05"  # not the banner's 19 November
+    assert article["body"].startswith("The harbour authority said on Tuesday")
+    assert article["body"].endswith("public meeting about the plans on 12 March.")
+    for gone in ("Most read", "Council approves", "All rights reserved", "By Jane Doe"):
+        assert gone not in article["body"], gone
+    reason = store.query("select reason_text from quarantine").item()
+    assert "HTML page without text" in reason
