@@ -4,6 +4,7 @@ markup gives, then cleaned like any text dump (fixtures in tests/fixtures/html).
 from __future__ import annotations
 
 import gzip
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -75,6 +76,38 @@ def test_a_compressed_page_reads_as_the_plain_one(tmp_path: Path) -> None:
     for field in ("raw_text", "title", "url", "date", "source_id", "encoding"):
         assert page[field] == plain[field], field
     assert page["source_uri"] == str(packed)
+
+
+def test_a_page_saved_under_another_name_is_read_as_a_page(tmp_path: Path) -> None:
+    path = tmp_path / "harbour.txt"
+    path.write_bytes((PAGES / "coast-news.html").read_bytes())
+    page, plain = _record(path), _record(PAGES / "coast-news.html")
+    assert page["format"] == "html"
+    assert (page["raw_text"], page["date"]) == (plain["raw_text"], plain["date"])
+
+
+def test_a_whole_page_in_a_records_field_is_read_as_a_page(tmp_path: Path) -> None:
+    """A crawl keeps `{"url": …, "html": "<!DOCTYPE html>…"}`: the record's text is the
+    page's rendering, and its markup fills the fields the record does not give."""
+    html = (PAGES / "coast-news.html").read_text(encoding="utf-8")
+    rows = [
+        {"url": "https://crawl.example/1", "html": html},
+        {"id": "given", "title": "The crawler's title", "date": "2024-03-06", "text": html},
+        {"text": "<p>A fragment is text, not a page.</p> The sea wall will be rebuilt."},
+    ]
+    feed = tmp_path / "crawl.jsonl"
+    feed.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    first, second, third = ingest_files([feed], "r", WHEN).rows(named=True)
+    plain = _record(PAGES / "coast-news.html")
+    assert first["raw_text"] == second["raw_text"] == plain["raw_text"]
+    assert (first["url"], first["title"], first["date"]) == (
+        "https://crawl.example/1",  # the record's own field wins
+        "Harbour wall to be rebuilt after October storms",
+        "2024-03-05",
+    )
+    assert (second["title"], second["date"]) == ("The crawler's title", "2024-03-06")
+    assert third["raw_text"].startswith("<p>A fragment")  # left to the cleaning steps
+    assert all(r["error"] is None for r in (first, second, third))
 
 
 @pytest.mark.parametrize(

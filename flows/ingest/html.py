@@ -42,6 +42,8 @@ CHARSET_WINDOW = 4096
 # pages labelled so use its curly quotes and dashes.
 AS_CP1252 = {"ascii", "latin-1", "iso8859-1", "us-ascii"}
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# A whole page kept in a record's text field (`{"url": …, "html": "<!DOCTYPE html>…"}`).
+PAGE_START = re.compile(r"^\ufeff?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!doctype\s+html|<html[\s>])", re.I)
 # Never the article: landmarks of page furniture, what a reader does not see,
 # and forms and dialogs (search boxes, newsletter sign-ups, cookie notices).
 DROP_XPATH = (
@@ -79,6 +81,11 @@ def declared_charset(data: bytes) -> str | None:
     except LookupError:
         return None
     return "cp1252" if name in AS_CP1252 else name
+
+
+def is_html_page(text: str) -> bool:
+    """Whether a record's text is a whole HTML page rather than text."""
+    return PAGE_START.match(text[:512]) is not None
 
 
 def read_page(html: str) -> Page:

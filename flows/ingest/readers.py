@@ -36,7 +36,7 @@ from flows.ingest.compressed import (
     read_decompressed,
 )
 from flows.ingest.encoding import decode_bytes
-from flows.ingest.html import HTML_SUFFIXES, declared_charset, read_page
+from flows.ingest.html import HTML_SUFFIXES, declared_charset, is_html_page, read_page
 
 TEXT_SUFFIXES = {".txt", ".md", ".text"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -48,7 +48,7 @@ PARQUET_SUFFIXES = {".parquet"}
 # headline, datePublished; RSS: link, pubDate). Anything else in a record is kept as
 # JSON in `extra`.
 FIELD_NAMES: dict[str, tuple[str, ...]] = {
-    "text": ("text", "maintext", "body", "content", "article", "full_text"),
+    "text": ("text", "maintext", "body", "content", "article", "full_text", "html", "raw_html"),
     "title": ("title", "headline"),
     "url": ("url", "link", "canonical_url", "source_url"),
     "date": (
@@ -311,12 +311,30 @@ def _record_from_mapping(
         rec.error = f"record's {text_key!r} field {not_text}"
     elif rec.raw_text is None:
         rec.error = f"record's {text_key!r} field is null"
+    elif is_html_page(rec.raw_text):
+        _from_page(rec, text_key)
     return rec
 
 
+def _from_page(rec: RawRecord, key: str) -> None:
+    """A record whose text is a whole HTML page (a crawl's `html` field): its text
+    is the page's rendering, and the markup fills the fields the record lacks."""
+    page = read_page(rec.raw_text or "")
+    rec.raw_text = page.text
+    rec.title = rec.title or page.title
+    rec.url = rec.url or page.url
+    rec.date = rec.date or page.date
+    if page.error:
+        rec.error = f"record's {key!r} field: {page.error}"
+
+
 def read_text(path: Path, data: bytes) -> Iterator[RawRecord]:
-    """One article per file, like the seeds."""
+    """One article per file, like the seeds; a page saved under another name
+    (`page.txt` holding `<!DOCTYPE html>…`) is read as the page it is."""
     decoded = decode_bytes(data)
+    if decoded.text is not None and is_html_page(decoded.text):
+        yield from read_html(path, data)
+        return
     yield RawRecord(
         source_uri=str(path),
         record_index=0,
