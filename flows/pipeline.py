@@ -369,7 +369,8 @@ def _run_batches(
 
 def _incremental(settings: Settings, store: Warehouse, run_id: str) -> _Progress:
     """Read the new and changed input files; count the unchanged, record the deleted."""
-    files, problems = discover(settings.inputs)
+    walked: set[Path] = set()
+    files, problems = discover(settings.inputs, walked)
     if problems:
         raise FileNotFoundError("; ".join(problems))
     files, own = own_outputs(files, settings.warehouse, settings.reports_dir)
@@ -378,7 +379,7 @@ def _incremental(settings: Settings, store: Warehouse, run_id: str) -> _Progress
             f"run {run_id}: {len(own)} file(s) under the inputs are newsclean's own output "
             "(the warehouse, its .wal/.lock, reports) and are not read"
         )
-    roots = [Path(p).resolve() for p in settings.inputs]
+    roots = sorted({Path(p).resolve() for p in settings.inputs} | walked)
     plan = plan_inputs(files, roots, store.manifest())
     store.record_skipped_inputs(
         run_id, plan.unchanged_documents, plan.unchanged_files, plan.deleted

@@ -75,6 +75,25 @@ def test_unchanged_files_are_not_read_changed_are_new_versions_deleted_recorded(
     assert store.query("select count(*) from current_articles").item() == 4  # deleted: gone
 
 
+def test_a_file_deleted_behind_a_folder_link_is_recorded_as_deleted(tmp_path: Path) -> None:
+    """`inputs/latest -> archive/2024-11-30/`: its files resolve outside the input
+    folder, and one deleted there used to stay current for ever."""
+    archive = _seeds(tmp_path).rename(tmp_path / "2024-11-30")
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    (inputs / "latest").symlink_to(archive)
+    first = _run(inputs, tmp_path)
+    assert first.counts.articles_loaded == 5
+    gone = sorted(archive.glob("*.txt"))[0]
+    gone.unlink()
+    second = _run(inputs, tmp_path)
+    assert (second.counts.docs_read, second.counts.skipped) == (4, 4)
+    store = Warehouse(tmp_path / "wh.duckdb")
+    deleted = store.query("select path from manifest where deleted_at is not null")
+    assert deleted["path"].to_list() == [str(gone.resolve())]
+    assert store.query("select count(*) from current_articles").item() == 4
+
+
 def test_touched_but_identical_file_loads_nothing(tmp_path: Path) -> None:
     inputs = _seeds(tmp_path)
     _run(inputs, tmp_path)

@@ -105,7 +105,9 @@ def format_of(path: Path) -> str:
     return "text"
 
 
-def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
+def discover(
+    paths: Iterable[str | Path], roots: set[Path] | None = None
+) -> tuple[list[Path], list[str]]:
     """Expand files and folders (recursively) into a sorted list of input files.
 
     Returns (files, problems): a path that does not exist is a problem to report,
@@ -113,7 +115,9 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
     Entries that are not regular files (a broken symlink, a FIFO, a socket, a
     folder that cannot be listed) are returned too, so that reading them produces a
     quarantine record with the reason instead of their being skipped in silence.
-    Links to folders are followed (`_walk`).
+    Links to folders are followed (`_walk`). `roots`, if given, receives every
+    folder the files were found under, resolved: the inputs and the targets of
+    folder links, where a file the manifest knows and that is gone was deleted.
     """
     files: set[Path] = set()
     problems: list[str] = []
@@ -122,7 +126,7 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[str]]:
         if path.is_file():
             files.add(path.resolve())
         elif path.is_dir():
-            files.update(_walk(path))
+            files.update(_walk(path, roots))
         else:
             problems.append(f"input path does not exist: {raw}")
     return sorted(files), problems
@@ -158,13 +162,14 @@ def own_outputs(
     return inputs, own
 
 
-def _walk(root: Path) -> Iterator[Path]:
+def _walk(root: Path, roots: set[Path] | None = None) -> Iterator[Path]:
     """The entries below `root` that are not folders, hidden ones left out. A link to
     a folder is followed (`inputs/latest -> 2024-11-30/`; its files resolve to the
     same paths, so they are read once), each folder at most once, so a link back up
     cannot loop. A folder that cannot be listed is returned itself, so that reading
     it quarantines it with the reason instead of its files vanishing unnoticed
-    (pathlib's rglob skipped it, and did not follow links)."""
+    (pathlib's rglob skipped it, and did not follow links). The root and each
+    folder reached through a link go into `roots`, resolved."""
     seen: set[Path] = set()
     stack = [root]
     while stack:
@@ -173,6 +178,8 @@ def _walk(root: Path) -> Iterator[Path]:
         if real in seen:
             continue
         seen.add(real)
+        if roots is not None and (folder is root or folder.is_symlink()):
+            roots.add(real)
         try:
             children = list(folder.iterdir())
         except OSError:
