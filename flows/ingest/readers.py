@@ -36,6 +36,7 @@ from flows.ingest.compressed import (
     read_decompressed,
 )
 from flows.ingest.encoding import decode_bytes
+from flows.ingest.feeds import FEED_SUFFIXES, is_feed, read_feed_bytes
 from flows.ingest.html import HTML_SUFFIXES, declared_charset, is_html_page, read_page
 
 TEXT_SUFFIXES = {".txt", ".md", ".text"}
@@ -102,6 +103,8 @@ def format_of(path: Path) -> str:
         return "parquet"
     if suffix in HTML_SUFFIXES:
         return "html"
+    if suffix in FEED_SUFFIXES or suffix == ".xml":  # an .xml file that is no feed: text
+        return "feed"
     return "text"
 
 
@@ -378,6 +381,35 @@ def read_html(path: Path, data: bytes) -> Iterator[RawRecord]:
     )
 
 
+def read_feed(path: Path, data: bytes) -> Iterator[RawRecord]:
+    """One article per entry of an RSS or Atom feed (`flows/ingest/feeds.py`); an
+    .xml file that holds no feed is read as text, as before."""
+    if inner_path(path).suffix.lower() == ".xml" and not is_feed(data):
+        yield from read_text(path, data)
+        return
+    feed = read_feed_bytes(data)
+    if feed.error:
+        yield error_record(path, "feed", feed.error, data)
+        return
+    for index, entry in enumerate(feed.entries):
+        payload = entry.payload()
+        yield RawRecord(
+            source_uri=str(path),
+            record_index=index,
+            format="feed",
+            encoding=feed.encoding,
+            sha256=sha256_hex(payload),
+            raw_text=entry.text,
+            source_id=entry.id or f"{inner_path(path).stem}:{index}",
+            url=entry.url,
+            title=entry.title,
+            date=entry.date,
+            extra=json.dumps(entry.extra, ensure_ascii=False) if entry.extra else None,
+            error=entry.error,
+            size_bytes=len(payload),
+        )
+
+
 def _too_large(where: str, size: int, max_bytes: int) -> str:
     return (
         f"{where}: record too large ({size / 1e6:.1f} MB > max_document_bytes "
@@ -582,6 +614,7 @@ def read_rows(
 READERS = {
     "text": read_text,
     "html": read_html,
+    "feed": read_feed,
     "jsonl": read_jsonl,
     "csv": read_csv,
     "parquet": read_parquet,

@@ -1,0 +1,135 @@
+"""RSS and Atom feeds (`.rss`, `.atom`, and `.xml` files that hold a feed): one
+article per entry, read with feedparser.
+
+A feed is how many outlets publish, and a full-text feed's entries carry the whole
+article as HTML (`content:encoded`, Atom `content`), beside its headline, link,
+guid and publication time. feedparser reads every RSS and Atom dialect, recovers
+from malformed XML and strips scripts from the entries' HTML; the HTML is then
+rendered to text as a page's is (`flows/ingest/html.py`). An entry's text is its
+fullest content, else its summary (a feed of teasers yields teasers, which the
+validation's minimum length may quarantine with that reason).
+
+The publication time is passed on as the feed wrote it, with its UTC offset, so
+that the dates step reads the publisher's own day ("Tue, 05 Mar 2024 23:30:00
+-0500" is 5 March, not the 6th in UTC); Atom's `updated` stands in when an entry
+has no `published`, and `extra` says so.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import feedparser
+
+from flows.ingest.html import read_page
+
+FEED_SUFFIXES = {".rss", ".atom"}
+# An .xml file is read as a feed when its root element is one (a sitemap or an
+# export of another kind is read as text, as before).
+FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]")
+SNIFF_BYTES = 4096
+TAG = re.compile(r"<[A-Za-z/!]")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One feed entry as a record's fields; `error` when it has no text."""
+
+    text: str | None
+    title: str | None
+    url: str | None
+    date: str | None
+    id: str | None
+    extra: dict[str, Any]
+    error: str | None = None
+
+    def payload(self) -> bytes:
+        """The entry's own bytes for its content hash: a feed re-fetched with the
+        same entry gives it the same hash wherever it sits in the file."""
+        fields = [self.id, self.url, self.title, self.date, self.text]
+        return json.dumps(fields, ensure_ascii=False).encode()
+
+
+def is_feed(data: bytes) -> bool:
+    """Whether an .xml file's root element is an RSS or Atom feed."""
+    return FEED_ROOT.search(data[:SNIFF_BYTES]) is not None
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A feed's entries and the encoding feedparser read it in; `error` says why
+    there are none when the bytes are no feed."""
+
+    entries: list[Entry]
+    encoding: str
+    error: str | None = None
+
+
+def read_feed_bytes(data: bytes) -> Feed:
+    """Parse a feed; never raises."""
+    parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
+    encoding = parsed.get("encoding") or "unknown"
+    if not parsed.entries:
+        if parsed.get("bozo"):
+            reason = f"not a readable RSS/Atom feed ({parsed.get('bozo_exception')})"
+            return Feed([], encoding, reason)
+        if not parsed.get("version"):
+            return Feed([], encoding, "not an RSS/Atom feed")
+    feed_title = parsed.feed.get("title")
+    return Feed([_entry(e, feed_title) for e in parsed.entries], encoding)
+
+
+def _entry(entry: Any, feed_title: str | None) -> Entry:
+    extra: dict[str, Any] = {"feed": feed_title} if feed_title else {}
+    if entry.get("author"):
+        extra["author"] = entry["author"]
+    date = _local_time(entry, "published")
+    if date is None:
+        date = _local_time(entry, "updated")
+        if date is not None:
+            extra["date_from"] = "updated"
+    bodies = [c.get("value") or "" for c in entry.get("content") or []]
+    body = max(bodies, key=len, default="") or entry.get("summary") or ""
+    text = _as_text(body)
+    return Entry(
+        text=text or None,
+        title=entry.get("title") or None,
+        url=entry.get("link") or None,
+        date=date,
+        id=entry.get("id") or None,
+        extra=extra,
+        error=None if text else "feed entry without text (no content, no summary)",
+    )
+
+
+def _as_text(body: str) -> str:
+    """An entry's HTML rendered as a page's is; plain text as it is."""
+    if not TAG.search(body):
+        return body.strip()
+    return read_page(body).text.strip()
+
+
+def _local_time(entry: Any, key: str) -> str | None:
+    """The entry's time in ISO form with the feed's own UTC offset (the day the
+    publisher saw); feedparser's UTC reading when the raw string is neither RFC 822
+    nor ISO 8601; None when there is none."""
+    raw = (entry.get(key) or "").strip()
+    if not raw:
+        return None
+    try:
+        return email.utils.parsedate_to_datetime(raw).isoformat()
+    except (TypeError, ValueError, IndexError):
+        pass
+    try:
+        return datetime.fromisoformat(raw.replace("Z", "+00:00")).isoformat()
+    except ValueError:
+        pass
+    parsed = entry.get(f"{key}_parsed")
+    if parsed:
+        return datetime(*parsed[:6]).isoformat() + "+00:00"
+    return raw

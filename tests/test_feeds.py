@@ -1,0 +1,99 @@
+"""RSS and Atom feeds: an article per entry, with its headline, link, guid and the
+publisher's own day (fixtures in tests/fixtures/feeds)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from flows.ingest import ingest_files
+from flows.ingest.readers import format_of
+from flows.pipeline import news_etl
+from warehouse import Warehouse
+
+FEEDS = Path(__file__).parent / "fixtures" / "feeds"
+WHEN = datetime(2026, 11, 30)
+
+
+def _records(name: str) -> list[dict]:
+    return ingest_files([FEEDS / name], "r", WHEN).rows(named=True)
+
+
+def test_an_rss_feed_gives_an_article_per_entry() -> None:
+    full, teaser, empty = _records("coast-news.rss")
+    assert [r["record_index"] for r in (full, teaser, empty)] == [0, 1, 2]
+    assert {r["format"] for r in (full, teaser, empty)} == {"feed"}
+    assert full["source_id"] == "coastnews-48213"  # the guid
+    assert full["title"] == "Harbour wall to be rebuilt after October storms"
+    assert full["url"] == "https://www.coastnews.example/local/2024/harbour-wall-rebuilt"
+    # The publisher's own offset is kept: 23:30 at -05:00 is 5 March there.
+    assert full["date"] == "2024-03-05T23:30:00-05:00"
+    assert json.loads(full["extra"]) == {"feed": "Coast News – Local", "author": "Jane Doe"}
+    # content:encoded (not the one-line description), rendered: paragraphs on lines of
+    # their own, entities decoded, the script gone.
+    assert full["raw_text"].startswith("The harbour authority said on Tuesday")
+    assert "cost about £2m, most of it paid from the authority’s reserves." in full["raw_text"]
+    assert "track(" not in full["raw_text"]
+    assert full["raw_text"].count("\n\n") == 2
+    assert teaser["raw_text"].startswith("Two walkers were rescued")  # the description
+    assert empty["error"] == "feed entry without text (no content, no summary)"
+
+
+def test_an_atom_entry_dated_by_updated_says_so() -> None:
+    (entry,) = _records("science.atom")
+    assert entry["date"] == "2024-02-20T08:45:00+01:00"
+    assert json.loads(entry["extra"])["date_from"] == "updated"
+    assert entry["url"] == "https://sciences.example/2024/02/telescope"
+    assert "premières images de galaxies lointaines" in entry["raw_text"]
+
+
+def test_a_broken_feed_is_quarantined_with_the_reason_and_a_sitemap_is_text() -> None:
+    (broken,) = _records("broken.rss")
+    assert broken["error"].startswith("not a readable RSS/Atom feed")
+    assert format_of(FEEDS / "sitemap.xml") == "feed"
+    (sitemap,) = _records("sitemap.xml")
+    assert (sitemap["format"], sitemap["error"]) == ("text", None)
+
+
+def test_an_entry_keeps_its_hash_where_it_sits_in_the_feed(tmp_path: Path) -> None:
+    """A re-fetched feed with a new entry on top: the old entries' content hashes
+    do not change, only their positions."""
+    text = (FEEDS / "coast-news.rss").read_text(encoding="utf-8")
+    new = (
+        "<item><title>Ferry timetable changes</title><guid>coastnews-48300</guid>"
+        "<description>The ferry will sail an hour later from Monday.</description></item>"
+    )
+    later = tmp_path / "coast-news.rss"
+    later.write_text(text.replace("<item>", new + "<item>", 1), encoding="utf-8")
+    before = {r["source_id"]: r["sha256"] for r in _records("coast-news.rss")}
+    after = {r["source_id"]: r["sha256"] for r in ingest_files([later], "r", WHEN).rows(named=True)}
+    assert set(after) == set(before) | {"coastnews-48300"}
+    assert all(after[k] == v for k, v in before.items())
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_run_loads_feed_entries_as_articles(tmp_path: Path) -> None:
+    summary = news_etl(
+        inputs=[str(FEEDS)],
+        warehouse=str(tmp_path / "wh.duckdb"),
+        reports_dir=str(tmp_path / "reports"),
+        thresholds={"max_quarantine_rate": 1},
+    )
+    store = Warehouse(tmp_path / "wh.duckdb")
+    articles = store.query(
+        "select source_id, published_date, title from articles where source_id like 'coast%' "
+        "or source_id like 'urn:%' order by source_id"
+    )
+    assert [(r[0], str(r[1])) for r in articles.rows()] == [
+        ("coastnews-48190", "2024-03-04"),
+        ("coastnews-48213", "2024-03-05"),  # the publisher's day, not 6 March in UTC
+        ("urn:uuid:1225c695-cfb8-4ebb-aaaa-80da344efa6a", "2024-02-20"),
+    ]
+    reasons = store.query("select reason_text from quarantine")["reason_text"].to_list()
+    assert any("feed entry without text" in r for r in reasons)
+    assert any("not a readable RSS/Atom feed" in r for r in reasons)
+    c = summary.counts
+    assert c.docs_read == c.articles_loaded + c.quarantined
