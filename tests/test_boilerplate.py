@@ -339,6 +339,22 @@ def test_a_follow_us_line_or_a_share_bar_is_furniture(line: str) -> None:
     assert line_scores([line]) == [line_score(line)] == [WEIGHTS.furniture]
 
 
+@pytest.mark.parametrize(
+    "line", ["Related: SpaceX's Starship and Super Heavy Mars Rocket in Pictures", "Video",
+             "Photos", "▶ Watch", "191119052250266"],
+)  # fmt: skip
+def test_a_related_link_a_media_label_or_a_bare_number_is_furniture(line: str) -> None:
+    assert line_scores([line]) == [line_score(line)] == [WEIGHTS.furniture]
+
+
+def test_media_labels_inside_a_story_leave_it_and_it_goes_on() -> None:
+    text = "\n\n".join(["Bridge to close for repairs", PROSE, "Video", MORE_PROSE])
+    body = main_block(text)[0]
+    assert PROSE in body and MORE_PROSE in body and "Video" not in body.split("\n")
+    related = "A related study found that 12 of the 40 bridges needed work: all are closed."
+    assert line_score(related) > 0  # "related" in a sentence is prose
+
+
 def test_a_sentence_about_following_is_not() -> None:
     line = "Police followed the car for an hour before it stopped. Twitter users filmed it."
     assert line_score(line) > 0

@@ -55,7 +55,10 @@ FURNITURE = re.compile(
     r"(?i)(?:^|\W)(?:cookies?|(?:un)?subscribe|sign up|sign in|log ?in|newsletter|"
     r"all rights reserved|copyright|advertisement|share this|follow us|read more|"
     r"click here|terms of (?:use|service)|privacy policy|share (?:on|via|to) (?:facebook|"
-    r"twitter|linkedin|whatsapp|e-?mail|pinterest|reddit|messenger|telegram))(?:\W|$)|©"
+    r"twitter|linkedin|whatsapp|e-?mail|pinterest|reddit|messenger|telegram))(?:\W|$)|©|"
+    # "Related: <a headline>", a lone media label ("Video", "Photos") and a bare
+    # number (an article id): 0 of 150 such lines on the dev set's pages were text.
+    r"^\W*related\s*:|^\W*(?:videos?|photos?|podcast|gallery|watch|listen)\W*$|^\s*\d{6,}\s*$"
 )
 # "Follow VentureBeat on Twitter", "Have a tip? … Follow her on Twitter @AmyKup":
 # 36 of 37 such lines on the dev set's pages were not article text. Only in a line
