@@ -12,7 +12,8 @@ stay; the boilerplate step removes them as it does from any text dump.
 The markup also says what the text alone often does not: the publication date
 (htmldate reads `article:published_time`, JSON-LD `datePublished`, `<time>`
 elements and the URL, in its fast mode: no guessing from the text, which the dates
-step does itself), the headline (`og:title`, else `<title>`) and the canonical URL.
+step does itself), the headline (`og:title`, else the `<h1>` the `<title>` starts
+with, else the `<title>`) and the canonical URL.
 They fill the record's `date`, `title` and `url` fields, as a JSONL record's
 would: the date is the strongest candidate the dates step weighs.
 

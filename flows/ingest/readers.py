@@ -144,22 +144,23 @@ REPORT_NAME = re.compile(r"run-.+\.(?:html|md)")
 def own_outputs(
     files: Iterable[Path], warehouse: str | Path, reports_dir: str | Path
 ) -> tuple[list[Path], list[Path]]:
-    """Split discovered files into (inputs, the run's own outputs): the warehouse
-    and its companions, and the reports, when they live under an input folder
-    (`--input data/ --warehouse data/news.duckdb`). Read as inputs, the warehouse
-    was quarantined as binary on every run and each report became an article."""
+    """Split discovered files (resolved, as `discover` gives them) into (inputs, the
+    run's own outputs): the warehouse and its companions, and the reports, when
+    they live under an input folder (`--input data/ --warehouse data/news.duckdb`).
+    Read as inputs, the warehouse was quarantined as binary on every run and each
+    report became an article."""
     db = Path(warehouse).resolve()
     companions = {Path(f"{db}{suffix}") for suffix in WAREHOUSE_COMPANIONS}
     reports = Path(reports_dir).resolve()
+    spill = f"{db}.tmp{os.sep}"  # DuckDB's spill folder
     inputs: list[Path] = []
     own: list[Path] = []
     for path in files:
-        resolved = path.resolve()
         mine = (
-            resolved == db
-            or resolved in companions
-            or any(parent in companions for parent in resolved.parents)
-            or (resolved.parent == reports and REPORT_NAME.fullmatch(resolved.name) is not None)
+            path == db
+            or path in companions
+            or str(path).startswith(spill)
+            or (path.parent == reports and REPORT_NAME.fullmatch(path.name) is not None)
         )
         (own if mine else inputs).append(path)
     return inputs, own
