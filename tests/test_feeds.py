@@ -8,8 +8,11 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flows.ingest import ingest_files
+from flows.ingest.feeds import read_feed_bytes
 from flows.ingest.readers import format_of
 from flows.pipeline import news_etl
 from warehouse import Warehouse
@@ -72,6 +75,20 @@ def test_an_entry_keeps_its_hash_where_it_sits_in_the_feed(tmp_path: Path) -> No
     after = {r["source_id"]: r["sha256"] for r in ingest_files([later], "r", WHEN).rows(named=True)}
     assert set(after) == set(before) | {"coastnews-48300"}
     assert all(after[k] == v for k, v in before.items())
+
+
+PIECES = st.sampled_from([b"<rss version='2.0'>", b"<channel>", b"<item>", b"</item>",
+                          b"<title>", b"</title>", b"<pubDate>", b"</pubDate>", b"<feed>",
+                          b"<entry>", b"<content type='html'>", b"&lt;p&gt;", b"<![CDATA[",
+                          b"]]>", b"\xff\xfe", b"\x00"])  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(PIECES, st.binary(max_size=16)), max_size=30))
+def test_any_bytes_read_as_a_feed_without_raising(parts: list[bytes]) -> None:
+    feed = read_feed_bytes(b"".join(parts))
+    assert (feed.error is None) or not feed.entries
+    assert all((e.error is None) == bool(e.text) for e in feed.entries)
 
 
 @pytest.mark.usefixtures("prefect_harness")

@@ -9,6 +9,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from flows.ingest import ingest_files
 from flows.ingest.html import declared_charset, read_page
@@ -131,6 +133,39 @@ def test_utf8_bytes_win_over_a_wrong_declaration(tmp_path: Path) -> None:
     page = _record(path)
     assert page["encoding"] == "utf-8"
     assert "rénovation de l’école" in page["raw_text"]
+
+
+@pytest.mark.parametrize("depth", [300, 1500])
+def test_text_inside_hundreds_of_unclosed_tags_is_kept(depth: int) -> None:
+    """Old pages leave <font> and <div> tags open by the hundred. libxml2 dropped
+    everything below 256 levels; past ~900, inscriptis runs out of recursion and a
+    flat rendering keeps the paragraphs apart."""
+    html = (
+        "<html><body><p>The first paragraph of the story.</p>"
+        + "<div><font>" * (depth // 2)
+        + "<p>A paragraph deep inside.</p><p>And the last one.</p></body></html>"
+    )
+    page = read_page(html)
+    assert page.error is None
+    lines = [line.strip() for line in page.text.splitlines() if line.strip()]
+    assert lines == [
+        "The first paragraph of the story.",
+        "A paragraph deep inside.",
+        "And the last one.",
+    ]
+
+
+TAGS = st.sampled_from(["<p>", "</p>", "<div>", "</div>", "<script>", "</script>", "<nav>",
+                        "<br>", "<!--", "-->", "<?xml version='1.0'?>", "<html>", "&amp;",
+                        "&#0;", "\x00", "<meta charset='x-none'>", "<table><tr><td>"])  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(TAGS, st.text(max_size=12)), max_size=40))
+def test_any_markup_reads_without_raising(parts: list[str]) -> None:
+    page = read_page("".join(parts))
+    assert isinstance(page.text, str)
+    assert (page.error is None) == bool(page.text.strip())
 
 
 def test_markup_that_parses_to_nothing() -> None:

@@ -32,7 +32,7 @@ from htmldate import find_date
 from inscriptis import Inscriptis
 from inscriptis.model.config import ParserConfig
 from lxml import etree
-from lxml.html import HtmlElement, document_fromstring
+from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 # Where a page declares its encoding: <meta charset="…"> or the http-equiv form,
@@ -54,6 +54,17 @@ DROP_XPATH = (
     " | //*[@role='alertdialog'] | //*[@role='search'] | //*[@role='complementary']"
 )
 RENDERING = ParserConfig(display_links=False, display_images=False)
+# libxml2 stops building the tree 256 elements deep, and what lies deeper was lost
+# (old pages nest hundreds of unclosed <font> or <div> tags): huge_tree lifts that
+# to 2,048 (libxml2's own hard limit).
+PARSER = HTMLParser(huge_tree=True)
+# fmt: off
+BLOCK_TAGS = frozenset({
+    "address", "article", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
+    "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
+    "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul",
+})
+# fmt: on
 
 
 @dataclass(frozen=True)
@@ -92,7 +103,7 @@ def is_html_page(text: str) -> bool:
 def read_page(html: str) -> Page:
     """The text of a decoded page and its metadata; never raises."""
     try:
-        tree = document_fromstring(XML_DECLARATION.sub("", html, count=1))
+        tree = document_fromstring(XML_DECLARATION.sub("", html, count=1), parser=PARSER)
     except (etree.ParserError, ValueError) as exc:
         return Page("", error=f"HTML page that could not be parsed ({exc})")
     date = _published(tree)
@@ -102,17 +113,44 @@ def read_page(html: str) -> Page:
     for element in tree.xpath(DROP_XPATH):
         if element.getparent() is not None:
             element.drop_tree()  # its tail text is the next element's, and stays
-    text = Inscriptis(tree, RENDERING).get_text()
+    try:
+        text = Inscriptis(tree, RENDERING).get_text()
+    except RecursionError:  # inscriptis recurses per element: thousands of unclosed tags
+        text = _flat_text(tree)
     if not text.strip():
         return Page("", title, url, date, lang, "HTML page without text (a script-only page?)")
     return Page(text, title, url if url and url.startswith("http") else None, date, lang)
+
+
+def _flat_text(tree: HtmlElement) -> str:
+    """The text of a tree too deep for inscriptis, walked without recursion: each
+    block element starts and ends a line, so paragraphs stay apart."""
+    parts: list[str] = []
+    for event, element in etree.iterwalk(tree, events=("start", "end")):
+        if not isinstance(element.tag, str):  # a comment or processing instruction
+            if event == "end" and element.tail:
+                parts.append(element.tail)
+            continue
+        block = element.tag.lower() in BLOCK_TAGS
+        if event == "start":
+            if block:
+                parts.append("\n")
+            if element.text:
+                parts.append(element.text)
+        else:
+            if block:
+                parts.append("\n")
+            if element.tail:
+                parts.append(element.tail)
+    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def _published(tree: HtmlElement) -> str | None:
     """The publication day the markup gives, by htmldate's fast mode."""
     try:
         return find_date(tree, extensive_search=False, original_date=True)
-    except (ValueError, TypeError, etree.LxmlError):  # htmldate on odd markup
+    except (ValueError, TypeError, RecursionError, etree.LxmlError):  # odd markup
         return None
 
 
