@@ -530,6 +530,41 @@ def _drop_link_lists(
             kept.discard(j)
 
 
+# An item of a list the article itself gives: numbered ("1) …", "2. …"), or led by
+# a day ("June 9 -- Coral Sky Amphitheatre, …", a tour's or a schedule's dates).
+LIST_ITEM = re.compile(
+    rf"(?i)^(?:(\d{{1,3}})[.)]\s+\S|(?:{_MONTH_WORDS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\s*"
+    r"(?:--|[–—:,-])\s*\S)"
+)
+URL_LINE = re.compile(r"^(?:https?://|www\.)\S+$")
+MIN_LIST_ITEMS = 3
+LIST_HEADING_WORDS = 8
+
+
+def _list_after(scored: ScoredLines, last: int, w: Weights) -> int:
+    """Where the body ends once a list that the article introduces is added to it:
+    the last line of the run of list items (LIST_ITEM, with link lines between them)
+    that follows the body's last line when that line ends with a colon ("Tour
+    dates:"), or follows a short heading line right after it ("The Doobie Brothers
+    Tour Dates"). Such items are short lines without a full stop, so the body's run
+    ended before them. `last` when there is no such list."""
+    content, scores = scored.content, scored.features.scores
+    start = last + 1
+    if not content[last].endswith(":"):
+        if start >= len(content) or scores[start] in (HARD, w.soft_end, w.furniture):
+            return last
+        if scored.features.heads[start] or weight(content[start]) > LIST_HEADING_WORDS:
+            return last
+        start += 1
+    end, items = start - 1, 0
+    for k in range(start, len(content)):
+        if LIST_ITEM.match(content[k]) and scores[k] > HARD:
+            end, items = k, items + 1
+        elif not (items and URL_LINE.match(content[k])):
+            break
+    return end if items >= MIN_LIST_ITEMS else last
+
+
 def _select(
     scored: ScoredLines, w: Weights, site_lines: frozenset[str]
 ) -> tuple[list[str], set[int]]:
@@ -540,6 +575,8 @@ def _select(
         return [], set()
     scores = _shape_scores(content, list(raw_scores), w, scored.features.weights, site_lines)
     first, last = _best_run(scores)
+    if last >= first:
+        last = _list_after(scored, last, w)
     floor = max(w.furniture, w.soft_end, HARD)
     kept = {k for k in range(first, last + 1) if raw_scores[k] > floor}
     _drop_link_lists(scored, kept, first, last, w)
