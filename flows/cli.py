@@ -105,7 +105,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     # With no Prefect server given, a local one boots while the flow's code loads.
     with local_server.for_this_run() as server:
-        from flows.pipeline import QualityGateFailed, news_etl, summary_rows
+        from flows.pipeline import QualityGateFailed, news_etl, stopped_by, summary_rows
 
         if not args.verbose:  # the CLI prints why a run failed; Prefect's traceback is noise
             logging.getLogger("prefect.flow_runs").setLevel(logging.CRITICAL)
@@ -135,6 +135,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"newsclean: see the report: {outcome.summary.report_path}", file=sys.stderr)
         return 1
     if isinstance(outcome, BaseException):
+        sig = stopped_by(outcome)
+        if sig is not None:  # Prefect's own SIGTERM handler had it, not ours
+            print("newsclean: terminated", file=sys.stderr)
+            return 128 + sig
         print(f"newsclean: run FAILED — {type(outcome).__name__}: {outcome}", file=sys.stderr)
         return 1
     _print_table(summary_rows(outcome), "newsclean run summary")

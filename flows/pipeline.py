@@ -408,12 +408,28 @@ def _full(settings: Settings, store: Warehouse, run_id: str) -> _Progress:
     return progress
 
 
+def stopped_by(exc: BaseException) -> int | None:
+    """The signal that stopped a run, when `exc` is Prefect's TerminationSignal or
+    wraps one. A SIGTERM that lands while Prefect serialises a state comes back as
+    pydantic's PydanticSerializationError, which keeps only the name in its message
+    ("Error calling function `_ser_model`: TerminationSignal: ")."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, TerminationSignal):
+            return cause.signal
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return signal.SIGTERM if f"{TerminationSignal.__name__}:" in str(exc) else None
+
+
 def _why_stopped(exc: BaseException) -> str:
     """The runs table's message for a run that did not finish, in words a person can
     act on (Prefect's TerminationSignal prints as an empty message)."""
     resume = "; what was loaded stays, and the next run reads the files not yet committed"
-    if isinstance(exc, TerminationSignal):
-        return f"stopped by {signal.Signals(exc.signal).name}" + resume
+    sig = stopped_by(exc)
+    if sig is not None:
+        return f"stopped by {signal.Signals(sig).name}" + resume
     if isinstance(exc, KeyboardInterrupt):
         return "interrupted (Ctrl-C)" + resume
     return f"{type(exc).__name__}: {exc}"
