@@ -341,7 +341,11 @@ def test_a_follow_us_line_or_a_share_bar_is_furniture(line: str) -> None:
 
 @pytest.mark.parametrize(
     "line", ["Related: SpaceX's Starship and Super Heavy Mars Rocket in Pictures", "Video",
-             "Photos", "▶ Watch", "191119052250266"],
+             "Photos", "▶ Watch", "191119052250266",
+             "Please enable JavaScript to view the comments powered by Disqus.",
+             "JavaScript is required to load the comments.",
+             "This copy is for your personal, non-commercial use only. To order copies, visit "
+             "www.djreprints.com.", "Thanks for watching! Visit Website", "View all (4)"],
 )  # fmt: skip
 def test_a_related_link_a_media_label_or_a_bare_number_is_furniture(line: str) -> None:
     assert line_scores([line]) == [line_score(line)] == [WEIGHTS.furniture]
