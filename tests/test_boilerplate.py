@@ -345,10 +345,21 @@ def test_a_follow_us_line_or_a_share_bar_is_furniture(line: str) -> None:
              "Please enable JavaScript to view the comments powered by Disqus.",
              "JavaScript is required to load the comments.",
              "This copy is for your personal, non-commercial use only. To order copies, visit "
-             "www.djreprints.com.", "Thanks for watching! Visit Website", "View all (4)"],
+             "www.djreprints.com.", "Thanks for watching! Visit Website", "View all (4)",
+             "Featured Video", "Close", "Advert", "0 shares", "Image 1 of / 23"],
 )  # fmt: skip
 def test_a_related_link_a_media_label_or_a_bare_number_is_furniture(line: str) -> None:
     assert line_scores([line]) == [line_score(line)] == [WEIGHTS.furniture]
+
+
+def test_an_embedded_posts_labels_between_paragraphs_do_not_cut_the_story() -> None:
+    """A BBC page embeds two posts, each "Image Copyright @Name" and "Report", between
+    its paragraphs. As furniture, "Report" made a run of four that cut the story in
+    two (recall 0.99 → 0.66): it stays a short line, not furniture."""
+    post = ["Image Copyright @BigMachine @BigMachine", "Report"]
+    text = "\n\n".join(["Bridge to close for repairs", PROSE, *post, *post, MORE_PROSE])
+    body = main_block(text)[0]
+    assert PROSE in body and MORE_PROSE in body
 
 
 def test_media_labels_inside_a_story_leave_it_and_it_goes_on() -> None:

@@ -58,7 +58,10 @@ FURNITURE = re.compile(
     r"twitter|linkedin|whatsapp|e-?mail|pinterest|reddit|messenger|telegram))(?:\W|$)|©|"
     # "Related: <a headline>", a lone media label ("Video", "Photos") and a bare
     # number (an article id): none of 131 such lines on the dev set's gold pages was text.
-    r"^\W*related\s*:|^\W*(?:videos?|photos?|podcast|gallery|watch|listen)\W*$|^\s*\d{6,}\s*$|"
+    r"^\W*related\s*:|^\W*(?:(?:featured|latest|more|top)\s+)?(?:videos?|photos?)\W*$|"
+    r"^\W*(?:podcast|gallery|watch|listen|close|advert)\W*$|^\s*\d{6,}\s*$|"
+    # a share counter ("0 shares", "Shares") and a slideshow's "Image 1 of / 23"
+    r"^\W*(?:[\d,.]+k?\s+)?shares?\W*$|^\W*image \d+ of\W*\d+\W*$|"
     # what a page says to the reader's browser or about reprints, never to the story
     r"(?:enable javascript|javascript is (?:required|disabled)|non-commercial use|"
     r"thanks for watching|^\W*view all \(\d+\)\W*$)"
