@@ -346,7 +346,9 @@ def test_a_follow_us_line_or_a_share_bar_is_furniture(line: str) -> None:
              "JavaScript is required to load the comments.",
              "This copy is for your personal, non-commercial use only. To order copies, visit "
              "www.djreprints.com.", "Thanks for watching! Visit Website", "View all (4)",
-             "Featured Video", "Close", "Advert", "0 shares", "Image 1 of / 23"],
+             "Featured Video", "Close", "Advert", "0 shares", "Image 1 of / 23",
+             "SEE MORE: Hong Kong protests: 800 students under siege in university", "More:",
+             "Read next: The best phones of the year"],
 )  # fmt: skip
 def test_a_related_link_a_media_label_or_a_bare_number_is_furniture(line: str) -> None:
     assert line_scores([line]) == [line_score(line)] == [WEIGHTS.furniture]

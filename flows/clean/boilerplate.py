@@ -56,9 +56,11 @@ FURNITURE = re.compile(
     r"all rights reserved|copyright|advertisement|share this|follow us|read more|"
     r"click here|terms of (?:use|service)|privacy policy|share (?:on|via|to) (?:facebook|"
     r"twitter|linkedin|whatsapp|e-?mail|pinterest|reddit|messenger|telegram))(?:\W|$)|©|"
-    # "Related: <a headline>", a lone media label ("Video", "Photos") and a bare
-    # number (an article id): none of 131 such lines on the dev set's gold pages was text.
-    r"^\W*related\s*:|^\W*(?:(?:featured|latest|more|top)\s+)?(?:videos?|photos?)\W*$|"
+    # "Related: <a headline>" ("See more:", "Read next:" …), a lone media label
+    # ("Video", "Photos") and a bare number (an article id): none of 131 such lines on
+    # the dev set's gold pages was text.
+    r"^\W*(?:related|see (?:more|also)|more|read next|(?:also|read) (?:read|also))\s*:|"
+    r"^\W*(?:(?:featured|latest|more|top)\s+)?(?:videos?|photos?)\W*$|"
     r"^\W*(?:podcast|gallery|watch|listen|close|advert)\W*$|^\s*\d{6,}\s*$|"
     # a share counter ("0 shares", "Shares") and a slideshow's "Image 1 of / 23"
     r"^\W*(?:[\d,.]+k?\s+)?shares?\W*$|^\W*image \d+ of\W*\d+\W*$|"
