@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from flows.ingest import ingest_files
@@ -162,6 +162,7 @@ TAGS = st.sampled_from(["<p>", "</p>", "<div>", "</div>", "<script>", "</script>
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.one_of(TAGS, st.text(max_size=12)), max_size=40))
+@example(["\x08", "<script>", "</script>", "&amp;"])  # lxml refused the control character
 def test_any_markup_reads_without_raising(parts: list[str]) -> None:
     page = read_page("".join(parts))
     assert isinstance(page.text, str)

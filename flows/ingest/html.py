@@ -43,6 +43,9 @@ CHARSET_WINDOW = 4096
 # pages labelled so use its curly quotes and dashes.
 AS_CP1252 = {"ascii", "latin-1", "iso8859-1", "us-ascii"}
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# Control characters a browser shows nothing for, and that lxml refuses in text it
+# sets (dropping an element joins its tail to the text before it).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # A whole page kept in a record's text field (`{"url": …, "html": "<!DOCTYPE html>…"}`).
 PAGE_START = re.compile(r"^\ufeff?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!doctype\s+html|<html[\s>])", re.I)
 # Never the article: landmarks of page furniture, what a reader does not see,
@@ -102,8 +105,9 @@ def is_html_page(text: str) -> bool:
 
 def read_page(html: str) -> Page:
     """The text of a decoded page and its metadata; never raises."""
+    markup = CONTROL.sub("", XML_DECLARATION.sub("", html, count=1))
     try:
-        tree = document_fromstring(XML_DECLARATION.sub("", html, count=1), parser=PARSER)
+        tree = document_fromstring(markup, parser=PARSER)
     except (etree.ParserError, ValueError) as exc:
         return Page("", error=f"HTML page that could not be parsed ({exc})")
     date = _published(tree)
