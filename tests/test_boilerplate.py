@@ -348,7 +348,7 @@ def test_a_follow_us_line_or_a_share_bar_is_furniture(line: str) -> None:
              "www.djreprints.com.", "Thanks for watching! Visit Website", "View all (4)",
              "Featured Video", "Close", "Advert", "0 shares", "Image 1 of / 23",
              "SEE MORE: Hong Kong protests: 800 students under siege in university", "More:",
-             "Read next: The best phones of the year"],
+             "Read next: The best phones of the year", "Staff Writer", "Opinion Columnist"],
 )  # fmt: skip
 def test_a_related_link_a_media_label_or_a_bare_number_is_furniture(line: str) -> None:
     assert line_scores([line]) == [line_score(line)] == [WEIGHTS.furniture]
@@ -362,6 +362,11 @@ def test_an_embedded_posts_labels_between_paragraphs_do_not_cut_the_story() -> N
     text = "\n\n".join(["Bridge to close for repairs", PROSE, *post, *post, MORE_PROSE])
     body = main_block(text)[0]
     assert PROSE in body and MORE_PROSE in body
+
+
+def test_a_publication_named_reporter_is_no_role_line() -> None:
+    line = "The Hollywood Reporter"  # a gold line on the dev set
+    assert line_score(line) != WEIGHTS.furniture
 
 
 def test_media_labels_inside_a_story_leave_it_and_it_goes_on() -> None:

@@ -62,6 +62,10 @@ FURNITURE = re.compile(
     r"^\W*(?:related|see (?:more|also)|more|read next|(?:also|read) (?:read|also))\s*:|"
     r"^\W*(?:(?:featured|latest|more|top)\s+)?(?:videos?|photos?)\W*$|"
     r"^\W*(?:podcast|gallery|watch|listen|close|advert)\W*$|^\s*\d{6,}\s*$|"
+    # an author box's role line: "Staff Writer", "Opinion Columnist", "Ideas Contributor"
+    r"^\W*(?:(?:senior|staff|contributing|opinion|ideas|guest|chief|deputy|managing|"
+    r"executive|associate)\s+)?(?:writer|reporter|editor|columnist|contributor|"
+    r"correspondent)\W*$|"
     # a share counter ("0 shares", "Shares") and a slideshow's "Image 1 of / 23"
     r"^\W*(?:[\d,.]+k?\s+)?shares?\W*$|^\W*image \d+ of\W*\d+\W*$|"
     # what a page says to the reader's browser or about reprints, never to the story
