@@ -414,8 +414,9 @@ def test_two_related_insets_inside_a_story_do_not_cut_it() -> None:
 
 @pytest.mark.parametrize(
     "heading",
-    ["About the Author", "Popular on IndieWire", "Around the Web", "Sponsored Content"],
-)
+    ["About the Author", "Popular on IndieWire", "Around the Web", "Sponsored Content",
+     "About Ascom", "Über Moritz Bachmann", "Sobre Carlos Nadalim"],
+)  # fmt: skip
 def test_an_end_of_article_heading_stops_the_body(heading: str) -> None:
     teasers = [
         "Audio-Technica ATH-G1WL Review: My new go-to wireless gaming headset, tested for a week",
@@ -425,6 +426,12 @@ def test_an_end_of_article_heading_stops_the_body(heading: str) -> None:
     text = "\n\n".join(["Bridge to close for repairs", PROSE, MORE_PROSE, heading, *teasers])
     body = main_block(text)[0]
     assert body.endswith(MORE_PROSE) and heading not in body
+
+
+@pytest.mark.parametrize("heading", ["Über Grenzen", "About the program", "Sobre Madrid"])
+def test_a_subheading_that_starts_like_an_about_box_does_not_stop_the_body(heading: str) -> None:
+    text = "\n\n".join(["Bridge to close for repairs", PROSE, heading, MORE_PROSE])
+    assert MORE_PROSE in main_block(text)[0]
 
 
 TOUR = [

@@ -147,7 +147,12 @@ BARRIER = re.compile(
     r"articles)?|you (may|might) (also )?(like|enjoy)|more (from|stories|news)\b.{0,40}|"
     r"trending( now| stories)?|popular( now| stories| posts)?|read next|what to read next|"
     r"popular on .{1,40}|around the web|sponsored (content|stories|links)|promoted stories|"
-    r"about the (author|reporter|writer))\W*$"
+    r"about the (author|reporter|writer)|"
+    # a press release's or a blog's closing box: "About Ascom", "Über Moritz Bachmann"
+    # (in German, Portuguese, Spanish and French a full name: "Über Grenzen" may be a
+    # subheading). On the dev set's gold pages none of 65 such lines was text.
+    r"(?-i:About(?:\s+[A-ZÀ-ÖØ-Þ][\w.'’-]*){1,3}|(?:Über|Sobre|Acerca de|À propos de)"
+    r"(?:\s+[A-ZÀ-ÖØ-Þ][\w.'’-]*){2,3}))\W*$"
 )
 # Headings of a list of links to other articles: after the article, or an inset in
 # it ("Trending News" and five headlines, then the story goes on). In the languages
