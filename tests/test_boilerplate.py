@@ -348,7 +348,10 @@ def test_a_follow_us_line_or_a_share_bar_is_furniture(line: str) -> None:
              "www.djreprints.com.", "Thanks for watching! Visit Website", "View all (4)",
              "Featured Video", "Close", "Advert", "0 shares", "Image 1 of / 23",
              "SEE MORE: Hong Kong protests: 800 students under siege in university", "More:",
-             "Read next: The best phones of the year", "Staff Writer", "Opinion Columnist"],
+             "Read next: The best phones of the year", "Staff Writer", "Opinion Columnist",
+             "Write to Al Root at allen.root@dowjones.com", "1 / 23",
+             "Reach the reporters on Twitter at http://twitter.com/reporter",
+             "Follow AP's full coverage of Brexit and British politics at https://apnews.com"],
 )  # fmt: skip
 def test_a_related_link_a_media_label_or_a_bare_number_is_furniture(line: str) -> None:
     assert line_scores([line]) == [line_score(line)] == [WEIGHTS.furniture]
@@ -362,6 +365,14 @@ def test_an_embedded_posts_labels_between_paragraphs_do_not_cut_the_story() -> N
     text = "\n\n".join(["Bridge to close for repairs", PROSE, *post, *post, MORE_PROSE])
     body = main_block(text)[0]
     assert PROSE in body and MORE_PROSE in body
+
+
+def test_sentences_that_start_like_a_contact_line_are_prose() -> None:
+    for line in [
+        "Contact tracing apps such as the one Google built are spreading fast across Europe.",
+        "Email records show the mayor wrote to the council on Tuesday about the bridge.",
+    ]:
+        assert line_score(line) > 0, line
 
 
 def test_a_publication_named_reporter_is_no_role_line() -> None:

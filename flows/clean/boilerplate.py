@@ -67,7 +67,11 @@ FURNITURE = re.compile(
     r"executive|associate)\s+)?(?:writer|reporter|editor|columnist|contributor|"
     r"correspondent)\W*$|"
     # a share counter ("0 shares", "Shares") and a slideshow's "Image 1 of / 23"
-    r"^\W*(?:[\d,.]+k?\s+)?shares?\W*$|^\W*image \d+ of\W*\d+\W*$|"
+    r"^\W*(?:[\d,.]+k?\s+)?shares?\W*$|^\W*image \d+ of\W*\d+\W*$|^\s*\d+\s*/\s*\d+\s*$|"
+    # how to reach the reporter ("Write to Al Root at allen.root@…"), a link to more
+    # coverage ("Follow AP's full coverage of Brexit at …", "Full coverage: …")
+    r"^(?:write to|reach|contact|email)\s+(?:\w+\s+){0,3}(?:at|on)\s+(?:\S+@|twitter|https?://)|"
+    r"^\W*(?:follow \S+\s+)?(?:full|more) coverage\b|"
     # what a page says to the reader's browser or about reprints, never to the story
     r"(?:enable javascript|javascript is (?:required|disabled)|non-commercial use|"
     r"thanks for watching|^\W*view all \(\d+\)\W*$)"
