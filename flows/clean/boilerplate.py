@@ -563,7 +563,7 @@ def _drop_link_lists(
 # An item of a list the article itself gives: numbered ("1) …", "2. …"), or led by
 # a day ("June 9 -- Coral Sky Amphitheatre, …", a tour's or a schedule's dates).
 LIST_ITEM = re.compile(
-    rf"(?i)^(?:(\d{{1,3}})[.)]\s+\S|(?:{_MONTH_WORDS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\s*"
+    rf"(?i)^(?:\d{{1,3}}[.)]\s+\S|(?:{_MONTH_WORDS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\s*"
     r"(?:--|[–—:,-])\s*\S)"
 )
 URL_LINE = re.compile(r"^(?:https?://|www\.)\S+$")
