@@ -426,7 +426,8 @@ def test_two_related_insets_inside_a_story_do_not_cut_it() -> None:
 @pytest.mark.parametrize(
     "heading",
     ["About the Author", "Popular on IndieWire", "Around the Web", "Sponsored Content",
-     "About Ascom", "Über Moritz Bachmann", "Sobre Carlos Nadalim"],
+     "About Ascom", "Über Moritz Bachmann", "Sobre Carlos Nadalim",
+     "More Washington Examiner", "More From WIRED", "More Sports"],
 )  # fmt: skip
 def test_an_end_of_article_heading_stops_the_body(heading: str) -> None:
     teasers = [
@@ -439,7 +440,9 @@ def test_an_end_of_article_heading_stops_the_body(heading: str) -> None:
     assert body.endswith(MORE_PROSE) and heading not in body
 
 
-@pytest.mark.parametrize("heading", ["Über Grenzen", "About the program", "Sobre Madrid"])
+@pytest.mark.parametrize(
+    "heading", ["Über Grenzen", "About the program", "Sobre Madrid", "More rain is on the way"]
+)
 def test_a_subheading_that_starts_like_an_about_box_does_not_stop_the_body(heading: str) -> None:
     text = "\n\n".join(["Bridge to close for repairs", PROSE, heading, MORE_PROSE])
     assert MORE_PROSE in main_block(text)[0]

@@ -163,7 +163,9 @@ BARRIER = re.compile(
     # (in German, Portuguese, Spanish and French a full name: "Über Grenzen" may be a
     # subheading). On the dev set's gold pages none of 65 such lines was text.
     r"(?-i:About(?:\s+[A-ZÀ-ÖØ-Þ][\w.'’-]*){1,3}|(?:Über|Sobre|Acerca de|À propos de)"
-    r"(?:\s+[A-ZÀ-ÖØ-Þ][\w.'’-]*){2,3}))\W*$"
+    r"(?:\s+[A-ZÀ-ÖØ-Þ][\w.'’-]*){2,3}|"
+    # a section's or the site's other stories: "More Washington Examiner", "More Sports"
+    r"More(?:\s+[A-Z][\w'’.&-]*){1,4}))\W*$"
 )
 # Headings of a list of links to other articles: after the article, or an inset in
 # it ("Trending News" and five headlines, then the story goes on). In the languages
