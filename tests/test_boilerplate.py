@@ -351,7 +351,9 @@ def test_a_follow_us_line_or_a_share_bar_is_furniture(line: str) -> None:
              "Read next: The best phones of the year", "Staff Writer", "Opinion Columnist",
              "Write to Al Root at allen.root@dowjones.com", "1 / 23",
              "Reach the reporters on Twitter at http://twitter.com/reporter",
-             "Follow AP's full coverage of Brexit and British politics at https://apnews.com"],
+             "Follow AP's full coverage of Brexit and British politics at https://apnews.com",
+             "Stay up to date with Ascom.", "You have succesfully subscribed. Thank you!",
+             "スポンサードリンク", "タグ: ソフトウェア"],
 )  # fmt: skip
 def test_a_related_link_a_media_label_or_a_bare_number_is_furniture(line: str) -> None:
     assert line_scores([line]) == [line_score(line)] == [WEIGHTS.furniture]
@@ -427,7 +429,8 @@ def test_two_related_insets_inside_a_story_do_not_cut_it() -> None:
     "heading",
     ["About the Author", "Popular on IndieWire", "Around the Web", "Sponsored Content",
      "About Ascom", "Über Moritz Bachmann", "Sobre Carlos Nadalim",
-     "More Washington Examiner", "More From WIRED", "More Sports"],
+     "More Washington Examiner", "More From WIRED", "More Sports", "About this statement:",
+     "Sources:", "References"],
 )  # fmt: skip
 def test_an_end_of_article_heading_stops_the_body(heading: str) -> None:
     teasers = [

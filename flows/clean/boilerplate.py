@@ -58,7 +58,10 @@ FURNITURE = re.compile(
     r"twitter|linkedin|whatsapp|e-?mail|pinterest|reddit|messenger|telegram)|"
     # what a page says to the reader's browser or about reprints, never to the story
     r"enable javascript|javascript is (?:required|disabled)|non-commercial use|"
-    r"thanks for watching)(?:\W|$)|©"
+    r"thanks for watching|"
+    # a newsletter box's other words
+    r"stay up[ -]to[ -]date|suc+es+fully subscribed|thanks for subscribing|activation link"
+    r")(?:\W|$)|©|スポンサードリンク|スポンサーリンク"  # a Japanese blog's "sponsored link"
 )
 # Furniture by the shape of the whole line. Kept apart from FURNITURE: as one
 # pattern, polars' regex engine took 36 times as long over the dev set's lines
@@ -81,7 +84,9 @@ FURNITURE_LINE = re.compile(
     # a bare number (an article id) or counter ("1 / 4")
     r"^\s*\d{6,}\s*$|^\s*\d+\s*/\s*\d+\s*$|"
     # how to reach the reporter: "Write to Al Root at allen.root@…"
-    r"^(?:write to|reach|contact|email)\s+(?:\w+\s+){0,3}(?:at|on)\s+(?:\S+@|twitter|https?://)"
+    r"^(?:write to|reach|contact|email)\s+(?:\w+\s+){0,3}(?:at|on)\s+(?:\S+@|twitter|https?://)|"
+    # a Japanese blog's tag or category line: "タグ: ソフトウェア"
+    r"^(?:タグ|カテゴリー?)\s*[:：]"
 )
 # "Follow VentureBeat on Twitter", "Have a tip? … Follow her on Twitter @AmyKup":
 # 36 of 37 such lines on the dev set's pages were not article text. Only in a line
@@ -158,7 +163,7 @@ BARRIER = re.compile(
     r"articles)?|you (may|might) (also )?(like|enjoy)|more (from|stories|news)\b.{0,40}|"
     r"trending( now| stories)?|popular( now| stories| posts)?|read next|what to read next|"
     r"popular on .{1,40}|around the web|sponsored (content|stories|links)|promoted stories|"
-    r"about the (author|reporter|writer)|"
+    r"about the (author|reporter|writer)|sources?|references?|about this statement|"
     # a press release's or a blog's closing box: "About Ascom", "Über Moritz Bachmann"
     # (in German, Portuguese, Spanish and French a full name: "Über Grenzen" may be a
     # subheading). On the dev set's gold pages none of 65 such lines was text.
@@ -174,6 +179,7 @@ BARRIER = re.compile(
 # next line of prose (`_drop_link_lists`).
 LINK_LIST = (
     r"related( articles| stories| posts| news| content| coverage| links| topics)?|"
+    r"(quick|useful|helpful) links|"
     r"related coverage (from|on) .{1,60}|read (also|more)|see also|don['’]?t miss|"
     r"most (viewed|read|popular|shared|commented) (in|on) .{1,40}|"
     r"more .{1,30} (stories|articles|videos)|trending (news|articles|topics)|"
