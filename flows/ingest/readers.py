@@ -263,17 +263,17 @@ def no_text_field(names: Iterable[str], what: str = "field") -> str:
 
 
 @lru_cache(maxsize=256)
-def _fields_of(names: tuple[str, ...]) -> dict[str, str | None]:
-    """Which key holds each field, for records with these keys: the records of a
-    file share their keys, so this is worked out once, not five lookups a record."""
-    return {field: field_name(names, field) for field in FIELD_NAMES}
+def _candidates_of(names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Per field, the keys among `names` that may hold it, in FIELD_NAMES order: the
+    records of a file share their keys, so this is worked out once, not per record."""
+    present = set(names)
+    return {field: tuple(n for n in FIELD_NAMES[field] if n in present) for field in FIELD_NAMES}
 
 
 @lru_cache(maxsize=256)
-def _candidates_of(names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
-    """Per field, the keys among `names` that may hold it, in FIELD_NAMES order."""
-    present = set(names)
-    return {field: tuple(n for n in FIELD_NAMES[field] if n in present) for field in FIELD_NAMES}
+def _fields_of(names: tuple[str, ...]) -> dict[str, str | None]:
+    """Which key holds each field, for records with these keys: the first candidate."""
+    return {field: keys[0] if keys else None for field, keys in _candidates_of(names).items()}
 
 
 def _keys_with_values(row: dict[str, Any]) -> dict[str, str | None]:
@@ -479,8 +479,10 @@ def csv_delimiter(header: str) -> str:
 
 
 # Python's csv module refuses a field above 128 KB, and a long article is more:
-# the size limit that counts is max_document_bytes, checked per row.
+# the size limit that counts is max_document_bytes, checked per row. The setting is
+# the process's; every CSV reader and scanner (units.py) imports this module.
 CSV_FIELD_LIMIT = (1 << 31) - 1
+csv.field_size_limit(CSV_FIELD_LIMIT)
 
 
 def _csv_records(
@@ -494,7 +496,6 @@ def _csv_records(
     the first record after it is data row `first_row` of the file. A row the csv
     module cannot parse, or larger than `max_bytes`, is an error record of its own,
     and the rows after it are read on."""
-    csv.field_size_limit(CSV_FIELD_LIMIT)
     end = text.find("\n")  # not split(): that would copy the whole text
     delimiter = csv_delimiter(text if end < 0 else text[:end])
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)

@@ -44,7 +44,6 @@ from flows.ingest.compressed import (
 )
 from flows.ingest.encoding import piece_hint, wide_encoding
 from flows.ingest.readers import (
-    CSV_FIELD_LIMIT,
     FileState,
     csv_delimiter,
     field_name,
@@ -264,7 +263,6 @@ def _scan_csv(
     follows. None if it cannot be read or has no header row (the whole-file reader
     says why)."""
     compressed = compression_of(path) is not None
-    csv.field_size_limit(CSV_FIELD_LIMIT)
     try:
         stat = path.stat()
         sha = sha256_file(path) if compressed else ""
