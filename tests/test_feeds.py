@@ -4,6 +4,7 @@ publisher's own day (fixtures in tests/fixtures/feeds)."""
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from flows.ingest import ingest_files
 from flows.ingest.feeds import read_feed_bytes
 from flows.ingest.readers import format_of
-from flows.pipeline import news_etl
+from flows.pipeline import RunSummary, news_etl
 from warehouse import Warehouse
 
 FEEDS = Path(__file__).parent / "fixtures" / "feeds"
@@ -114,3 +115,50 @@ def test_a_run_loads_feed_entries_as_articles(tmp_path: Path) -> None:
     assert any("not a readable RSS/Atom feed" in r for r in reasons)
     c = summary.counts
     assert c.docs_read == c.articles_loaded + c.quarantined
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_refetched_feed_loads_only_its_new_and_changed_entries(tmp_path: Path) -> None:
+    """A feed fetched again into the same file, with a new entry on top (the others
+    move down a place) and one headline corrected: the new entry and the corrected
+    one are loaded, the unchanged entries are counted unchanged, and
+    `current_articles` keeps one row per guid, also for an entry that later falls off
+    the feed's end."""
+    feed = tmp_path / "in" / "coast-news.rss"
+    feed.parent.mkdir()
+    first = (FEEDS / "coast-news.rss").read_text(encoding="utf-8")
+    new = (
+        "<item><title>Ferry timetable changes</title><guid>coastnews-48300</guid>"
+        "<pubDate>Wed, 06 Mar 2024 07:00:00 +0000</pubDate><description>The ferry "
+        "will sail an hour later from Monday, the operator said, because of repairs to "
+        "the slipway at the island end of the crossing.</description></item>"
+    )
+    second = first.replace("<item>", new + "<item>", 1).replace(
+        "Lifeboat crew rescue two walkers", "Lifeboat crew rescues two walkers"
+    )
+    third = second[: second.index("<item>\n    <title>Photo gallery")] + "</channel>\n</rss>\n"
+
+    def fetch(text: str, step: int) -> RunSummary:
+        feed.write_text(text, encoding="utf-8")
+        os.utime(feed, ns=(step * 10**9, step * 10**9))  # a new mtime on every fetch
+        return news_etl(
+            inputs=[str(feed.parent)],
+            warehouse=str(tmp_path / "wh.duckdb"),
+            reports_dir=str(tmp_path / "reports"),
+            thresholds={"max_quarantine_rate": 1},
+        )
+
+    c1, c2, c3 = (fetch(text, step).counts for step, text in enumerate((first, second, third), 1))
+    assert (c1.docs_read, c1.articles_loaded, c1.quarantined, c1.skipped) == (3, 2, 1, 0)
+    # The ferry entry and the corrected headline are new; the harbour entry and the
+    # empty gallery entry moved down a place and are unchanged.
+    assert (c2.docs_read, c2.articles_loaded, c2.quarantined, c2.skipped) == (4, 2, 0, 2)
+    assert (c3.docs_read, c3.articles_loaded, c3.quarantined, c3.skipped) == (3, 0, 0, 3)
+    store = Warehouse(tmp_path / "wh.duckdb")
+    assert store.query("select count(*) from articles").item() == 4
+    current = store.query("select source_id, title from current_articles order by source_id")
+    assert current.rows() == [
+        ("coastnews-48190", "Lifeboat crew rescues two walkers cut off by the tide"),
+        ("coastnews-48213", "Harbour wall to be rebuilt after October storms"),
+        ("coastnews-48300", "Ferry timetable changes"),
+    ]

@@ -4,12 +4,17 @@
 -- The latest version of every article: a changed input file loads a new version
 -- (new doc_id); this keeps one row per input record, the most recently loaded, and
 -- leaves out articles whose input file has since been deleted (they stay in
--- `articles`, as history).
+-- `articles`, as history). A record is its place in the file, except a feed entry,
+-- which is its guid (source_id): a re-fetched feed moves its entries down a place,
+-- and the entries that fell off its end are still articles.
 CREATE OR REPLACE VIEW current_articles AS
 SELECT a.* EXCLUDE (version_rank)
 FROM (
     SELECT a.*, row_number() OVER (
-        PARTITION BY r.source_uri, r.record_index ORDER BY a.loaded_at DESC, a.article_id
+        PARTITION BY r.source_uri,
+            CASE WHEN r.format = 'feed' AND r.source_id IS NOT NULL
+                 THEN 'entry ' || r.source_id ELSE r.record_index::VARCHAR END
+        ORDER BY a.loaded_at DESC, a.article_id
     ) AS version_rank
     FROM articles a JOIN raw_documents r USING (doc_id)
 ) a

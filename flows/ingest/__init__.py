@@ -44,7 +44,8 @@ RAW_SCHEMA: dict[str, pl.DataType] = {
     "run_id": pl.String(),
 }
 
-RECORD_FIELDS = tuple(f.name for f in fields(RawRecord))  # the rest of RAW_SCHEMA
+# The rest of RAW_SCHEMA: a record's `place` only goes into its doc_id.
+RECORD_FIELDS = tuple(f.name for f in fields(RawRecord) if f.name in RAW_SCHEMA)
 
 MANIFEST_SCHEMA: dict[str, pl.DataType] = {
     "path": pl.String(),
@@ -69,13 +70,14 @@ __all__ = [
 ]
 
 
-def doc_id_for(source_uri: str, record_index: int, sha256: str) -> str:
+def doc_id_for(source_uri: str, place: int | str, sha256: str) -> str:
     """Stable id of one version of one record: same place + same bytes = same id.
 
-    Keying on the content hash makes re-runs idempotent, and a changed file a new
-    version with a new id while the old one stays in the warehouse.
+    The place is the record's index in its file, or a feed entry's guid
+    (`RawRecord.key`). Keying on the content hash makes re-runs idempotent, and a
+    changed file a new version with a new id while the old one stays in the warehouse.
     """
-    key = f"{source_uri}\x00{record_index}\x00{sha256}".encode()
+    key = f"{source_uri}\x00{place}\x00{sha256}".encode()
     return hashlib.sha256(key).hexdigest()[:24]
 
 
@@ -88,7 +90,7 @@ def records_to_frame(
     record, a quarter of reading a JSONL batch."""
     records = list(records)
     columns: dict[str, list[Any]] = {
-        "doc_id": [doc_id_for(r.source_uri, r.record_index, r.sha256) for r in records],
+        "doc_id": [doc_id_for(r.source_uri, r.key, r.sha256) for r in records],
         "ingested_at": [ingested_at] * len(records),
         "run_id": [run_id] * len(records),
     }

@@ -84,6 +84,14 @@ class RawRecord:
     extra: str | None = None
     error: str | None = None
     size_bytes: int = 0
+    # Where the record sits, for its doc_id, when that is not its index: a feed
+    # entry's guid (a re-fetched feed moves its entries down a place). Not stored.
+    place: str | None = None
+
+    @property
+    def key(self) -> int | str:
+        """The record's place in its source: its `place`, else its index."""
+        return self.place if self.place is not None else self.record_index
 
 
 def sha256_hex(data: bytes) -> str:
@@ -392,8 +400,16 @@ def read_feed(path: Path, data: bytes) -> Iterator[RawRecord]:
     if feed.error:
         yield error_record(path, "feed", feed.error, data)
         return
+    seen: set[str] = set()
     for index, entry in enumerate(feed.entries):
         payload = entry.payload()
+        # An entry is placed by its guid (else its link), so that a re-fetch that
+        # moves it down a place finds it unchanged; a guid the feed repeats places
+        # the later entries by their index, as other records are.
+        guid = entry.id or entry.url
+        place = f"entry {guid}" if guid and guid not in seen else None
+        if guid:
+            seen.add(guid)
         yield RawRecord(
             source_uri=str(path),
             record_index=index,
@@ -401,13 +417,14 @@ def read_feed(path: Path, data: bytes) -> Iterator[RawRecord]:
             encoding=feed.encoding,
             sha256=sha256_hex(payload),
             raw_text=entry.text,
-            source_id=entry.id or f"{inner_path(path).stem}:{index}",
+            source_id=guid or f"{inner_path(path).stem}:{index}",
             url=entry.url,
             title=entry.title,
             date=entry.date,
             extra=json.dumps(entry.extra, ensure_ascii=False) if entry.extra else None,
             error=entry.error,
             size_bytes=len(payload),
+            place=place,
         )
 
 
