@@ -481,7 +481,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--batch-bytes",
         type=_size_arg,
         metavar="SIZE",
-        help="… and about this much input text per batch, e.g. 8M, 512K (default 8M): "
+        help="… and about this much input text per batch, e.g. 8M, 512K (default 6M): "
         "batches of long pages hold fewer documents, so memory does not grow with "
         "document size",
     )

@@ -38,7 +38,7 @@ def test_settings_are_immutable() -> None:
 
 
 def test_byte_sizes_read_with_units(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    assert Settings().batch_bytes == 8 * 1024 * 1024
+    assert Settings().batch_bytes == 6 * 1024 * 1024
     cfg = tmp_path / "newsclean.toml"
     cfg.write_text('batch_bytes = "16M"\nmax_document_bytes = 2_000_000\n')
     s = load_settings(cfg)
