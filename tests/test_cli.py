@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pydantic_core import PydanticSerializationError
 
-from flows.cli import build_parser, main
+from flows import cli
+from flows.cli import Terminated, build_parser, main
 from warehouse import Warehouse, migrate
 
 
@@ -62,3 +65,50 @@ def test_sql_that_duckdb_refuses_is_an_error_message_not_a_traceback(
 def test_parser_has_subcommands() -> None:
     actions = [a for a in build_parser()._actions if a.dest == "command"]
     assert set(actions[0].choices) >= {"run", "sql"}
+
+
+def _raising(exc: BaseException) -> Callable[[object], int]:
+    def command(args: object) -> int:
+        raise exc
+
+    return command
+
+
+@pytest.mark.parametrize(
+    ("exc", "code", "said"),
+    [
+        # A signal that lands while pydantic serialises (Prefect loading its settings)
+        # keeps only its name in pydantic's message.
+        (PydanticSerializationError("Error calling function `_ser_model`: Terminated: "),
+         143, "newsclean: terminated"),
+        (PydanticSerializationError("Error calling function `_ser_model`: KeyboardInterrupt: "),
+         130, "newsclean: interrupted"),
+        (Terminated(), 143, "newsclean: terminated"),
+        (KeyboardInterrupt(), 130, "newsclean: interrupted"),
+    ],
+)  # fmt: skip
+def test_a_signal_ends_the_command_cleanly_even_when_wrapped(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    exc: BaseException,
+    code: int,
+    said: str,
+) -> None:
+    monkeypatch.setattr(cli, "cmd_eval", _raising(exc))
+    assert main(["eval", "--dataset", "x.jsonl"]) == code
+    assert said in capsys.readouterr().err
+
+
+def test_a_chained_signal_is_found_and_other_errors_are_not_swallowed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    try:
+        raise Terminated
+    except Terminated as signal_exc:
+        wrapped = RuntimeError("state could not be saved")
+        wrapped.__cause__ = signal_exc
+    monkeypatch.setattr(cli, "cmd_eval", _raising(wrapped))
+    assert main(["eval", "--dataset", "x.jsonl"]) == 143
+    monkeypatch.setattr(cli, "cmd_eval", _raising(ValueError("Terminated by the user")))
+    with pytest.raises(ValueError, match="Terminated by the user"):
+        main(["eval", "--dataset", "x.jsonl"])
