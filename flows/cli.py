@@ -376,6 +376,33 @@ def cmd_bench_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_steps(args: argparse.Namespace) -> int:
+    from flows.bench.steps import read_batch, time_steps
+
+    corpus = Path(args.corpus)
+    if not corpus.exists():
+        print(f"newsclean: corpus not found: {corpus}", file=sys.stderr)
+        return 2
+    if args.docs < 1:
+        print("newsclean: --docs must be at least 1", file=sys.stderr)
+        return 2
+    print(f"reading the first {args.docs:,} documents of {corpus} …", file=sys.stderr)
+    try:
+        report = time_steps(read_batch(corpus, args.docs), args.repeats)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"newsclean: {exc}", file=sys.stderr)
+        return 2
+    docs = report.documents
+    print(f"{docs:,} documents, {report.input_bytes / 1e6:.1f} MB; best of {args.repeats} passes")
+    print(f"{'step':<20} {'ms/doc':>8} {'share':>6}")
+    for s in report.steps:
+        print(f"{s.name:<20} {1e3 * s.seconds / docs:>8.4f} {s.seconds / report.total:>6.1%}")
+    print(f"{'total':<20} {1e3 * report.total / docs:>8.4f}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(report.as_dict(), indent=2), encoding="utf-8")
+    return 0
+
+
 def cmd_bench_run(args: argparse.Namespace) -> int:
     _prepare_environment(args.verbose)
     from flows.bench.throughput import run_benchmark
@@ -661,6 +688,23 @@ def build_parser() -> argparse.ArgumentParser:
     brun.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     brun.add_argument("-v", "--verbose", action="store_true", help="show Prefect's own logs")
     brun.set_defaults(func=cmd_bench_run)
+
+    steps = bench_sub.add_parser(
+        "steps",
+        help="time each cleaning step on one batch: where the cleaning time goes",
+        description="Read the first --docs documents of a corpus (a generated corpus's "
+        "JSONL shards, or any file or folder newsclean reads) as one batch and time each "
+        "cleaning step, the split into tables and validation on it, in this process, as "
+        "a batch worker runs them (after a warm-up batch, with the heap frozen); each "
+        "step's best of --repeats passes. bench run gives a whole run's time per stage.",
+    )
+    steps.add_argument("--corpus", required=True, metavar="PATH", help="corpus folder or input")
+    steps.add_argument(
+        "--docs", type=int, default=2000, metavar="N", help="documents in the batch (default 2000)"
+    )
+    steps.add_argument("--repeats", type=int, default=3, metavar="N", help="passes (default 3)")
+    steps.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    steps.set_defaults(func=cmd_bench_steps)
 
     rep = sub.add_parser(
         "report",

@@ -115,7 +115,11 @@ def run_steps(raw: pl.DataFrame, steps: tuple[Step, ...] = STEPS) -> pl.DataFram
 
 def clean_batch(raw: pl.DataFrame) -> CleanResult:
     """Clean every bronze row that was read without an ingest error."""
-    df = run_steps(raw.filter(pl.col("error").is_null()))
+    return split_result(run_steps(raw.filter(pl.col("error").is_null())))
+
+
+def split_result(df: pl.DataFrame) -> CleanResult:
+    """The wide working frame → the article, date-candidate and repair-log frames."""
     candidates = (
         df.select("article_id", pl.col("date_candidates"))
         .explode("date_candidates")
