@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flows.config import load_settings
+from flows.interrupts import wrapped_signal
 
 if TYPE_CHECKING:
     from warehouse import Warehouse
@@ -765,24 +766,6 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _interruption_in(exc: BaseException) -> type[KeyboardInterrupt] | None:
-    """`Terminated` or `KeyboardInterrupt` when `exc` wraps one: a signal that lands
-    while pydantic serialises (Prefect reading its settings as it loads, say) comes
-    back as a PydanticSerializationError that keeps only the name in its message
-    ("Error calling function `_ser_model`: Terminated: ")."""
-    seen: set[int] = set()
-    cause: BaseException | None = exc
-    while cause is not None and id(cause) not in seen:
-        if isinstance(cause, KeyboardInterrupt):
-            return type(cause)
-        seen.add(id(cause))
-        cause = cause.__cause__ or cause.__context__
-    for kind in (Terminated, KeyboardInterrupt):
-        if f"{kind.__name__}: " in str(exc):
-            return kind
-    return None
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `newsclean` console script."""
     args = build_parser().parse_args(argv)
@@ -790,10 +773,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         with _sigterm_as_interrupt():
             return int(args.func(args))
     except (KeyboardInterrupt, Exception) as exc:
-        kind = _interruption_in(exc)
-        if kind is None:
+        found = wrapped_signal(exc, (Terminated, KeyboardInterrupt))
+        if found is None:
             raise
-        if issubclass(kind, Terminated):
+        if found is Terminated or isinstance(found, Terminated):
             print("newsclean: terminated", file=sys.stderr)
             return 128 + signal.SIGTERM
         print("newsclean: interrupted", file=sys.stderr)

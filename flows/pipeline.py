@@ -38,6 +38,7 @@ from flows.config import Settings, load_settings
 from flows.ingest import RAW_SCHEMA, discover, own_outputs, plan_units
 from flows.ingest.manifest import plan_inputs
 from flows.ingest.units import Unit
+from flows.interrupts import wrapped_signal
 from flows.quality import GateResult, breaches, check_gates
 from flows.report import write_report
 from flows.workers import exit_with_parent, lean_allocator_for_children
@@ -410,17 +411,11 @@ def _full(settings: Settings, store: Warehouse, run_id: str) -> _Progress:
 
 def stopped_by(exc: BaseException) -> int | None:
     """The signal that stopped a run, when `exc` is Prefect's TerminationSignal or
-    wraps one. A SIGTERM that lands while Prefect serialises a state comes back as
-    pydantic's PydanticSerializationError, which keeps only the name in its message
-    ("Error calling function `_ser_model`: TerminationSignal: ")."""
-    seen: set[int] = set()
-    cause: BaseException | None = exc
-    while cause is not None and id(cause) not in seen:
-        if isinstance(cause, TerminationSignal):
-            return cause.signal
-        seen.add(id(cause))
-        cause = cause.__cause__ or cause.__context__
-    return signal.SIGTERM if f"{TerminationSignal.__name__}:" in str(exc) else None
+    wraps one (`wrapped_signal`: pydantic keeps only the name in its message)."""
+    found = wrapped_signal(exc, (TerminationSignal,))
+    if isinstance(found, TerminationSignal):
+        return found.signal
+    return signal.SIGTERM if found is TerminationSignal else None
 
 
 def _why_stopped(exc: BaseException) -> str:
