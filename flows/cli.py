@@ -438,10 +438,9 @@ def cmd_bench_run(args: argparse.Namespace) -> int:
     except FileNotFoundError as exc:
         print(f"newsclean: {exc}", file=sys.stderr)
         return 2
-    print(
-        f"\ncorpus {report.corpus}: {report.corpus_documents:,} documents; "
-        f"peers on the first {report.peer_documents:,}"
-    )
+    peers_ran = any(r.name != "newsclean" and not r.skipped for r in report.results)
+    peers = f"peers on the first {report.peer_documents:,}" if peers_ran else "no peers"
+    print(f"\ncorpus {report.corpus}: {report.corpus_documents:,} documents; {peers}")
     header = f"{'pipeline':<10} {'docs':>9} {'MB':>8} {'seconds':>8} {'docs/s':>8} "
     print(header + f"{'MB/s':>7} {'peak RSS':>9} {'peak PSS':>9}  note")
     for r in report.results:

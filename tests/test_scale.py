@@ -356,7 +356,17 @@ def test_bench_run_compares_the_pipeline_with_both_peers(
         assert report["ratios"][peer] > 0
     printed = capsys.readouterr().out
     assert "newsclean / datatrove:" in printed and "peak RSS" in printed and "peak PSS" in printed
+    assert "600 documents; peers on the first 120" in printed
     assert "newsclean CPU time by process: flow" in printed
+
+
+def test_bench_run_without_peers_says_so(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["bench", "run", "--corpus", str(corpus), "--skip", "naive",
+                 "--skip", "datatrove", "--batch-size", "300"])  # fmt: skip
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "600 documents; no peers" in printed  # not "peers on the first 20,000"
+    assert "newsclean / naive" not in printed and "newsclean / datatrove" not in printed
 
 
 def test_an_exiting_process_keeps_its_kind() -> None:
