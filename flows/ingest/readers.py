@@ -347,6 +347,20 @@ def _from_page(rec: RawRecord, key: str) -> None:
         rec.error = f"record's {key!r} field: {page.error}"
 
 
+def _file_record(path: Path, data: bytes, fmt: str, encoding: str, **fields: Any) -> RawRecord:
+    """The one record of a file that is one article (a text file, a page)."""
+    return RawRecord(
+        source_uri=str(path),
+        record_index=0,
+        format=fmt,
+        encoding=encoding,
+        sha256=sha256_hex(data),
+        source_id=inner_path(path).stem,
+        size_bytes=len(data),
+        **fields,
+    )
+
+
 def read_text(path: Path, data: bytes) -> Iterator[RawRecord]:
     """One article per file, like the seeds; a page saved under another name
     (`page.txt` holding `<!DOCTYPE html>…`) is read as the page it is."""
@@ -354,16 +368,8 @@ def read_text(path: Path, data: bytes) -> Iterator[RawRecord]:
     if decoded.text is not None and is_html_page(decoded.text):
         yield from read_html(path, data)
         return
-    yield RawRecord(
-        source_uri=str(path),
-        record_index=0,
-        format="text",
-        encoding=decoded.encoding,
-        sha256=sha256_hex(data),
-        raw_text=decoded.text,
-        source_id=inner_path(path).stem,
-        error=decoded.error,
-        size_bytes=len(data),
+    yield _file_record(
+        path, data, "text", decoded.encoding, raw_text=decoded.text, error=decoded.error
     )
 
 
@@ -372,21 +378,21 @@ def read_html(path: Path, data: bytes) -> Iterator[RawRecord]:
     markup gives (`flows/ingest/html.py`). The page's declared charset stands in
     for the guess, the last step of decoding."""
     decoded = decode_bytes(data, declared_charset(data))
-    page = read_page(decoded.text) if decoded.text is not None else None
-    yield RawRecord(
-        source_uri=str(path),
-        record_index=0,
-        format="html",
-        encoding=decoded.encoding,
-        sha256=sha256_hex(data),
-        raw_text=page.text if page else None,
-        source_id=inner_path(path).stem,
-        url=page.url if page else None,
-        title=page.title if page else None,
-        date=page.date if page else None,
-        extra=page.extra() if page else None,
-        error=decoded.error or (page.error if page else None),
-        size_bytes=len(data),
+    if decoded.text is None:
+        yield _file_record(path, data, "html", decoded.encoding, raw_text=None, error=decoded.error)
+        return
+    page = read_page(decoded.text)
+    yield _file_record(
+        path,
+        data,
+        "html",
+        decoded.encoding,
+        raw_text=page.text,
+        url=page.url,
+        title=page.title,
+        date=page.date,
+        extra=page.extra(),
+        error=decoded.error or page.error,
     )
 
 
