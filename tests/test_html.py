@@ -88,6 +88,17 @@ def test_a_page_saved_under_another_name_is_read_as_a_page(tmp_path: Path) -> No
     assert (page["raw_text"], page["date"]) == (plain["raw_text"], plain["date"])
 
 
+def test_a_legacy_page_under_another_name_is_read_in_its_declared_charset(
+    tmp_path: Path,
+) -> None:
+    """The text reader's guess at the code page gives way to the page's own <meta>."""
+    path = tmp_path / "volga.txt"
+    path.write_bytes((PAGES / "volga-cp1251.html").read_bytes())
+    page, plain = _record(path), _record(PAGES / "volga-cp1251.html")
+    assert page["format"] == "html" and page["encoding"] == "cp1251"
+    assert (page["raw_text"], page["title"]) == (plain["raw_text"], plain["title"])
+
+
 def test_a_whole_page_in_a_records_field_is_read_as_a_page(tmp_path: Path) -> None:
     """A crawl keeps `{"url": …, "html": "<!DOCTYPE html>…"}`: the record's text is the
     page's rendering, and its markup fills the fields the record does not give."""

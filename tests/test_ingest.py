@@ -56,6 +56,43 @@ def test_decode_utf8_with_stray_cp1252_byte_keeps_everything() -> None:
     assert decoded.encoding == "utf-8+cp1252"
 
 
+# News sentences in scripts whose legacy code pages are double-byte (or Thai's).
+ASIAN_TEXTS = {
+    "euc-kr": "서울시는 내년부터 버스 요금을 조정한다고 오늘 발표했다. "
+    "시민들은 교통카드로 환승 할인을 받을 수 있다.",
+    "cp949": "부산 해운대 해수욕장이 다음 달 1일 개장한다고 구청이 밝혔다.",
+    "shift_jis": "東京都は来年から路線バスの運賃を改定すると発表した。"
+    "交通系カードで乗り換え割引が受けられる。",
+    "euc-jp": "大阪市は新しい図書館を来月開館すると発表した。利用者は事前に登録する必要がある。",
+    "gbk": "北京市政府今天宣布，明年起将调整公交票价，市民可使用一卡通享受换乘优惠。",
+    "big5": "臺北市政府今天宣布，明年起將調整公車票價，市民可使用悠遊卡享受轉乘優惠。",
+    "cp874": "กรุงเทพมหานครประกาศว่าจะปรับค่าโดยสารรถประจำทางตั้งแต่ปีหน้า",
+}
+
+
+@pytest.mark.parametrize("encoding", sorted(ASIAN_TEXTS))
+@pytest.mark.parametrize("copies", [1, 8])
+def test_a_double_byte_code_page_is_not_read_as_utf8_with_strays(
+    encoding: str, copies: int
+) -> None:
+    """Their bytes hold valid-looking UTF-8 pairs by chance: read as UTF-8 with the
+    rest as cp1252, a Korean page came out as mojibake ("¼­¿ï½Ã´Â")."""
+    text = "\n".join([ASIAN_TEXTS[encoding]] * copies)
+    data = text.encode(encoding)
+    decoded = decode_bytes(data)
+    assert decoded.encoding != "utf-8+cp1252"
+    assert decoded.text == text
+
+
+def test_utf8_with_a_pasted_legacy_passage_keeps_both() -> None:
+    """Runs of invalid bytes are no evidence in a short passage ("ação")."""
+    utf8 = "São Paulo aprovou o orçamento da educação na quarta-feira.\n" * 3
+    legacy = "A prefeitura divulgou as informações à imprensa.\n"
+    decoded = decode_bytes(utf8.encode() + legacy.encode("cp1252"))
+    assert decoded.encoding == "utf-8+cp1252"
+    assert decoded.text == utf8 + legacy
+
+
 @pytest.mark.parametrize(
     "data", [b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, b"%PDF-1.7\n\x00\x01\x02binary"]
 )

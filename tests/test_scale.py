@@ -400,3 +400,21 @@ def test_bench_generate_command(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert sum(1 for _ in (out / "jsonl" / "shard-00000.jsonl").open()) == 30
     assert main(["bench", "generate", "--docs", "30", "--out", str(out)]) == 2  # not empty
     assert "not empty" in capsys.readouterr().err
+
+
+def test_every_piece_of_a_korean_shard_reads_in_euc_kr(tmp_path: Path) -> None:
+    """A double-byte code page read in pieces: each piece in the file's code page, not
+    as UTF-8 with strays (its bytes hold valid-looking UTF-8 pairs by chance)."""
+    texts = [
+        f"{n}번 버스 노선이 다음 달부터 바뀐다고 서울시가 오늘 발표했다. "
+        "시민들은 환승 할인을 받는다."
+        for n in range(1, 7)
+    ]
+    path = tmp_path / "seoul.jsonl"
+    lines = "".join(json.dumps({"text": t}, ensure_ascii=False) + "\n" for t in texts)
+    path.write_bytes(lines.encode("euc-kr"))
+    units = list(plan_units([path], batch_size=2))
+    assert len(units) == 3
+    raw = pl.concat([ingest_unit(u, "r", datetime(2026, 1, 1), None)[0] for u in units])
+    assert raw["raw_text"].to_list() == texts
+    assert set(raw["encoding"]) == {"euc_kr"}

@@ -35,7 +35,7 @@ from flows.ingest.compressed import (
     open_decompressed,
     read_decompressed,
 )
-from flows.ingest.encoding import decode_bytes
+from flows.ingest.encoding import Decoded, decode_bytes
 from flows.ingest.feeds import FEED_SUFFIXES, is_feed, read_feed_bytes
 from flows.ingest.html import HTML_SUFFIXES, declared_charset, is_html_page, read_page
 
@@ -366,7 +366,9 @@ def read_text(path: Path, data: bytes) -> Iterator[RawRecord]:
     (`page.txt` holding `<!DOCTYPE html>…`) is read as the page it is."""
     decoded = decode_bytes(data)
     if decoded.text is not None and is_html_page(decoded.text):
-        yield from read_html(path, data)
+        # Decoded again only when the encoding was guessed: the page's declared
+        # charset then stands in for the guess.
+        yield _page_record(path, data, None if decoded.guessed else decoded)
         return
     yield _file_record(
         path, data, "text", decoded.encoding, raw_text=decoded.text, error=decoded.error
@@ -377,12 +379,19 @@ def read_html(path: Path, data: bytes) -> Iterator[RawRecord]:
     """One article per page: its rendered text, with the date, headline and URL its
     markup gives (`flows/ingest/html.py`). The page's declared charset stands in
     for the guess, the last step of decoding."""
-    decoded = decode_bytes(data, declared_charset(data))
+    yield _page_record(path, data)
+
+
+def _page_record(path: Path, data: bytes, decoded: Decoded | None = None) -> RawRecord:
+    """The record of an HTML page, from its bytes decoded (`decoded`, else here)."""
+    if decoded is None:
+        decoded = decode_bytes(data, declared_charset(data))
     if decoded.text is None:
-        yield _file_record(path, data, "html", decoded.encoding, raw_text=None, error=decoded.error)
-        return
+        return _file_record(
+            path, data, "html", decoded.encoding, raw_text=None, error=decoded.error
+        )
     page = read_page(decoded.text)
-    yield _file_record(
+    return _file_record(
         path,
         data,
         "html",
