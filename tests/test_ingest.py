@@ -94,7 +94,13 @@ def test_utf8_with_a_pasted_legacy_passage_keeps_both() -> None:
 
 
 @pytest.mark.parametrize(
-    "data", [b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, b"%PDF-1.7\n\x00\x01\x02binary"]
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4,
+        b"%PDF-1.7\n\x00\x01\x02binary",
+        # 16-bit numbers: NULs on one side only, as in UTF-16, but no text.
+        b"".join(n.to_bytes(2, "little") for n in range(256)) * 4,
+    ],
 )
 def test_decode_refuses_binary_with_a_reason(data: bytes) -> None:
     decoded = decode_bytes(data)

@@ -3,9 +3,12 @@
 Order of the checks, cheapest and surest first:
 1. a byte-order mark names the encoding outright (UTF-8-sig, UTF-16, UTF-32);
 2. binary formats (magic numbers) are refused, with the format's name;
-3. UTF-16 without a BOM — recognisable by NUL bytes on every other position;
+3. UTF-16 without a BOM — recognisable by NUL bytes on every other position (or,
+   in text of another script, by NULs that fall on one side only);
 4. other NUL-heavy content is binary and refused;
-5. strict UTF-8 — by far the most common case, and a valid decode is near-proof;
+5. strict UTF-8 — by far the most common case, and a valid decode is near-proof
+   (except for ISO-2022-JP, 7-bit with escapes that switch to JIS X 0208, checked
+   first);
 6. UTF-8 with a few stray legacy bytes (a cp1252 "’" pasted into UTF-8): valid
    sequences stay UTF-8 and only the invalid bytes are read as cp1252, so no text
    is lost to U+FFFD. Only when the valid sequences outnumber the invalid bytes and
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
@@ -71,6 +75,10 @@ _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
 
+
+# ISO-2022-JP (Japanese mail and old pages) is 7-bit: valid UTF-8, but its kanji
+# sit between escapes that switch to JIS X 0208 or 0212.
+_ISO2022_JP = re.compile(rb"\x1b\$[@B]|\x1b\$\(D")
 
 # Two or more bytes in a row outside ASCII, once the valid UTF-8 sequences are masked.
 _INVALID_RUN = re.compile(rb"[\x80-\xff]{2,}")
@@ -123,18 +131,39 @@ class Decoded:
 
 
 def _looks_utf16(data: bytes) -> str | None:
-    """Guess UTF-16 without a BOM from where the NUL bytes fall (ASCII-heavy text)."""
+    """Guess UTF-16 without a BOM from where the NUL bytes fall: on every other
+    byte in ASCII-heavy text; in text of another script (Cyrillic, Japanese) only
+    its spaces, digits and line breaks have one, but those NULs still all fall on
+    one side, where a binary file has them on both."""
     if len(data) < 4 or len(data) % 2:
         return None
     sample = data[:4096]
     even_nul = sample[0::2].count(0)
     odd_nul = sample[1::2].count(0)
     half = len(sample) / 2
-    if odd_nul > 0.3 * half and even_nul < 0.05 * half:
-        return "utf-16-le"
-    if even_nul > 0.3 * half and odd_nul < 0.05 * half:
-        return "utf-16-be"
+    for name, high, low in (("utf-16-le", odd_nul, even_nul), ("utf-16-be", even_nul, odd_nul)):
+        ascii_heavy = high > 0.3 * half and low < 0.05 * half
+        one_sided = high >= max(4, 0.02 * half) and low * 10 <= high
+        if (ascii_heavy or one_sided) and _reads_as_text(sample, name):
+            return name
     return None
+
+
+def _reads_as_text(sample: bytes, encoding: str) -> bool:
+    """Whether `sample` decodes in `encoding` to text: no invalid sequence (a pair of
+    surrogates cut at the sample's end aside) and under 1 % control, unassigned or
+    private-use characters."""
+    try:
+        text = sample.decode(encoding)
+    except UnicodeDecodeError:
+        try:
+            text = sample[:-2].decode(encoding)
+        except UnicodeDecodeError:
+            return False
+    odd = sum(
+        1 for ch in text if ch not in "\t\n\r" and unicodedata.category(ch) in ("Cc", "Cn", "Co")
+    )
+    return bool(text) and odd * 100 < len(text)
 
 
 def wide_encoding(head: bytes) -> str | None:
@@ -171,13 +200,21 @@ PREFERRED_LEGACY = (
 _TIE = 0.01
 
 
-def sniff_binary(data: bytes) -> str | None:
-    """Name the binary format of `data`, or None when it may well be text."""
+def _binary_format(data: bytes) -> str | None:
+    """The binary format `data` starts as (its magic number), or None."""
     for magic, name in _MAGIC:
         if data.startswith(magic):
             return name
     if data[257:262] == b"ustar":  # a tar archive (inside a .tar.gz, say) holds files
         return "tar archive of files; unpack it (tar xf FILE) and read its folder"
+    return None
+
+
+def sniff_binary(data: bytes) -> str | None:
+    """Name the binary format of `data`, or None when it may well be text."""
+    known = _binary_format(data)
+    if known:
+        return known
     sample = data[:8192]
     if sample.count(0) > max(1, len(sample) // 100):
         return "binary content (NUL bytes)"
@@ -193,6 +230,11 @@ DETECTION_SAMPLES = 50
 def _legacy_decode(data: bytes) -> Decoded:
     """charset-normalizer's best guess, with exact ties broken by PREFERRED_LEGACY."""
     matches = list(from_bytes(data, steps=DETECTION_SAMPLES))
+    if not matches:
+        # Over 50 samples a page of symbols, menus and short lines in a double-byte
+        # code page can pass charset-normalizer's chaos limit where its default 5
+        # did not (a Shift_JIS page: no match at 10 samples and more, cp932 at 5).
+        matches = list(from_bytes(data))
     if not matches:
         return Decoded(None, "unknown", "no text encoding fits these bytes")
     best = matches[0]
@@ -224,6 +266,9 @@ def decode_bytes(data: bytes, hint: str | None = None) -> Decoded:
                 return Decoded(data.decode(name), name)
             except UnicodeDecodeError as exc:
                 return Decoded(None, name, f"starts with a {name} byte-order mark but {exc}")
+    known = _binary_format(data)  # before UTF-16: a PDF's bytes can decode as UTF-16
+    if known:
+        return Decoded(None, "binary", f"not text: {known}")
     utf16 = _looks_utf16(data)
     if utf16:
         try:
@@ -233,6 +278,11 @@ def decode_bytes(data: bytes, hint: str | None = None) -> Decoded:
     binary = sniff_binary(data)
     if binary:
         return Decoded(None, "binary", f"not text: {binary}")
+    if _ISO2022_JP.search(data, 0, 8192) and data.isascii():
+        try:
+            return Decoded(data.decode("iso2022_jp_2"), "iso2022_jp_2")
+        except UnicodeDecodeError:
+            pass
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
