@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import subprocess
@@ -109,18 +110,31 @@ def test_batches_are_bounded_by_bytes_as_well_as_documents(tmp_path: Path) -> No
     assert grouped == [1, 1, 2]
 
 
-@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32"])
-def test_a_jsonl_file_in_a_wide_encoding_is_read_whole(tmp_path: Path, encoding: str) -> None:
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+@pytest.mark.parametrize("compress", [False, True])
+def test_a_jsonl_file_in_a_wide_encoding_is_read_in_pieces(
+    tmp_path: Path, encoding: str, compress: bool
+) -> None:
     # A b"\n" byte is half a UTF-16 newline, and a later piece has no byte-order
-    # mark: cut into pieces, the first was quarantined and the rest misread.
-    path = tmp_path / "export.jsonl"
-    lines = [json.dumps({"id": str(i), "text": f"Story {i} about the harbour."}) for i in range(5)]
-    path.write_bytes(("\n".join(lines) + "\n").encode(encoding))
-    (unit,) = plan_units([path], batch_size=2)
-    raw, manifest = ingest_unit(unit, "r", datetime(2026, 1, 1), 10 << 20)
-    assert raw["error"].null_count() == 5 and raw["record_index"].to_list() == list(range(5))
-    assert raw["raw_text"].to_list() == [f"Story {i} about the harbour." for i in range(5)]
-    assert manifest["records"].to_list() == [5]
+    # mark: cut at b"\n", the first piece was quarantined and the rest misread, and
+    # read whole, a file above the memory of a worker could not be read.
+    path = tmp_path / ("export.jsonl.gz" if compress else "export.jsonl")
+    texts = [f"Story {i} about the harbour, Москва 東京 😀." for i in range(9)]
+    lines = [json.dumps({"id": str(i), "text": t}, ensure_ascii=False) for i, t in enumerate(texts)]
+    data = ("\n".join(lines[:4]) + "\n\n" + "\n".join(lines[4:]) + "\n").encode(encoding)
+    path.write_bytes(gzip.compress(data) if compress else data)
+    units = list(plan_units([path], batch_size=2))
+    assert len(units) == 5
+    pieces = [ingest_unit(u, "r", datetime(2026, 1, 1), 10 << 20) for u in units]
+    raw = pl.concat([r for r, _ in pieces])
+    assert raw["error"].null_count() == 9
+    assert raw["raw_text"].to_list() == texts
+    assert raw["record_index"].to_list() == [0, 1, 2, 3, 5, 6, 7, 8, 9]  # line 4 is blank
+    (manifest,) = [m for _, m in pieces if m.height]
+    assert manifest["records"].to_list() == [9]
+    whole, whole_manifest = ingest_batch([path], "r", datetime(2026, 1, 1), None)
+    assert whole["raw_text"].to_list() == texts
+    assert manifest["sha256"].to_list() == whole_manifest["sha256"].to_list()
 
 
 def _awkward_csv(rows: int) -> str:
@@ -152,6 +166,41 @@ def test_a_csv_file_is_read_in_record_aligned_pieces_that_equal_the_whole(
         pieces = [ingest_unit(u, "r", ingested, None) for u in units]
         assert pl.concat([raw for raw, _ in pieces]).equals(whole)
         assert pl.concat([m for _, m in pieces]).equals(manifest)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "suffix"),
+    [
+        ("utf-16", ".tsv"),
+        ("utf-16-be", ".csv"),
+        ("utf-16-le", ".csv"),
+        ("utf-32", ".csv"),
+        ("utf-16", ".tsv.gz"),
+    ],
+)
+def test_a_csv_file_in_utf16_or_utf32_is_read_in_pieces_too(
+    tmp_path: Path, encoding: str, suffix: str
+) -> None:
+    """Excel's "Unicode text" export is UTF-16 with tabs. It used to be read whole,
+    so one above max_document_bytes was quarantined whole."""
+    text = _awkward_csv(40).replace(",", "\t").replace("naïve", "Москва 東京 😀")
+    data = text.encode(encoding)
+    path = tmp_path / f"export{suffix}"
+    path.write_bytes(gzip.compress(data) if suffix.endswith(".gz") else data)
+    ingested = datetime(2026, 1, 1)
+    whole, manifest = ingest_batch([path], "r", ingested, None)
+    assert whole.height > 40 and whole["error"].null_count() > 30  # some rows have no text
+    assert any("Москва 東京 😀" in t for t in whole["raw_text"].to_list())
+    for batch_size, batch_bytes in [(1, 1 << 30), (7, 1 << 30), (1000, 300)]:
+        units = list(plan_units([path], batch_size, batch_bytes))
+        assert len(units) > 3
+        pieces = [ingest_unit(u, "r", ingested, None) for u in units]
+        assert pl.concat([raw for raw, _ in pieces]).equals(whole)
+        assert pl.concat([m for _, m in pieces]).equals(manifest)
+    # A row is held to the size limit, not the file: the file is 10 times the limit.
+    limit = len(data) // 10
+    rows = [ingest_unit(u, "r", ingested, limit)[0] for u in plan_units([path], 7)]
+    assert pl.concat(rows)["error"].to_list() == whole["error"].to_list()
 
 
 def test_a_long_csv_field_is_read_and_the_rows_after_it_too(tmp_path: Path) -> None:

@@ -257,9 +257,15 @@ def decode_bytes(data: bytes, hint: str | None = None) -> Decoded:
     stands in for charset-normalizer's guess, the last step, when the piece decodes
     in it, so that every piece of a file reads alike (on pieces of one cp1252 CSV
     file, the guess was cp852 for one piece in four). A piece that is UTF-8 is
-    still read as UTF-8."""
+    still read as UTF-8. A hint of WIDE_CODECS names the codec of a piece of a
+    UTF-16 or UTF-32 file, which is then read in it (no byte-order mark to go by)."""
     if not data:
         return Decoded("", "empty")
+    if hint in WIDE_CODECS:  # a piece of a UTF-16 or UTF-32 file, cut on its characters
+        try:
+            return Decoded(data.decode(hint), hint)
+        except UnicodeDecodeError as exc:
+            return Decoded(None, hint, f"not {hint} like the rest of its file: {exc}")
     for bom, name in _BOMS:
         if data.startswith(bom):
             try:
@@ -297,6 +303,7 @@ def decode_bytes(data: bytes, hint: str | None = None) -> Decoded:
     return _legacy_decode(data)
 
 
+WIDE_CODECS = frozenset({"utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"})
 NOT_HINTS = frozenset({"utf-8", "utf-8-sig", "utf-8+cp1252", "empty", "binary"})
 
 

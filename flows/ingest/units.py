@@ -7,8 +7,9 @@ file is cut at line boundaries into pieces of at most `batch_size` lines and abo
 `batch_bytes`, so a 10 GB shard never has to fit in memory, a shard of long pages
 makes smaller batches than one of short articles, and units can be read in
 parallel. A CSV file is cut the same way at record boundaries (both in the
-decompressed stream of a compressed file), and a Parquet file into row ranges from
-its footer; a compressed Parquet file is read whole, as one piece.
+decompressed stream of a compressed file; in UTF-16 and UTF-32 too), and a Parquet
+file into row ranges from its footer; a compressed Parquet file is read whole, as
+one piece.
 
 The cut points, the record count and the file's sha256 come from one streaming
 pass over the file (JSONL: bytes only, no parsing; CSV: the csv module's record
@@ -19,6 +20,7 @@ as read only when all its pieces are in the warehouse.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -129,8 +131,8 @@ def _scan_jsonl(
     path: Path, batch_size: int, batch_bytes: int
 ) -> tuple[list[Piece], FileState] | None:
     """Cut a JSONL file after every `batch_size` lines, or sooner after the line that
-    brings a piece to `batch_bytes`, in one pass; None if it is in UTF-16 or UTF-32
-    (its pieces could not be decoded alone: it is read whole) or cannot be
+    brings a piece to `batch_bytes`, in one pass (`_scan_wide_jsonl` for UTF-16 and
+    UTF-32); None if it cannot be
     read (the reader will then quarantine it with the reason). A compressed file is
     hashed as it is and cut in its decompressed stream; damage in that stream ends
     the last piece at the last whole line before it, and a piece that says so
@@ -154,8 +156,10 @@ def _scan_jsonl(
         with open_decompressed(path) if compressed else path.open("rb") as fh:
             while block := _read_block(fh):
                 if not offset:
-                    if wide_encoding(block):
-                        return None  # read whole: pieces could not be decoded alone
+                    wide = _wide_codec(block)
+                    if wide:  # a b"\n" byte is half a UTF-16 newline
+                        fh.seek(0)
+                        return _scan_wide_jsonl(path, fh, *wide, batch_size, batch_bytes)
                     hint = piece_hint(block[:HINT_SAMPLE])
                 if not compressed:
                     digest.update(block)
@@ -257,7 +261,8 @@ def _scan_csv(
     Python's csv module itself (a quoted field may hold line breaks), so each piece
     parses as the whole file would there. The bytes are read as Latin-1 for this:
     one character a byte, and quotes, delimiters and line breaks are the same bytes
-    in every encoding but UTF-16/32 (read whole). A compressed file is hashed as it
+    in every encoding but UTF-16 and UTF-32 (Excel's "Unicode text" export), which
+    are read in their own codec, each line's bytes counted. A compressed file is hashed as it
     is and cut in its decompressed stream, as JSONL is; damage in that stream ends
     the last piece at the last whole record before it, and a piece that says so
     follows. None if it cannot be read or has no header row (the whole-file reader
@@ -268,22 +273,27 @@ def _scan_csv(
         sha = sha256_file(path) if compressed else ""
         with open_decompressed(path) if compressed else path.open("rb") as fh:
             head = fh.read(HINT_SAMPLE)
-            if wide_encoding(head):
-                return None
-            hint = piece_hint(head)
-            fh.seek(0)
-            delimiter = csv_delimiter(fh.readline(1 << 20).decode("latin-1"))
-            fh.seek(0)
-            digest = hashlib.sha256()
-            pos = 0
+            wide = _wide_codec(head)
+            codec, skip = wide or ("latin-1", 0)
+            hint = None if wide else piece_hint(head)
+            first = head[skip:].decode(codec, errors="ignore")
+            end = first.find("\n")
+            delimiter = csv_delimiter(first if end < 0 else first[:end])
+            fh.seek(skip)
+            digest = hashlib.sha256(b"" if compressed else head[:skip])
+            pos = skip
 
             def lines() -> Iterator[str]:
                 # Split at \r, \n and \r\n, as the reader's StringIO(newline="") does.
                 nonlocal pos
-                for line in io.TextIOWrapper(fh, encoding="latin-1", newline=""):
-                    if not compressed:
-                        digest.update(line.encode("latin-1"))
-                    pos += len(line)
+                text = io.TextIOWrapper(fh, encoding=codec, errors="surrogatepass", newline="")
+                for line in text:
+                    if wide or not compressed:
+                        raw = line.encode(codec, errors="surrogatepass")
+                        digest.update(raw)
+                        pos += len(raw)
+                    else:
+                        pos += len(line)  # Latin-1: a character a byte
                     yield line
 
             def piece() -> Piece:  # the open piece: bytes [start, pos), `taken` records
@@ -308,6 +318,8 @@ def _scan_csv(
                         raise
                     damage = exc
                     break
+                except UnicodeDecodeError:  # UTF-16 cut short: read whole, it says why
+                    return None
                 done = pos
                 if header_end is None:
                     if row is None:
@@ -335,6 +347,65 @@ def _scan_csv(
         records += 1
     digest_hex = sha or digest.hexdigest()
     return pieces, FileState(str(path), stat.st_size, stat.st_mtime_ns, digest_hex, records)
+
+
+def _scan_wide_jsonl(
+    path: Path, fh: IO[bytes], codec: str, skip: int, batch_size: int, batch_bytes: int
+) -> tuple[list[Piece], FileState] | None:
+    """`_scan_jsonl` for a file in UTF-16 or UTF-32: its lines are read in `codec`
+    (after a byte-order mark of `skip` bytes) and each one's bytes counted, so that a
+    piece starts and ends on a whole character and names the codec it is read in.
+    None when the stream cannot be read or decoded (read whole, the reader says why)."""
+    compressed = compression_of(path) is not None
+    try:
+        stat = path.stat()
+        sha = sha256_file(path) if compressed else ""
+        digest = hashlib.sha256(fh.read(skip))
+        pos = cut_at = skip
+        lines = cut_line = blank = 0
+        cuts = [(skip, 0)]
+        text = io.TextIOWrapper(fh, encoding=codec, errors="surrogatepass", newline="\n")
+        for line in text:
+            raw = line.encode(codec, errors="surrogatepass")
+            if not compressed:
+                digest.update(raw)
+            pos += len(raw)
+            lines += 1
+            blank += not line.strip()
+            if lines - cut_line >= batch_size or pos - cut_at >= batch_bytes:
+                cut_at, cut_line = pos, lines
+                cuts.append((cut_at, cut_line))
+    except (*DAMAGED, UnicodeDecodeError):
+        return None
+    pieces = [
+        Piece(path, start, end, first, stop - first, encoding=codec)
+        for (start, first), (end, stop) in pairwise([*cuts, (pos, lines)])
+        if end > start
+    ]
+    state = FileState(
+        str(path), stat.st_size, stat.st_mtime_ns, sha or digest.hexdigest(), lines - blank
+    )
+    return pieces or [Piece(path, 0, 0, 0, 0)], state
+
+
+_WIDE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16's: it starts with the same bytes
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def _wide_codec(head: bytes) -> tuple[str, int] | None:
+    """For a file in UTF-16 or UTF-32 (`wide_encoding`), the codec of its bytes after
+    the byte-order mark and the mark's length; None for any other file."""
+    name = wide_encoding(head)
+    if name is None:
+        return None
+    for bom, codec in _WIDE_BOMS:
+        if head.startswith(bom):
+            return codec, len(bom)
+    return name, 0  # UTF-16 without a mark: wide_encoding named its byte order
 
 
 def _scan(path: Path, batch_size: int, batch_bytes: int) -> tuple[list[Piece], FileState] | None:
