@@ -143,23 +143,22 @@ def _looks_utf16(data: bytes) -> str | None:
     half = len(sample) / 2
     for name, high, low in (("utf-16-le", odd_nul, even_nul), ("utf-16-be", even_nul, odd_nul)):
         ascii_heavy = high > 0.3 * half and low < 0.05 * half
-        one_sided = high >= max(4, 0.02 * half) and low * 10 <= high
+        # A few line breaks are enough in Japanese, whose text may hold no other
+        # ASCII; a file that is UTF-8 with stray NULs stays UTF-8.
+        one_sided = high >= 2 and low * 10 <= high and not _reads_as_text(sample, "utf-8")
         if (ascii_heavy or one_sided) and _reads_as_text(sample, name):
             return name
     return None
 
 
 def _reads_as_text(sample: bytes, encoding: str) -> bool:
-    """Whether `sample` decodes in `encoding` to text: no invalid sequence (a pair of
-    surrogates cut at the sample's end aside) and under 1 % control, unassigned or
-    private-use characters."""
+    """Whether `sample` decodes in `encoding` to text: no invalid sequence (one cut
+    at the sample's end aside) and under 1 % control, unassigned or private-use
+    characters."""
     try:
-        text = sample.decode(encoding)
+        text = codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
     except UnicodeDecodeError:
-        try:
-            text = sample[:-2].decode(encoding)
-        except UnicodeDecodeError:
-            return False
+        return False
     odd = sum(
         1 for ch in text if ch not in "\t\n\r" and unicodedata.category(ch) in ("Cc", "Cn", "Co")
     )
