@@ -17,9 +17,7 @@ from flows.clean.language import detect_languages
 from flows.ingest.encoding import decode_bytes
 from tests.conftest import real_texts
 
-# Code pages whose pages must come back exactly. Latin-script code pages are left
-# out: charset-normalizer ties cp1252, cp1250 and cp1257 on some pages (README,
-# *Inputs*), so for them the test below only asks that nothing is refused.
+# Code pages whose pages must come back exactly.
 EXACT = {
     "ja": ("shift_jis", "euc-jp", "iso2022_jp", "utf-16-le", "utf-16-be"),
     "ko": ("euc-kr", "cp949", "utf-16-le"),
@@ -30,7 +28,13 @@ EXACT = {
     "el": ("cp1253", "iso8859-7"),
     "ar": ("cp1256", "utf-16-le"),
     "fa": ("cp1256",),
+    # Latin script: charset-normalizer finds cp1250, cp1252, cp1254 and cp1257
+    # about as clean, and the language's own code page decides.
+    **dict.fromkeys(("cs", "hr", "hu", "pl"), ("cp1250",)),
+    "tr": ("cp1254",),
+    "lt": ("cp1257",),
 }
+WESTERN_LANGUAGES = {"da", "de", "en", "es", "fi", "fr", "id", "it", "nl", "no", "pt", "sq", "sv"}
 LATIN = ("cp1252", "cp1250", "iso8859-2", "cp1254", "cp1257", "iso8859-15")
 
 
@@ -59,6 +63,23 @@ def test_pages_in_their_code_pages_read_back_exactly(lang: str) -> None:
                 wrong[encoding] += 1
     assert tried, f"no {lang} page in the dev set"
     assert not wrong, f"{sum(wrong.values())} of {tried} read wrongly: {dict(wrong)}"
+
+
+def test_pages_in_western_languages_read_back_from_cp1252() -> None:
+    """The code page of most of the web's legacy pages: 7 of 228 pages here still
+    come back as another (cp1250, cp852) that charset-normalizer finds cleaner; 17
+    did when its ties were broken by web popularity alone."""
+    tried = wrong = 0
+    for lang, text in _pages():
+        if lang in EXACT or lang not in WESTERN_LANGUAGES:
+            continue
+        expected, data = _encoded(text, "cp1252")
+        if data.isascii():
+            continue
+        tried += 1
+        wrong += decode_bytes(data).text != expected
+    assert tried > 150
+    assert wrong <= tried * 0.04, f"{wrong} of {tried} read wrongly"
 
 
 def test_no_page_in_a_latin_code_page_is_refused() -> None:
