@@ -18,8 +18,9 @@ Order of the checks, cheapest and surest first:
 7. anything else goes to charset-normalizer, which handles the legacy single-byte
    families (cp1252, latin-1, cp1251, …) far better than any hand-written guess.
    On short texts it often ties several code pages exactly (cp1250 and cp1252 give
-   the same "chaos" for French); ties are broken by how common each encoding is on
-   the web, so French "élèves" does not come out as cp1250 "élčves".
+   the same "chaos" for French); the language of the text then picks its own code
+   page (LANGUAGE_CODE_PAGES), else the one most common on the web wins, so French
+   "élèves" does not come out as cp1250 "élčves".
 """
 
 from __future__ import annotations
