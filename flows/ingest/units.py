@@ -262,11 +262,11 @@ def _scan_csv(
     parses as the whole file would there. The bytes are read as Latin-1 for this:
     one character a byte, and quotes, delimiters and line breaks are the same bytes
     in every encoding but UTF-16 and UTF-32 (Excel's "Unicode text" export), which
-    are read in their own codec, each line's bytes counted. A compressed file is hashed as it
-    is and cut in its decompressed stream, as JSONL is; damage in that stream ends
-    the last piece at the last whole record before it, and a piece that says so
-    follows. None if it cannot be read or has no header row (the whole-file reader
-    says why)."""
+    are read in their own codec, each line's bytes counted. A compressed file is
+    hashed as it is and cut in its decompressed stream, as JSONL is; damage in that
+    stream ends the last piece at the last whole record before it, and a piece that
+    says so follows. None if it cannot be read or has no header row (the whole-file
+    reader says why)."""
     compressed = compression_of(path) is not None
     try:
         stat = path.stat()
