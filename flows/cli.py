@@ -404,6 +404,31 @@ def cmd_bench_steps(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_encodings(args: argparse.Namespace) -> int:
+    from flows.bench.encodings import load_texts, score
+
+    paths = [Path(p) for p in args.dataset]
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        print(f"newsclean: dataset not found: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    try:
+        texts = load_texts(paths)
+    except (OSError, ValueError) as exc:
+        print(f"newsclean: cannot read the dataset: {exc}", file=sys.stderr)
+        return 2
+    print(f"saving {len(texts):,} texts in their languages' code pages …", file=sys.stderr)
+    scores = score(texts)
+    print(f"{'encoding':<12} {'files':>6} {'exact':>6} {'wrong':>6} {'refused':>8}")
+    for s in scores:
+        exact = s.files - s.wrong
+        print(f"{s.encoding:<12} {s.files:>6} {exact:>6} {s.wrong:>6} {s.refused:>8}")
+    files, wrong = sum(s.files for s in scores), sum(s.wrong for s in scores)
+    refused = sum(s.refused for s in scores)
+    print(f"{'all':<12} {files:>6} {files - wrong:>6} {wrong:>6} {refused:>8}")
+    return 0
+
+
 def cmd_bench_run(args: argparse.Namespace) -> int:
     _prepare_environment(args.verbose)
     from flows.bench.throughput import run_benchmark
@@ -705,6 +730,21 @@ def build_parser() -> argparse.ArgumentParser:
     steps.add_argument("--repeats", type=int, default=3, metavar="N", help="passes (default 3)")
     steps.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     steps.set_defaults(func=cmd_bench_steps)
+
+    enc = bench_sub.add_parser(
+        "encodings",
+        help="how files in legacy code pages read back (real texts, saved in their "
+        "languages' code pages)",
+        description="Read the texts of JSONL datasets (records with a text field, such "
+        "as the dev set), save each in the code pages its language was published in "
+        "(Shift_JIS, EUC-KR, cp1251, cp1250, cp1252 …, and UTF-16 without a byte-order "
+        "mark) and decode the bytes as an input file is; print, per encoding, how many "
+        "read back exactly, wrongly, or not at all.",
+    )
+    enc.add_argument(
+        "--dataset", required=True, nargs="+", metavar="FILE", help="JSONL file(s) of texts"
+    )
+    enc.set_defaults(func=cmd_bench_encodings)
 
     rep = sub.add_parser(
         "report",
