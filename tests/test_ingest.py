@@ -15,9 +15,11 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from flows.ingest import RAW_SCHEMA, discover, doc_id_for, ingest_files, records_to_frame
-from flows.ingest.encoding import decode_bytes
+from flows.ingest.encoding import decode_bytes, sniff_binary
 from flows.ingest.readers import read_file
 from tests.conftest import SEEDS
 
@@ -371,3 +373,27 @@ def test_doc_id_changes_with_content_only() -> None:
     assert a == doc_id_for("/x.txt", 0, "0" * 64)
     assert a != doc_id_for("/x.txt", 0, "1" * 64)
     assert a != doc_id_for("/y.txt", 0, "0" * 64)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=600))
+def test_decoding_any_bytes_gives_text_or_a_reason(data: bytes) -> None:
+    decoded = decode_bytes(data)  # never raises
+    assert decoded.text is not None or decoded.error  # text, or a reason to act on
+
+
+# Printable text: no control characters (NUL, ESC) and no byte-order mark.
+PRINTABLE = st.text(
+    st.characters(blacklist_categories=("Cc", "Cs"), blacklist_characters="\ufeff"),
+    max_size=300,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(PRINTABLE)
+def test_any_printable_text_in_utf8_reads_back_as_itself(text: str) -> None:
+    data = text.encode("utf-8")
+    assume(sniff_binary(data) is None)  # "GIF89a…", "BZh…": read as the format they name
+    decoded = decode_bytes(data)
+    assert decoded.text == text
+    assert decoded.encoding in {"utf-8", "empty"}
