@@ -163,6 +163,26 @@ def test_a_compressed_csv_file_is_streamed_in_batches_as_the_plain_one(
     assert state.sha256 == hashlib.sha256(packed.read_bytes()).hexdigest()
 
 
+@pytest.mark.parametrize("cut", [0.4, 0.5, 0.6, 0.7, 0.8])
+def test_damage_in_a_small_compressed_csv_file_loads_the_rows_before_it(
+    tmp_path: Path, cut: float
+) -> None:
+    """Damage within the first MiB (the planner's first read) quarantined the whole
+    file; a row cut short inside a quoted field is not loaded as if whole."""
+    data = _csv_bytes(60)
+    packed = gzip.compress(data)
+    path = tmp_path / "table.csv.gz"
+    path.write_bytes(packed[: int(len(packed) * cut)])
+    frames = [ingest_unit(u, "r", WHEN)[0] for u in plan_units([path], 100)]
+    rows = [r for frame in frames for r in frame.rows(named=True)]
+    assert rows[-1]["error"].startswith("gzip data damaged or not gzip after row ")
+    assert rows[-1]["record_index"] == len(rows) - 1 > 5
+    loaded = [r for r in rows if not r["error"] and r["source_id"] != "bad"]
+    assert len(loaded) >= len(rows) - 3  # the row with a stray quote and the damage aside
+    for r in loaded:  # each whole: its story ends as written
+        assert r["raw_text"].endswith(f"Part two of story {r['source_id'][1:]}."), r["raw_text"]
+
+
 def test_damage_in_a_compressed_csv_file_quarantines_the_rest_after_the_good_rows(
     tmp_path: Path,
 ) -> None:

@@ -16,6 +16,7 @@ import io
 import json
 import os
 import re
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, time
@@ -568,6 +569,34 @@ def read_csv(path: Path, data: bytes) -> Iterator[RawRecord]:
     yield from _csv_records(path, decoded.text, decoded.encoding)
 
 
+def _csv_rows_before(path: Path, data: bytes) -> list[RawRecord]:
+    """The records of CSV bytes that end where damage cut the file, after a line
+    break: the csv module returns a row whose quoted field that break falls inside
+    as if whole, so such a row is left out."""
+    decoded = decode_bytes(data)
+    if decoded.text is None or decoded.text.count("\n") < 2:  # no row after the header
+        return []
+    records = list(_csv_records(path, decoded.text, decoded.encoding))
+    if records and _ends_inside_a_field(decoded.text):
+        records.pop()
+    return records
+
+
+def _ends_inside_a_field(text: str) -> bool:
+    """Whether CSV text ends inside a quoted field: a line added after it is then
+    read into that field rather than as a row of its own (the csv module's own
+    reading, stray quotes and all)."""
+    end = text.find("\n")
+    delimiter = csv_delimiter(text if end < 0 else text[:end])
+    mark = "\x1fnewsclean: end of the text\x1f"
+    rows = csv.reader(io.StringIO(f"{text}\n{mark}\n", newline=""), delimiter=delimiter)
+    try:
+        last = deque(rows, maxlen=1)  # the last row, read through the whole text
+    except csv.Error:
+        return True
+    return list(last) != [[mark]]
+
+
 def read_csv_range(
     path: Path,
     start: int,
@@ -744,13 +773,27 @@ def _read_compressed(
     """A compressed file read whole (`read_input`): its decompressed bytes go to the
     reader of the file inside. A JSONL shard normally comes in byte ranges instead
     (`read_range`); read whole, a damaged stream loads the lines before the damage
-    and quarantines the rest. Other formats are one document or one table: more
-    than `max_bytes` once decompressed, or damage, is one error record."""
+    and quarantines the rest, and so does a CSV file's (damage within the first MiB,
+    which the planner reads before it cuts the file). Other formats are one document
+    or one table: more than `max_bytes` once decompressed, or damage, is one error
+    record."""
     sha = sha256_file(path)  # of the file as it is on disk: the manifest's key
     limit = None if fmt == "jsonl" or max_bytes is None else max_bytes + 1
     data, damage = read_decompressed(path, limit)
     state = FileState(str(path), size, mtime_ns, sha, 1)
-    if fmt != "jsonl" and (damage is not None or (limit and len(data) >= limit)):
+    too_large = bool(limit and len(data) >= limit)
+    if fmt == "csv" and damage is not None and not too_large:
+        # The rows before the damage load; the bytes are cut after their last line
+        # break, and a row that break falls inside goes with the damage's record.
+        records = _csv_rows_before(path, data[: data.rfind(b"\n") + 1])
+        row = len(records)
+        records.append(
+            error_record(
+                path, fmt, damage_reason(path, damage, f"row {row}" if row else ""), index=row
+            )
+        )
+        return records, FileState(str(path), size, mtime_ns, sha, len(records))
+    if fmt != "jsonl" and (damage is not None or too_large):
         reason = (
             damage_reason(path, damage)
             if damage is not None
