@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from flows.pipeline import news_etl
+from flows.report.data import load_report_data
 from warehouse import Warehouse
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -58,7 +59,7 @@ def test_legacy_encoded_pages_load_with_their_own_text_and_language(tmp_path: Pa
     folder.mkdir()
     for name, (text, encoding, _) in FILES.items():
         (folder / name).write_bytes(text.encode(encoding))
-    news_etl(
+    summary = news_etl(
         inputs=[str(folder)],
         warehouse=str(tmp_path / "wh.duckdb"),
         reports_dir=str(tmp_path / "reports"),
@@ -75,3 +76,10 @@ def test_legacy_encoded_pages_load_with_their_own_text_and_language(tmp_path: Pa
         first_line, *_, last_line = text.strip().split("\n")
         assert first_line in title + body, (name, title)  # the headline
         assert last_line in body, (name, body[:80])
+    # The run report says which encoding each was read in.
+    inputs = load_report_data(store, summary.run_id).inputs
+    assert set(inputs["encoding"]) == {
+        "euc_kr", "shift_jis", "euc_jp", "iso2022_jp_2", "big5", "cp1251", "koi8_r",
+        "utf-16-le", "utf-16-be",
+    }  # fmt: skip
+    assert inputs["loaded"].sum() == len(FILES)

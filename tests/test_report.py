@@ -14,6 +14,7 @@ from PIL import Image
 
 from flows.cli import main
 from flows.pipeline import QualityGateFailed, RunSummary, news_etl
+from flows.report.data import load_report_data
 from flows.report.svg import DATES, LOADED, QUARANTINED, REPAIR
 from tests.conftest import SEEDS
 from warehouse import Warehouse
@@ -69,7 +70,8 @@ def test_run_loads_good_quarantines_bad_and_reconciles(demo: Demo) -> None:
 
 def test_report_is_self_contained_and_has_every_section(demo: Demo) -> None:
     html = demo.html
-    for section in ("counts", "gates", "repairs", "quarantine", "dates", "outlets", "trend"):
+    sections = ("counts", "gates", "repairs", "quarantine", "dates", "outlets", "inputs", "trend")
+    for section in sections:
         assert f"<section id='{section}'>" in html
     for chart in ("reconciliation", "repairs", "quarantine", "dates", "trend"):
         assert f"data-chart='{chart}'" in html
@@ -79,6 +81,23 @@ def test_report_is_self_contained_and_has_every_section(demo: Demo) -> None:
     assert "<link" not in html and " src=" not in html and "@import" not in html
     # Before/after examples for repair kinds, e.g. the U+FFFD removed from seed 000.
     assert "<div class='before'>" in html and "Located on the left bank" in html
+
+
+def test_the_report_lists_the_inputs_by_format_and_encoding(demo: Demo) -> None:
+    data = load_report_data(demo.store, demo.summary.run_id)
+    rows = {(f, e): (n, ok, q) for f, e, n, ok, q in data.inputs.iter_rows()}
+    assert rows == {
+        ("text", "utf-8"): (6, 5, 1),  # the seeds, and the menu without an article
+        ("jsonl", "utf-8"): (1, 1, 0),
+        ("text", "empty"): (1, 0, 1),
+        ("text", "binary"): (1, 0, 1),  # the PNG
+    }
+    assert "<section id='inputs'>" in demo.html
+    markdown = Path(demo.summary.markdown_path).read_text(encoding="utf-8")
+    assert (
+        "## Inputs by format and encoding" in markdown
+        and "| text | utf-8 | 6 | 5 | 1 |" in markdown
+    )
 
 
 def test_values_from_articles_are_escaped(demo: Demo) -> None:

@@ -30,6 +30,7 @@ class ReportData:
     date_resolution: pl.DataFrame  # origin, articles, avg_confidence
     date_issues: pl.DataFrame  # kind, source_id, title, published_date, detail
     outlets: pl.DataFrame  # outlet, articles, dated, avg_words, languages, repairs
+    inputs: pl.DataFrame  # format, encoding, documents, loaded, quarantined
     trend: pl.DataFrame  # last runs, oldest first
     examples: pl.DataFrame  # kind, source_id, title, before, after
 
@@ -59,6 +60,7 @@ def load_report_data(store: Warehouse, run_id: str) -> ReportData:
         date_resolution=store.named("date_resolution", run_id=run_id),
         date_issues=store.named("date_issues", run_id=run_id, limit=LIST_LIMIT),
         outlets=store.named("outlet_breakdown", run_id=run_id, limit=LIST_LIMIT),
+        inputs=store.named("input_encodings", run_id=run_id, limit=LIST_LIMIT),
         trend=store.named("run_trend", run_id=run_id, limit=TREND_RUNS).reverse(),
         examples=store.named("repair_examples", run_id=run_id, per_kind=EXAMPLES_PER_KIND),
     )

@@ -243,6 +243,16 @@ def _outlets(d: ReportData) -> str:
     )
 
 
+def _inputs(d: ReportData) -> str:
+    return (
+        "<section id='inputs'><h2>Inputs by format and encoding</h2>"
+        "<p class='muted'>Documents read this run. An encoding other than utf-8 was "
+        "worked out from the bytes (a byte-order mark, a page's declared charset or a "
+        "guess): look there first if a text reads wrongly.</p>"
+        f"{table(d.inputs)}</section>"
+    )
+
+
 def _trend(d: ReportData) -> str:
     chart = trend_chart(d.trend.to_dicts(), name="trend")
     return (
@@ -270,5 +280,5 @@ def render_html(d: ReportData) -> str:
         f"<div class='meta'>started {_cell(r['started_at'])} · finished "
         f"{_cell(r['finished_at'])} · inputs: {inputs}</div></header><main>"
         f"{alert}{_summary(d)}{_gates(d)}{_repairs(d)}{_quarantine(d)}{_dates(d)}"
-        f"{_outlets(d)}{_trend(d)}</main></body></html>"
+        f"{_outlets(d)}{_inputs(d)}{_trend(d)}</main></body></html>"
     )

@@ -24,7 +24,8 @@ def _table(frame: pl.DataFrame) -> str:
 
 
 def render_markdown(d: ReportData) -> str:
-    """Markdown for one run: counts with reconciliation, gates, repairs, quarantine, dates."""
+    """Markdown for one run: counts with reconciliation, gates, repairs, quarantine,
+    dates and the inputs' encodings."""
     run = d.run
     read, loaded = run["docs_read"], run["articles_loaded"]
     quarantined, skipped = run["quarantined"], run["skipped"]
@@ -56,5 +57,8 @@ def render_markdown(d: ReportData) -> str:
         "## Date resolution",
         "",
         _table(d.date_resolution),
+        "## Inputs by format and encoding",
+        "",
+        _table(d.inputs),
     ]
     return "\n".join(lines)
