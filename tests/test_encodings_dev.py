@@ -40,13 +40,17 @@ def test_pages_in_these_code_pages_read_back_exactly() -> None:
     assert sum(scores[name].files for name in EXACT) > 150
 
 
-def test_pages_in_western_languages_read_back_from_cp1252() -> None:
-    """The code page of most of the web's legacy pages: 7 of 225 pages here still
-    come back as another (cp1250, cp852) that charset-normalizer finds cleaner; 17
-    did when its ties were broken by web popularity alone."""
-    cp1252 = _scores()["cp1252"]
-    assert cp1252.files > 200
-    assert cp1252.wrong <= cp1252.files * 0.04, cp1252
+@pytest.mark.parametrize(("encoding", "share"), [("cp1252", 0.02), ("iso8859-15", 0.06)])
+def test_pages_in_western_languages_read_back_from_their_code_pages(
+    encoding: str, share: float
+) -> None:
+    """cp1252 holds most of the web's legacy pages: 2 of 225 here still come back
+    wrongly (charset-normalizer finds Mac Icelandic cleaner for one; the other is
+    valid UTF-8 as it stands). Of 217 in ISO-8859-15, 10 (8 read as its twin
+    cp1252: "€" as "¤"). Before session 19: 17 and 33."""
+    found = _scores()[encoding]
+    assert found.files > 200
+    assert found.wrong <= found.files * share, found
 
 
 def test_no_page_is_refused() -> None:

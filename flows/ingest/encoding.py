@@ -277,11 +277,12 @@ def _decoded_in(data: bytes, names: Sequence[str], among: Collection[str]) -> De
 def _legacy_decode(data: bytes) -> Decoded:
     """charset-normalizer's best guess. Where it finds several code pages about as
     clean (a chaos within _TIE), the one a text in the language it reads as was most
-    likely saved in wins (LANGUAGE_CODE_PAGES): its coherence scores barely differ
-    between Latin code pages, and on the dev set's pages saved in their languages'
-    code pages that choice read 239 of 250 back exactly, against 223 when ties were
-    broken by PREFERRED_LEGACY alone (Hungarian "ő" came out as cp1252 "õ",
-    Portuguese "ã" as cp1250 "ă")."""
+    likely saved in wins (LANGUAGE_CODE_PAGES). Its coherence scores barely differ
+    between Latin code pages, and rank DOS code pages first for English with a few
+    accents (cp775: "ñ" as "±"). On the dev set's pages (`newsclean bench
+    encodings`), 2 of 225 cp1252 files then read wrongly and 10 of 217 ISO-8859-15
+    ones, against 17 and 33 when ties were broken by PREFERRED_LEGACY alone
+    (Hungarian "ő" came out as cp1252 "õ", Portuguese "ã" as cp1250 "ă")."""
     matches = list(from_bytes(data, steps=DETECTION_SAMPLES))
     if not matches:
         # Over 50 samples a page of symbols, menus and short lines in a double-byte
@@ -300,8 +301,8 @@ def _legacy_decode(data: bytes) -> Decoded:
             if m.coherence >= best.coherence - _TIE:
                 tied |= names
     first = _decoded_in(data, PREFERRED_LEGACY, tied)
-    if first is None:
-        return Decoded(str(best), best.encoding, guessed=True)
+    if first is None:  # its best is no common code page (cp775 for English, say)
+        first = Decoded(str(best), best.encoding, guessed=True)
     if len(near) > 1:
         from flows.clean.language import PREFIX_CHARS, detect_languages  # only when needed
 
