@@ -96,10 +96,10 @@ def _utf8_with_strays(data: bytes) -> bool:
     on the dev set's pages encoded in their legacy code pages (EUC-KR, Shift_JIS,
     EUC-JP, GBK, Big5, cp1251 …): valid sequences held at most 44 % of the bytes
     outside ASCII, and at least 65 % of the invalid bytes were in runs."""
-    valid = sum(map(len, _UTF8_MULTIBYTE.findall(data)))
-    if not valid:
+    masked, sequences = _UTF8_MULTIBYTE.subn(b".", data)  # one byte for each
+    if not sequences:
         return False
-    masked = _UTF8_MULTIBYTE.sub(b".", data)
+    valid = len(data) - len(masked) + sequences
     invalid = len(_HIGH.findall(masked))
     if valid <= invalid:
         return False
@@ -211,15 +211,17 @@ def _binary_format(data: bytes) -> str | None:
     return None
 
 
-def sniff_binary(data: bytes) -> str | None:
-    """Name the binary format of `data`, or None when it may well be text."""
-    known = _binary_format(data)
-    if known:
-        return known
+def _nul_heavy(data: bytes) -> str | None:
+    """ "binary content (NUL bytes)" when more than 1 % of the first 8 KiB are NUL."""
     sample = data[:8192]
     if sample.count(0) > max(1, len(sample) // 100):
         return "binary content (NUL bytes)"
     return None
+
+
+def sniff_binary(data: bytes) -> str | None:
+    """Name the binary format of `data`, or None when it may well be text."""
+    return _binary_format(data) or _nul_heavy(data)
 
 
 # charset-normalizer judges a text by `steps` samples of 512 bytes (5 by default):
@@ -343,7 +345,7 @@ def decode_bytes(data: bytes, hint: str | None = None) -> Decoded:
             return Decoded(data.decode(utf16), utf16)
         except UnicodeDecodeError:
             pass
-    binary = sniff_binary(data)
+    binary = _nul_heavy(data)  # its magic number was looked at above
     if binary:
         return Decoded(None, "binary", f"not text: {binary}")
     if _ISO2022_JP.search(data, 0, 8192) and data.isascii():
