@@ -619,7 +619,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser(
         "bench",
         help="benchmarks: corruption (is damaged text restored?), generate (a realistic "
-        "corpus), run (throughput against naive and datatrove pipelines)",
+        "corpus), run (throughput against naive and datatrove pipelines), steps (time "
+        "per cleaning step), encodings (do legacy code pages read back?)",
         description="Benchmarks of newsclean itself.",
     )
     bench_sub = bench.add_subparsers(dest="bench_command", required=True, metavar="BENCHMARK")

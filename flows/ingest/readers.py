@@ -503,6 +503,12 @@ def read_jsonl(
     )
 
 
+def header_delimiter(text: str) -> str:
+    """The delimiter of CSV text, judged on its first line (`csv_delimiter`)."""
+    end = text.find("\n")  # not split(): that would copy the whole text
+    return csv_delimiter(text if end < 0 else text[:end])
+
+
 def csv_delimiter(header: str) -> str:
     """The delimiter a header row uses: the one of CSV_DELIMITERS it holds most of
     (a comma when it holds none, as a one-column file does)."""
@@ -529,9 +535,7 @@ def _csv_records(
     the first record after it is data row `first_row` of the file. A row the csv
     module cannot parse, or larger than `max_bytes`, is an error record of its own,
     and the rows after it are read on."""
-    end = text.find("\n")  # not split(): that would copy the whole text
-    delimiter = csv_delimiter(text if end < 0 else text[:end])
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=header_delimiter(text))
     index = first_row
     while True:
         line = reader.line_num
@@ -586,10 +590,9 @@ def _ends_inside_a_field(text: str) -> bool:
     """Whether CSV text ends inside a quoted field: a line added after it is then
     read into that field rather than as a row of its own (the csv module's own
     reading, stray quotes and all)."""
-    end = text.find("\n")
-    delimiter = csv_delimiter(text if end < 0 else text[:end])
     mark = "\x1fnewsclean: end of the text\x1f"
-    rows = csv.reader(io.StringIO(f"{text}\n{mark}\n", newline=""), delimiter=delimiter)
+    marked = io.StringIO(f"{text}\n{mark}\n", newline="")
+    rows = csv.reader(marked, delimiter=header_delimiter(text))
     try:
         last = deque(rows, maxlen=1)  # the last row, read through the whole text
     except csv.Error:

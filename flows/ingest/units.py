@@ -47,9 +47,9 @@ from flows.ingest.compressed import (
 from flows.ingest.encoding import piece_hint, wide_encoding
 from flows.ingest.readers import (
     FileState,
-    csv_delimiter,
     field_name,
     format_of,
+    header_delimiter,
     no_text_field,
     sha256_file,
 )
@@ -276,9 +276,7 @@ def _scan_csv(
             wide = _wide_codec(head)
             codec, skip = wide or ("latin-1", 0)
             hint = None if wide else piece_hint(head)
-            first = head[skip:].decode(codec, errors="ignore")
-            end = first.find("\n")
-            delimiter = csv_delimiter(first if end < 0 else first[:end])
+            delimiter = header_delimiter(head[skip:].decode(codec, errors="ignore"))
             fh.seek(skip)
             digest = hashlib.sha256(b"" if compressed else head[:skip])
             pos = skip
