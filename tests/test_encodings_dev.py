@@ -18,8 +18,9 @@ from flows.cli import main
 from tests.conftest import real_texts
 
 # Read back exactly on every page. Not here: cp932 (Windows' extra symbols, such as
-# "～", come back as Shift_JIS reads them), ISO-8859-15 (read as its twin cp1252:
-# "€" as "¤") and ISO-8859-2 (read as its twin cp1250 where they differ).
+# "～", come back as Shift_JIS reads them), ISO-8859-15 (below) and ISO-8859-2 (of 7
+# files, the one that does not read back had C1 control characters in its source
+# text, which its twin cp1250 reads as the quotes they were meant to be).
 EXACT = {
     "shift_jis", "euc-jp", "iso2022_jp", "euc-kr", "cp949", "gbk", "gb18030", "big5",
     "cp1251", "koi8-r", "koi8-u", "iso8859-5", "cp866", "cp1253", "iso8859-7",
@@ -40,16 +41,19 @@ def test_pages_in_these_code_pages_read_back_exactly() -> None:
     assert sum(scores[name].files for name in EXACT) > 150
 
 
-@pytest.mark.parametrize(("encoding", "share"), [("cp1252", 0.02), ("iso8859-15", 0.06)])
+@pytest.mark.parametrize(
+    ("encoding", "share"), [("cp1252", 0.02), ("iso8859-15", 0.02), ("iso8859-2", 0.15)]
+)
 def test_pages_in_western_languages_read_back_from_their_code_pages(
     encoding: str, share: float
 ) -> None:
     """cp1252 holds most of the web's legacy pages: 2 of 225 here still come back
     wrongly (charset-normalizer finds Mac Icelandic cleaner for one; the other is
-    valid UTF-8 as it stands). Of 217 in ISO-8859-15, 10 (8 read as its twin
-    cp1252: "€" as "¤"). Before session 19: 17 and 33."""
+    valid UTF-8 as it stands), and the same 2 of 217 in ISO-8859-15. Before session
+    19: 17 and 33; before session 20, 10 ISO-8859-15 files, 8 of them read as their
+    twin cp1252 ("€" as "¤"), and 3 of 7 ISO-8859-2 ones, read as cp1250."""
     found = _scores()[encoding]
-    assert found.files > 200
+    assert found.files > (5 if encoding == "iso8859-2" else 200)
     assert found.wrong <= found.files * share, found
 
 

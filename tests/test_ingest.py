@@ -19,7 +19,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from flows.ingest import RAW_SCHEMA, discover, doc_id_for, ingest_files, records_to_frame
-from flows.ingest.encoding import decode_bytes, sniff_binary
+from flows.ingest.encoding import TWINS, Decoded, _twin_reading, decode_bytes, sniff_binary
 from flows.ingest.readers import read_file
 from tests.conftest import SEEDS
 
@@ -49,6 +49,46 @@ def test_decode_legacy_single_byte() -> None:
     assert decoded.error is None
     assert decoded.text == text
     assert decoded.encoding in {"cp1252", "latin_1", "iso8859_15", "iso8859_1"}
+
+
+# Text whose bytes hold nothing in 0x80-0x9F, so that a Windows code page and its
+# ISO twin both read them; only the letters inside the words tell which was meant.
+TWIN_TEXTS = {
+    "iso8859-15": "Le billet coûte 12 € et l'abonnement annuel 150 €, a précisé la "
+    "mairie. Les élèves ont reçu leurs diplômes à Paris après l'été, dit-il.",
+    "iso8859-2": "Na Šumavě zasněžilo, řekl meteorolog. Silnice přes Šumavu "
+    "jsou sjízdné se zvýšenou opatrností, dodala policie v úterý večer.",
+}
+# Symbols that do stand next to letters in Windows text, and are no such sign:
+# fractions, an acute accent typed as an apostrophe, »quotes«.
+TWIN_LOOKALIKES = {
+    "cp1252": "The café's 3½-mile trail opens at 8 o´clock, don´t be late: "
+    "entry costs ¼ of last year's price, said the société's director.",
+    "cp1250": "A miniszter szerint »a költségvetés kész«, és a kormány jövő héten "
+    "elfogadja; az ellenzék ezt elhamarkodott kijelentésnek nevezte.",
+}
+
+
+@pytest.mark.parametrize("encoding", sorted(TWIN_TEXTS))
+def test_twin_code_pages_are_told_apart_by_the_letters_in_words(encoding: str) -> None:
+    """ISO-8859-15 read as cp1252 turned "€" into "¤" (and, on a dev-set page,
+    "sœurs" into "s½urs"); ISO-8859-2 read as cp1250 turned "Šumavě" into "©umavě"."""
+    text = TWIN_TEXTS[encoding]
+    data = text.encode(encoding)
+    assert not any(0x80 <= b <= 0x9F for b in data)
+    decoded = decode_bytes(data)
+    assert decoded.text == text, decoded.encoding
+    assert decoded.encoding == encoding.replace("-", "_")  # as the run report names it
+
+
+@pytest.mark.parametrize("encoding", sorted(TWIN_LOOKALIKES))
+def test_symbols_that_belong_next_to_letters_keep_the_windows_reading(encoding: str) -> None:
+    text = TWIN_LOOKALIKES[encoding]
+    data = text.encode(encoding)
+    assert not any(0x80 <= b <= 0x9F for b in data)
+    assert data.decode(TWINS[encoding]) != text  # its twin reads it otherwise
+    kept = _twin_reading(data, Decoded(text, encoding, guessed=True))
+    assert (kept.text, kept.encoding) == (text, encoding)
 
 
 def test_decode_utf8_with_stray_cp1252_byte_keeps_everything() -> None:
