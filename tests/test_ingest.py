@@ -162,6 +162,25 @@ def test_a_compressed_file_is_refused_with_how_to_unpack_it(
     assert f"unpack it ({command}" in decoded.error
 
 
+STRAY_NUL_TEXTS = {
+    # A NUL after every 26 bytes: all of them fall on one side, as in UTF-16.
+    "one side": b"".join(
+        b"The council met on Tuesday" + b"\x00" + b" and voted.\n" for _ in range(60)
+    ),
+    "end of each line": "Городская дума утвердила бюджет.\x00\n".encode() * 60,
+}
+
+
+@pytest.mark.parametrize("kind", sorted(STRAY_NUL_TEXTS))
+def test_utf8_text_with_stray_nul_bytes_is_text(kind: str) -> None:
+    """A few NULs that all fall on one side made text read as UTF-16 ("楔汴e楷桴…")
+    and load as such; above 1 % of the bytes, text was refused as binary."""
+    data = STRAY_NUL_TEXTS[kind]
+    decoded = decode_bytes(data)
+    assert decoded.encoding == "utf-8"
+    assert decoded.text == data.decode()
+
+
 def test_decode_empty() -> None:
     assert decode_bytes(b"").text == ""
 

@@ -201,6 +201,9 @@ def _bad_inputs(folder: Path) -> dict[str, str]:
     put("empty.txt", b"", "quarantined:body_min_length")
     put("image.png", b"\x89PNG\r\n\x1a\n" + os.urandom(512), "quarantined:not text: PNG image")
     put("nul bytes.txt", text.encode()[:100] + b"\x00\x00\x00" + text.encode(), "loaded")
+    stray = text.encode()
+    stray = b"".join(stray[i : i + 30] + b"\x00" for i in range(0, len(stray), 30))
+    put("a NUL every 30 bytes.txt", stray, "loaded")  # on one side, as in UTF-16
     put("invalid-utf8.txt", text.encode() + b"\xff\xfe\xfa broken", "loaded")
     put("utf16-bom.txt", text.encode("utf-16"), "loaded")
     put("utf16-nobom.txt", text.encode("utf-16-le"), "loaded")

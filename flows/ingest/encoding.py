@@ -5,7 +5,8 @@ Order of the checks, cheapest and surest first:
 2. binary formats (magic numbers) are refused, with the format's name;
 3. UTF-16 without a BOM — recognisable by NUL bytes on every other position (or,
    in text of another script, by NULs that fall on one side only);
-4. other NUL-heavy content is binary and refused;
+4. other NUL-heavy content is binary and refused, unless it is UTF-8 text with a
+   few stray NULs;
 5. strict UTF-8 — by far the most common case, and a valid decode is near-proof
    (except for ISO-2022-JP, 7-bit with escapes that switch to JIS X 0208, checked
    first);
@@ -147,20 +148,22 @@ def _looks_utf16(data: bytes) -> str | None:
         ascii_heavy = high > 0.3 * half and low < 0.05 * half
         # A few line breaks are enough in Japanese, whose text may hold no other
         # ASCII; a file that is UTF-8 with stray NULs stays UTF-8.
-        one_sided = high >= 2 and low * 10 <= high and not _reads_as_text(sample, "utf-8")
+        one_sided = high >= 2 and low * 10 <= high and not _stray_nuls(sample)
         if (ascii_heavy or one_sided) and _reads_as_text(sample, name):
             return name
     return None
 
 
-def _reads_as_text(sample: bytes, encoding: str) -> bool:
+def _reads_as_text(sample: bytes, encoding: str, ignore: str = "") -> bool:
     """Whether `sample` decodes in `encoding` to text: no invalid sequence (one cut
     at the sample's end aside) and under 1 % control, unassigned or private-use
-    characters."""
+    characters, not counting the characters in `ignore`."""
     try:
         text = codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
     except UnicodeDecodeError:
         return False
+    for ch in ignore:
+        text = text.replace(ch, "")
     odd = sum(
         1 for ch in text if ch not in "\t\n\r" and unicodedata.category(ch) in ("Cc", "Cn", "Co")
     )
@@ -211,12 +214,28 @@ def _binary_format(data: bytes) -> str | None:
     return None
 
 
+STRAY_NUL_SHARE = 0.1  # at most this share of a text's bytes may be stray NULs
+
+
 def _nul_heavy(data: bytes) -> str | None:
-    """ "binary content (NUL bytes)" when more than 1 % of the first 8 KiB are NUL."""
+    """ "binary content (NUL bytes)" when more than 1 % of the first 8 KiB are NUL,
+    unless the rest of them is UTF-8 text and the NULs are few (`_stray_nuls`)."""
     sample = data[:8192]
-    if sample.count(0) > max(1, len(sample) // 100):
+    if sample.count(0) > max(1, len(sample) // 100) and not _stray_nuls(sample):
         return "binary content (NUL bytes)"
     return None
+
+
+def _stray_nuls(sample: bytes) -> bool:
+    """Whether `sample` is UTF-8 text with a few NUL bytes in it (padding, a C
+    string's end, a scraper's slip): text with at most STRAY_NUL_SHARE NULs and,
+    those aside, under 1 % control characters. Such a file is text; the cleaning
+    removes the NULs and logs it. UTF-16 of another script does not pass: read as
+    UTF-8, its Cyrillic, Greek or Arabic is control characters, and its Japanese,
+    Chinese or Korean invalid."""
+    return sample.count(0) <= STRAY_NUL_SHARE * len(sample) and _reads_as_text(
+        sample, "utf-8", ignore="\x00"
+    )
 
 
 def sniff_binary(data: bytes) -> str | None:
