@@ -325,6 +325,34 @@ def test_common_scrapers_field_names_are_read(tmp_path: Path) -> None:
     assert all(r.error is None for r in (first, second, third))
 
 
+def test_field_names_are_matched_whatever_their_case_and_spacing(tmp_path: Path) -> None:
+    """Excel and database exports capitalise their headers: a CSV of "ID", "Title",
+    "Text" and "Published At" was refused as having no text column."""
+    table = tmp_path / "export.csv"
+    table.write_text(
+        "ID,Title,Text,Published At,Source\nc1,Sea wall,The harbour wall is rebuilt.,"
+        "2020-03-03,Gazette\n",
+        encoding="utf-8-sig",
+    )
+    (rec,) = read_file(table)
+    assert (rec.source_id, rec.title, rec.raw_text, rec.date, rec.error) == (
+        "c1",
+        "Sea wall",
+        "The harbour wall is rebuilt.",
+        "2020-03-03",
+        None,
+    )
+    assert json.loads(rec.extra) == {"Source": "Gazette"}
+    typed = tmp_path / "export.parquet"
+    pl.DataFrame({"Full Text": ["Body"], "PubDate": ["2020-03-03"]}).write_parquet(typed)
+    (row,) = read_file(typed)
+    assert (row.raw_text, row.date, row.error) == ("Body", "2020-03-03", None)
+    both = tmp_path / "both.jsonl"
+    both.write_text(json.dumps({"Text": "other", "text": "exact"}) + "\n", encoding="utf-8")
+    (exact,) = read_file(both)  # a key spelt exactly so comes first
+    assert exact.raw_text == "exact" and json.loads(exact.extra) == {"Text": "other"}
+
+
 def test_csv_and_parquet_records(tmp_path: Path) -> None:
     csv_path = tmp_path / "a.csv"
     csv_path.write_text('id,text,lang\nc1,"Hello, world",en\nc2,"Second ""quoted""",fr\n')

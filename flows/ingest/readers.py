@@ -259,10 +259,29 @@ def _text_value(value: Any) -> tuple[str | None, str | None]:
     return None, f"holds {kind or 'a ' + type(value).__name__}, not text"
 
 
+def _folded(name: str) -> str:
+    """A key as FIELD_NAMES is matched against it: "Text", " text ", "Full Text",
+    "full-text" and "PubDate" read as "text", "full_text" and "pubdate" (Excel and
+    database exports capitalise their headers)."""
+    return re.sub(r"[\s-]+", "_", name.strip()).lower()
+
+
+def _matching(names: tuple[str, ...], field: str) -> tuple[str, ...]:
+    """The keys among `names` that may hold `field`, in FIELD_NAMES order; for
+    each name there, the key spelt exactly so first, then any spelt otherwise."""
+    found: list[str] = []
+    for alias in FIELD_NAMES[field]:
+        if alias in names and alias not in found:
+            found.append(alias)
+        folded = _folded(alias)
+        found += [n for n in names if n not in found and _folded(n) == folded]
+    return tuple(found)
+
+
 def field_name(names: Iterable[str], field: str) -> str | None:
     """Which of `names` (a record's keys, a file's columns) holds `field`, if any."""
-    present = set(names)
-    return next((name for name in FIELD_NAMES[field] if name in present), None)
+    keys = _matching(tuple(names), field)
+    return keys[0] if keys else None
 
 
 def no_text_field(names: Iterable[str], what: str = "field") -> str:
@@ -275,8 +294,7 @@ def no_text_field(names: Iterable[str], what: str = "field") -> str:
 def _candidates_of(names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     """Per field, the keys among `names` that may hold it, in FIELD_NAMES order: the
     records of a file share their keys, so this is worked out once, not per record."""
-    present = set(names)
-    return {field: tuple(n for n in FIELD_NAMES[field] if n in present) for field in FIELD_NAMES}
+    return {field: _matching(names, field) for field in FIELD_NAMES}
 
 
 @lru_cache(maxsize=256)
