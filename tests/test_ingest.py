@@ -353,6 +353,82 @@ def test_field_names_are_matched_whatever_their_case_and_spacing(tmp_path: Path)
     assert exact.raw_text == "exact" and json.loads(exact.extra) == {"Text": "other"}
 
 
+JSON_RECORDS = [
+    {"id": "j1", "title": "Sea wall", "text": "The harbour wall is rebuilt.", "date": "2020-03-03"},
+    {"id": "j2", "headline": "Roads", "content": "Two roads close for repairs.", "lang": "en"},
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "document"),
+    [
+        ("array.json", JSON_RECORDS),
+        ("wrapped.json", {"status": "ok", "count": 2, "articles": JSON_RECORDS}),
+    ],
+)
+def test_a_json_document_of_records_is_one_article_per_record(
+    tmp_path: Path, name: str, document: object
+) -> None:
+    """A `.json` array of articles was loaded as one article of JSON syntax."""
+    path = tmp_path / name
+    path.write_text(json.dumps(document, indent=2), encoding="utf-8")
+    first, second = read_file(path)
+    assert (first.format, first.record_index, first.source_id, first.title) == (
+        "json",
+        0,
+        "j1",
+        "Sea wall",
+    )
+    assert (first.raw_text, first.date, first.error) == (
+        "The harbour wall is rebuilt.",
+        "2020-03-03",
+        None,
+    )
+    assert (second.record_index, second.title, second.raw_text) == (
+        1,
+        "Roads",
+        "Two roads close for repairs.",
+    )
+    assert json.loads(second.extra) == {"lang": "en"}
+    gz = tmp_path / f"{name}.gz"
+    gz.write_bytes(gzip.compress(path.read_bytes()))
+    assert [r.raw_text for r in read_file(gz)] == [first.raw_text, second.raw_text]
+
+
+def test_json_documents_that_hold_no_records_say_what_they_hold(tmp_path: Path) -> None:
+    def read(document: str) -> list[tuple[int, str | None, str | None]]:
+        path = tmp_path / "doc.json"
+        path.write_text(document, encoding="utf-8")
+        return [(r.record_index, r.raw_text, r.error) for r in read_file(path)]
+
+    one = {"text": "One article as an object."}
+    assert read(json.dumps(one)) == [(0, "One article as an object.", None)]
+    # JSON Lines saved as .json: each line a record, numbered by its line.
+    assert [t for _, t, _ in read(json.dumps(one) + "\n" + json.dumps(one) + "\n")] == [
+        "One article as an object."
+    ] * 2
+    ((_, _, broken),) = read('[{"text": "cut off"')
+    assert broken.startswith("invalid JSON (") and "line 1 column" in broken
+    ((_, _, scalar),) = read('"just a string"')
+    assert scalar == "expected a JSON array or object of records, got str"
+    ((_, _, empty),) = read('{"status": "ok", "items": []}')
+    assert "no 'text' field" in empty and "no list of records" in empty
+    assert "fields: ['items', 'status']" in empty
+    good, bad = read(json.dumps([one, ["a", "list"]]))
+    assert good[2] is None
+    assert bad[0] == 1 and bad[2] == "item 2: expected a JSON object, got list"
+
+
+def test_a_json_document_above_the_size_limit_says_how_to_read_it_in_records(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(JSON_RECORDS * 100), encoding="utf-8")
+    (rec,) = read_file(path, max_bytes=1000)
+    assert rec.error and rec.error.startswith("document too large")
+    assert "jq -c '.[]' FILE.json > FILE.jsonl" in rec.error
+
+
 def test_csv_and_parquet_records(tmp_path: Path) -> None:
     csv_path = tmp_path / "a.csv"
     csv_path.write_text('id,text,lang\nc1,"Hello, world",en\nc2,"Second ""quoted""",fr\n')

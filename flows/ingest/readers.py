@@ -42,6 +42,7 @@ from flows.ingest.html import HTML_SUFFIXES, declared_charset, is_html_page, rea
 
 TEXT_SUFFIXES = {".txt", ".md", ".text"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+JSON_SUFFIXES = {".json"}
 CSV_SUFFIXES = {".csv", ".tsv"}
 CSV_DELIMITERS = ",;\t|"  # European exports use ";", .tsv files a tab
 PARQUET_SUFFIXES = {".parquet"}
@@ -106,6 +107,8 @@ def format_of(path: Path) -> str:
     suffix = inner_path(path).suffix.lower()
     if suffix in JSONL_SUFFIXES:
         return "jsonl"
+    if suffix in JSON_SUFFIXES:
+        return "json"
     if suffix in CSV_SUFFIXES:
         return "csv"
     if suffix in PARQUET_SUFFIXES:
@@ -521,6 +524,57 @@ def read_jsonl(
     )
 
 
+def read_json(path: Path, data: bytes) -> Iterator[RawRecord]:
+    """A JSON document: an array of records (one article each, numbered by their
+    place in it), an object that is one record, or an object holding its records in
+    a list (`{"articles": [...]}`: the first of its keys whose value is a list of
+    objects). JSON Lines saved as `.json` is read as JSON Lines. Anything else is
+    one error record that says what the document holds."""
+    decoded = decode_bytes(data)
+    if decoded.text is None:
+        yield error_record(path, "json", decoded.error or "undecodable", data)
+        return
+    text = decoded.text
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data" and text[exc.pos - 1 : exc.pos] == "\n":
+            # A whole value, then more after a line break: JSON Lines.
+            body = text[:-1] if text.endswith("\n") else text
+            yield from _jsonl_records(path, body.replace("\r\n", "\n"), decoded.encoding, 0, None)
+            return
+        reason = f"invalid JSON ({exc.msg}, line {exc.lineno} column {exc.colno})"
+        yield error_record(path, "json", reason, data)
+        return
+    items, where = _json_records(document)
+    if items is None:
+        yield error_record(path, "json", where, data)
+        return
+    for index, item in enumerate(items):
+        payload = json.dumps(item, ensure_ascii=False).encode("utf-8", errors="surrogatepass")
+        if not isinstance(item, dict):
+            problem = f"{where} {index + 1}: expected a JSON object, got {type(item).__name__}"
+            yield error_record(path, "json", problem, payload, index)
+        else:
+            yield _record_from_mapping(path, "json", decoded.encoding, index, item, payload)
+
+
+def _json_records(document: Any) -> tuple[list[Any] | None, str]:
+    """The records of a JSON document and what to call one in an error ("item",
+    or the key that holds them), or None and the reason the document holds none."""
+    if isinstance(document, list):
+        return document, "item"
+    if not isinstance(document, dict):
+        kind = type(document).__name__
+        return None, f"expected a JSON array or object of records, got {kind}"
+    if field_name(document, "text") is not None:
+        return [document], "record"
+    for key, value in document.items():
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            return value, f"{key!r} record"
+    return None, f"JSON object with {no_text_field(document)} and no list of records"
+
+
 def header_delimiter(text: str) -> str:
     """The delimiter of CSV text, judged on its first line (`csv_delimiter`)."""
     end = text.find("\n")  # not split(): that would copy the whole text
@@ -700,6 +754,7 @@ READERS = {
     "html": read_html,
     "feed": read_feed,
     "jsonl": read_jsonl,
+    "json": read_json,
     "csv": read_csv,
     "parquet": read_parquet,
 }
@@ -772,7 +827,13 @@ def read_input(
             sha = sha256_file(path)
             reason = (
                 f"document too large: {stat.st_size / 1e6:.1f} MB > max_document_bytes "
-                f"{max_bytes / 1e6:.1f} MB (raise the setting to load it)"
+                f"{max_bytes / 1e6:.1f} MB (raise the setting to load it"
+                + (
+                    ", or save its records as JSON Lines, which are read one by one: "
+                    "jq -c '.[]' FILE.json > FILE.jsonl)"
+                    if fmt == "json"
+                    else ")"
+                )
             )
             record = error_record(path, fmt, reason)
             record.sha256, record.size_bytes = sha, stat.st_size
