@@ -101,16 +101,18 @@ def test_a_legacy_page_under_another_name_is_read_in_its_declared_charset(
 
 def test_a_whole_page_in_a_records_field_is_read_as_a_page(tmp_path: Path) -> None:
     """A crawl keeps `{"url": …, "html": "<!DOCTYPE html>…"}`: the record's text is the
-    page's rendering, and its markup fills the fields the record does not give."""
+    page's rendering, and its markup fills the fields the record does not give. A
+    text that is a piece of a page (paragraphs in tags) is rendered too."""
     html = (PAGES / "coast-news.html").read_text(encoding="utf-8")
     rows = [
         {"url": "https://crawl.example/1", "html": html},
         {"id": "given", "title": "The crawler's title", "date": "2024-03-06", "text": html},
-        {"text": "<p>A fragment is text, not a page.</p> The sea wall will be rebuilt."},
+        {"text": "<p>A fragment of a page, <b>rendered</b>.</p><p>The sea wall will be rebuilt."},
+        {"text": "Prose that mentions <b> and x < y is left as it is."},
     ]
     feed = tmp_path / "crawl.jsonl"
     feed.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
-    first, second, third = ingest_files([feed], "r", WHEN).rows(named=True)
+    first, second, third, fourth = ingest_files([feed], "r", WHEN).rows(named=True)
     plain = _record(PAGES / "coast-news.html")
     assert first["raw_text"] == second["raw_text"] == plain["raw_text"]
     assert (first["url"], first["title"], first["date"]) == (
@@ -119,8 +121,13 @@ def test_a_whole_page_in_a_records_field_is_read_as_a_page(tmp_path: Path) -> No
         "2024-03-05",
     )
     assert (second["title"], second["date"]) == ("The crawler's title", "2024-03-06")
-    assert third["raw_text"].startswith("<p>A fragment")  # left to the cleaning steps
-    assert all(r["error"] is None for r in (first, second, third))
+    # A CMS export's body or a JSON Feed's content_html: tags were loaded as text.
+    assert (
+        third["raw_text"].strip()
+        == "A fragment of a page, rendered.\n\nThe sea wall will be rebuilt."
+    )
+    assert fourth["raw_text"] == rows[3]["text"]
+    assert all(r["error"] is None for r in (first, second, third, fourth))
 
 
 @pytest.mark.parametrize(

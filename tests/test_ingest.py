@@ -395,6 +395,36 @@ def test_a_json_document_of_records_is_one_article_per_record(
     assert [r.raw_text for r in read_file(gz)] == [first.raw_text, second.raw_text]
 
 
+def test_a_json_feed_is_one_article_per_item(tmp_path: Path) -> None:
+    """JSON Feed (jsonfeed.org): its items under "items", text in content_text or
+    content_html."""
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "Harbour Gazette",
+        "items": [
+            {
+                "id": "https://gazette.test/1",
+                "url": "https://gazette.test/1",
+                "title": "Sea wall",
+                "content_text": "The harbour wall is rebuilt.",
+                "date_published": "2020-03-03T10:00:00Z",
+            },
+            {"id": "2", "content_html": "<p>Two roads close for repairs.</p>"},
+        ],
+    }
+    path = tmp_path / "feed.json"
+    path.write_text(json.dumps(feed), encoding="utf-8")
+    first, second = read_file(path)
+    assert (first.source_id, first.url, first.title, first.raw_text, first.date) == (
+        "https://gazette.test/1",
+        "https://gazette.test/1",
+        "Sea wall",
+        "The harbour wall is rebuilt.",
+        "2020-03-03T10:00:00Z",
+    )
+    assert second.raw_text.strip() == "Two roads close for repairs." and second.error is None
+
+
 def test_json_documents_that_hold_no_records_say_what_they_hold(tmp_path: Path) -> None:
     def read(document: str) -> list[tuple[int, str | None, str | None]]:
         path = tmp_path / "doc.json"

@@ -103,6 +103,22 @@ def is_html_page(text: str) -> bool:
     return PAGE_START.match(text[:512]) is not None
 
 
+# A record's text that opens with one of these tags and closes a tag later is
+# markup (a CMS export's body, a JSON Feed's content_html), not prose that
+# mentions a "<".
+FRAGMENT_START = re.compile(
+    r"^\ufeff?\s*<(?:p|div|article|section|main|h[1-6]|ul|ol|table|blockquote|figure"
+    r"|header|span|strong|em|b|i|a|img|br)(?:\s[^>]*)?/?>",
+    re.I,
+)
+CLOSING_TAG = re.compile(r"</[A-Za-z]|<br\s*/?>", re.I)
+
+
+def is_html_fragment(text: str) -> bool:
+    """Whether a record's text is a piece of HTML (paragraphs in tags) to render."""
+    return FRAGMENT_START.match(text[:512]) is not None and CLOSING_TAG.search(text) is not None
+
+
 def read_page(html: str) -> Page:
     """The text of a decoded page and its metadata; never raises."""
     markup = CONTROL.sub("", XML_DECLARATION.sub("", html, count=1))

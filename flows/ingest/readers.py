@@ -38,7 +38,13 @@ from flows.ingest.compressed import (
 )
 from flows.ingest.encoding import Decoded, decode_bytes
 from flows.ingest.feeds import FEED_SUFFIXES, is_feed, read_feed_bytes
-from flows.ingest.html import HTML_SUFFIXES, declared_charset, is_html_page, read_page
+from flows.ingest.html import (
+    HTML_SUFFIXES,
+    declared_charset,
+    is_html_fragment,
+    is_html_page,
+    read_page,
+)
 
 TEXT_SUFFIXES = {".txt", ".md", ".text"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -48,10 +54,21 @@ CSV_DELIMITERS = ",;\t|"  # European exports use ";", .tsv files a tab
 PARQUET_SUFFIXES = {".parquet"}
 # Each record field under its names, first present wins: newsclean's own, then those
 # of common scrapers and datasets (news-please: maintext, date_publish; schema.org:
-# headline, datePublished; RSS: link, pubDate). Anything else in a record is kept as
-# JSON in `extra`.
+# headline, datePublished; RSS: link, pubDate; JSON Feed: content_text, content_html,
+# date_published). Anything else in a record is kept as JSON in `extra`.
 FIELD_NAMES: dict[str, tuple[str, ...]] = {
-    "text": ("text", "maintext", "body", "content", "article", "full_text", "html", "raw_html"),
+    "text": (
+        "text",
+        "maintext",
+        "body",
+        "content",
+        "article",
+        "full_text",
+        "content_text",
+        "html",
+        "raw_html",
+        "content_html",
+    ),
     "title": ("title", "headline"),
     "url": ("url", "link", "canonical_url", "source_url"),
     "date": (
@@ -352,14 +369,15 @@ def _record_from_mapping(
         rec.error = f"record's {text_key!r} field {not_text}"
     elif rec.raw_text is None:
         rec.error = f"record's {text_key!r} field is null"
-    elif is_html_page(rec.raw_text):
+    elif is_html_page(rec.raw_text) or is_html_fragment(rec.raw_text):
         _from_page(rec, text_key)
     return rec
 
 
 def _from_page(rec: RawRecord, key: str) -> None:
-    """A record whose text is a whole HTML page (a crawl's `html` field): its text
-    is the page's rendering, and the markup fills the fields the record lacks."""
+    """A record whose text is a whole HTML page (a crawl's `html` field) or a piece
+    of one (a CMS export's body): its text is the rendering, and the markup fills
+    the fields the record lacks."""
     page = read_page(rec.raw_text or "")
     rec.raw_text = page.text
     rec.title = rec.title or page.title
