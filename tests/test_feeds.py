@@ -54,12 +54,54 @@ def test_an_atom_entry_dated_by_updated_says_so() -> None:
     assert "premières images de galaxies lointaines" in entry["raw_text"]
 
 
-def test_a_broken_feed_is_quarantined_with_the_reason_and_a_sitemap_is_text() -> None:
+def test_a_broken_feed_is_quarantined_with_the_reason() -> None:
     (broken,) = _records("broken.rss")
     assert broken["error"].startswith("not a readable RSS/Atom feed")
+
+
+def test_xml_that_is_no_feed_is_refused_with_its_root_unless_it_is_a_page(
+    tmp_path: Path,
+) -> None:
+    """A sitemap was loaded as an article of XML tags."""
     assert format_of(FEEDS / "sitemap.xml") == "feed"
     (sitemap,) = _records("sitemap.xml")
-    assert (sitemap["format"], sitemap["error"]) == ("text", None)
+    assert sitemap["raw_text"] is None
+    assert sitemap["error"] == (
+        "XML document with root <urlset>, a sitemap: it lists pages, it holds none of "
+        "their text; not an RSS or Atom feed, which is the XML newsclean reads"
+    )
+    export = tmp_path / "export.xml"
+    export.write_text(
+        '<?xml version="1.0"?>\n<!-- CMS export -->\n<!DOCTYPE items>\n'
+        "<items><item>The sea wall is rebuilt.</item></items>",
+        encoding="utf-8",
+    )
+    xhtml = tmp_path / "page.xml"
+    xhtml.write_text(
+        '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title>'
+        "Sea wall</title></head><body><p>The sea wall is rebuilt.</p></body></html>",
+        encoding="utf-8",
+    )
+    notes = tmp_path / "notes.xml"
+    notes.write_text("Not XML at all: the sea wall is rebuilt.", encoding="utf-8")
+    got = ingest_files([export, xhtml, notes], "r", WHEN).rows(named=True)
+    assert [(r["format"], r["error"]) for r in got] == [
+        ("feed", "XML document with root <items>; not an RSS or Atom feed, which is the "
+         "XML newsclean reads"),
+        ("html", None),
+        ("text", None),
+    ]  # fmt: skip
+    assert got[1]["raw_text"].strip() == "The sea wall is rebuilt."
+
+
+def test_an_atom_title_in_html_is_read_as_text() -> None:
+    feed = (
+        '<feed xmlns="http://www.w3.org/2005/Atom"><title>Gazette</title><entry>'
+        '<title type="html">Sea &lt;b&gt;wall&lt;/b&gt; to be rebuilt</title><id>urn:1</id>'
+        "<content>The harbour wall is rebuilt.</content></entry></feed>"
+    )
+    (entry,) = read_feed_bytes(feed.encode()).entries
+    assert entry.title == "Sea wall to be rebuilt"
 
 
 def test_an_entry_keeps_its_hash_where_it_sits_in_the_feed(tmp_path: Path) -> None:

@@ -29,11 +29,23 @@ import feedparser
 from flows.ingest.html import read_page
 
 FEED_SUFFIXES = {".rss", ".atom"}
-# An .xml file is read as a feed when its root element is one (a sitemap or an
-# export of another kind is read as text, as before).
+# An .xml file is read as a feed when its root element is one.
 FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]")
 SNIFF_BYTES = 4096
 TAG = re.compile(r"<[A-Za-z/!]")
+# The first element of an XML document, after its declaration, comments,
+# processing instructions and doctype (ASCII-compatible encodings; UTF-16 XML is
+# read as text).
+XML_ROOT = re.compile(
+    rb"\A(?:\xef\xbb\xbf)?(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<([A-Za-z_][\w:.-]*)",
+    re.S,
+)
+# Roots of XML that people keep beside news and that hold no article text.
+KNOWN_XML = {
+    "urlset": "a sitemap: it lists pages, it holds none of their text",
+    "sitemapindex": "a sitemap index: it lists sitemaps",
+    "opml": "an OPML list of feeds: read the feeds themselves",
+}
 
 
 @dataclass(frozen=True)
@@ -58,6 +70,22 @@ class Entry:
 def is_feed(data: bytes) -> bool:
     """Whether an .xml file's root element is an RSS or Atom feed."""
     return FEED_ROOT.search(data[:SNIFF_BYTES]) is not None
+
+
+def xml_root(data: bytes) -> str | None:
+    """The root element's name when `data` starts as an XML document, else None."""
+    found = XML_ROOT.match(data[:SNIFF_BYTES])
+    return found.group(1).decode("ascii") if found else None
+
+
+def not_a_feed(root: str) -> str:
+    """Why an XML document with this root element is no input newsclean reads."""
+    what = KNOWN_XML.get(root.rpartition(":")[2].lower())
+    return (
+        f"XML document with root <{root}>"
+        + (f", {what}" if what else "")
+        + "; not an RSS or Atom feed, which is the XML newsclean reads"
+    )
 
 
 @dataclass(frozen=True)
@@ -98,7 +126,7 @@ def _entry(entry: Any, feed_title: str | None) -> Entry:
     text = _as_text(body)
     return Entry(
         text=text or None,
-        title=entry.get("title") or None,
+        title=_as_text(entry.get("title") or "") or None,  # Atom's type="html" titles
         url=entry.get("link") or None,
         date=date,
         id=entry.get("id") or None,

@@ -37,7 +37,7 @@ from flows.ingest.compressed import (
     read_decompressed,
 )
 from flows.ingest.encoding import Decoded, decode_bytes
-from flows.ingest.feeds import FEED_SUFFIXES, is_feed, read_feed_bytes
+from flows.ingest.feeds import FEED_SUFFIXES, is_feed, not_a_feed, read_feed_bytes, xml_root
 from flows.ingest.html import (
     HTML_SUFFIXES,
     declared_charset,
@@ -446,10 +446,16 @@ def _page_record(path: Path, data: bytes, decoded: Decoded | None = None) -> Raw
 
 
 def read_feed(path: Path, data: bytes) -> Iterator[RawRecord]:
-    """One article per entry of an RSS or Atom feed (`flows/ingest/feeds.py`); an
-    .xml file that holds no feed is read as text, as before."""
+    """One article per entry of an RSS or Atom feed (`flows/ingest/feeds.py`). An
+    .xml file that holds no feed is read as text when it is a page (XHTML) or no
+    XML at all; another XML document (a sitemap, an export) is one error record
+    that names its root element: loaded as text, its tags were an article."""
     if inner_path(path).suffix.lower() == ".xml" and not is_feed(data):
-        yield from read_text(path, data)
+        root = xml_root(data)
+        if root is None or root.lower() == "html":
+            yield from read_text(path, data)
+        else:
+            yield error_record(path, "feed", not_a_feed(root), data)
         return
     feed = read_feed_bytes(data)
     if feed.error:
