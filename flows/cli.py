@@ -512,9 +512,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="a file or folder (recursive) to read; repeatable. Formats: .txt/.md "
         "(one article per file), .html/.htm (one per page, dated by its markup), "
-        ".rss/.atom (one per entry), .jsonl/.ndjson, .json (an array), .csv, "
-        ".parquet (one per record; 'text' required, 'id', 'url', 'title', 'date' optional), each "
-        "also gzip/bzip2/xz-compressed (feed.jsonl.gz). Default: seeds/",
+        ".rss/.atom (one per entry), .warc (one per archived page), .jsonl/.ndjson, "
+        ".json (an array), .csv, .parquet (one per record; 'text' required, 'id', "
+        "'url', 'title', 'date' optional), each also gzip/bzip2/xz-compressed "
+        "(feed.jsonl.gz). Default: seeds/",
     )
     run_options.add_argument(
         "--warehouse",

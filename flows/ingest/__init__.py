@@ -22,8 +22,10 @@ from flows.ingest.readers import (
     read_input,
     read_range,
     read_rows,
+    unreadable,
 )
 from flows.ingest.units import Piece, Unit, plan_units
+from flows.ingest.warc import read_span
 
 RAW_SCHEMA: dict[str, pl.DataType] = {
     "doc_id": pl.String(),
@@ -111,6 +113,16 @@ def ingest_batch(
     return ingest_unit(unit, run_id, ingested_at, max_bytes, raise_transient)
 
 
+def read_warc_piece(piece: Piece, max_bytes: int | None, raise_transient: bool) -> list[RawRecord]:
+    """The records of a piece of a WARC file; the file system's errors as for any file."""
+    try:
+        return read_span(
+            piece.path, piece.start, piece.end, piece.first_line, piece.warc or "", max_bytes
+        )
+    except OSError as exc:
+        return [unreadable(piece.path, "warc", exc, raise_transient, piece.first_line)]
+
+
 def ingest_unit(
     unit: Unit,
     run_id: str,
@@ -125,6 +137,8 @@ def ingest_unit(
         if piece.error is not None:  # a compressed file's damaged end; no text column
             fmt = format_of(piece.path)
             recs = [error_record(piece.path, fmt, piece.error, index=piece.first_line)]
+        elif piece.warc is not None:
+            recs = read_warc_piece(piece, max_bytes, raise_transient)
         elif piece.rows:
             recs = read_rows(
                 piece.path,

@@ -89,10 +89,14 @@ class Page:
 def declared_charset(data: bytes) -> str | None:
     """The encoding a page declares in a <meta> tag, if Python knows it."""
     found = DECLARED_CHARSET.search(data[:CHARSET_WINDOW])
-    if not found:
-        return None
+    return charset_codec(found.group(1).decode("ascii")) if found else None
+
+
+def charset_codec(label: str) -> str | None:
+    """Python's codec for a charset label (a <meta> tag's, an HTTP header's), read
+    as browsers read it (ISO-8859-1 and ASCII as windows-1252); None if unknown."""
     try:
-        name = codecs.lookup(found.group(1).decode("ascii")).name
+        name = codecs.lookup(label.strip().strip("\"'")).name
     except LookupError:
         return None
     return "cp1252" if name in AS_CP1252 else name

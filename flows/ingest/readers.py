@@ -49,6 +49,7 @@ from flows.ingest.html import (
 TEXT_SUFFIXES = {".txt", ".md", ".text"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 JSON_SUFFIXES = {".json"}
+WARC_SUFFIXES = {".warc"}  # read by flows/ingest/warc.py
 CSV_SUFFIXES = {".csv", ".tsv"}
 CSV_DELIMITERS = ",;\t|"  # European exports use ";", .tsv files a tab
 PARQUET_SUFFIXES = {".parquet"}
@@ -126,6 +127,8 @@ def format_of(path: Path) -> str:
         return "jsonl"
     if suffix in JSON_SUFFIXES:
         return "json"
+    if suffix in WARC_SUFFIXES:
+        return "warc"
     if suffix in CSV_SUFFIXES:
         return "csv"
     if suffix in PARQUET_SUFFIXES:
@@ -387,7 +390,7 @@ def _from_page(rec: RawRecord, key: str) -> None:
         rec.error = f"record's {key!r} field: {page.error}"
 
 
-def _file_record(path: Path, data: bytes, fmt: str, encoding: str, **fields: Any) -> RawRecord:
+def file_record(path: Path, data: bytes, fmt: str, encoding: str, **fields: Any) -> RawRecord:
     """The one record of a file that is one article (a text file, a page)."""
     return RawRecord(
         source_uri=str(path),
@@ -408,9 +411,9 @@ def read_text(path: Path, data: bytes) -> Iterator[RawRecord]:
     if decoded.text is not None and is_html_page(decoded.text):
         # Decoded again only when the encoding was guessed: the page's declared
         # charset then stands in for the guess.
-        yield _page_record(path, data, None if decoded.guessed else decoded)
+        yield page_record(path, data, None if decoded.guessed else decoded)
         return
-    yield _file_record(
+    yield file_record(
         path, data, "text", decoded.encoding, raw_text=decoded.text, error=decoded.error
     )
 
@@ -419,19 +422,17 @@ def read_html(path: Path, data: bytes) -> Iterator[RawRecord]:
     """One article per page: its rendered text, with the date, headline and URL its
     markup gives (`flows/ingest/html.py`). The page's declared charset stands in
     for the guess, the last step of decoding."""
-    yield _page_record(path, data)
+    yield page_record(path, data)
 
 
-def _page_record(path: Path, data: bytes, decoded: Decoded | None = None) -> RawRecord:
+def page_record(path: Path, data: bytes, decoded: Decoded | None = None) -> RawRecord:
     """The record of an HTML page, from its bytes decoded (`decoded`, else here)."""
     if decoded is None:
         decoded = decode_bytes(data, declared_charset(data))
     if decoded.text is None:
-        return _file_record(
-            path, data, "html", decoded.encoding, raw_text=None, error=decoded.error
-        )
+        return file_record(path, data, "html", decoded.encoding, raw_text=None, error=decoded.error)
     page = read_page(decoded.text)
-    return _file_record(
+    return file_record(
         path,
         data,
         "html",
@@ -845,6 +846,14 @@ def read_input(
             return [error_record(path, fmt, reason)], None
         if not S_ISREG(stat.st_mode):  # reading a FIFO would block the run forever
             return [error_record(path, fmt, "not a regular file (a pipe, socket or device)")], None
+        if fmt == "warc":  # streamed record by record, compressed or not
+            from flows.ingest import warc  # it builds its records with this module's
+
+            records = warc.read_whole(path, max_bytes)
+            state = FileState(
+                str(path), stat.st_size, stat.st_mtime_ns, sha256_file(path), len(records)
+            )
+            return records, state
         if compression_of(path):
             return _read_compressed(path, fmt, stat.st_size, stat.st_mtime_ns, max_bytes)
         if max_bytes is not None and stat.st_size > max_bytes and fmt != "jsonl":

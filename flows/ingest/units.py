@@ -36,6 +36,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from flows.config import Settings
+from flows.ingest import warc
 from flows.ingest.compressed import (
     DAMAGED,
     compression_of,
@@ -77,6 +78,7 @@ class Piece:
     nbytes: int | None = None  # input bytes, where start and end do not count them
     header: int = 0  # a CSV piece: its file's header row is bytes [0, header)
     encoding: str | None = None  # the file's legacy code page (encoding.piece_hint)
+    warc: str | None = None  # a WARC piece: how its offsets count (warc.MEMBERS, STREAM)
 
     @property
     def whole(self) -> bool:
@@ -406,9 +408,33 @@ def _wide_codec(head: bytes) -> tuple[str, int] | None:
     return name, 0  # UTF-16 without a mark: wide_encoding named its byte order
 
 
+def _scan_warc(
+    path: Path, batch_size: int, batch_bytes: int
+) -> tuple[list[Piece], FileState] | None:
+    """Cut a WARC file at record boundaries (`warc.scan`). The last piece runs to
+    the file's end, so that in a damaged file it reads the records before the
+    damage and then one error record that says where. None if the file cannot be
+    read: the whole-file reader then says why."""
+    try:
+        stat = path.stat()
+        spans, mode, documents, _, damage = warc.scan(path, batch_size, batch_bytes)
+        sha = sha256_file(path)
+    except OSError:
+        return None
+    pieces = [
+        Piece(path, start, end, first, docs, warc=mode, nbytes=(end or stat.st_size) - start)
+        for start, end, first, docs in spans
+    ] or [Piece(path, 0, None, 0, 1, warc=mode)]
+    state = FileState(str(path), stat.st_size, stat.st_mtime_ns, sha, documents + bool(damage))
+    return pieces, state
+
+
 def _scan(path: Path, batch_size: int, batch_bytes: int) -> tuple[list[Piece], FileState] | None:
-    """The pieces of a file that is read in pieces (JSONL, CSV, plain Parquet), or None."""
+    """The pieces of a file that is read in pieces (JSONL, CSV, plain Parquet, WARC),
+    or None."""
     fmt = format_of(path)
+    if fmt == "warc":
+        return _scan_warc(path, batch_size, batch_bytes)
     if fmt == "jsonl":
         return _scan_jsonl(path, batch_size, batch_bytes)
     if fmt == "parquet" and compression_of(path) is None:
