@@ -135,6 +135,26 @@ def test_a_crawl_cut_into_pieces_reads_as_it_does_whole(crawls: dict[str, Path],
     assert units[-1].completes[0].records == 8
 
 
+def test_pieces_of_a_large_crawl_gzipped_as_one_stream_read_whole_spans(
+    crawls: dict[str, Path], tmp_path: Path
+) -> None:
+    """A gzip stream hands out what one block of its input holds a read (stored, not
+    compressed, here: a few KiB): a piece took the first read for all of its span."""
+    big = tmp_path / "big.warc.gz"
+    big.write_bytes(gzip.compress(crawls["plain"].read_bytes() * 40, compresslevel=0))
+    whole = _rows(read_file(big))
+    units = list(plan_units([big], batch_size=50))
+    assert len(units) == 7 and len(whole) == 320
+    got = []
+    for unit in units:
+        frame, _ = ingest_unit(unit, "r", WHEN)
+        got += [
+            (r["record_index"], r["title"], r["date"], r["url"], r["error"])
+            for r in frame.iter_rows(named=True)
+        ]
+    assert got == whole
+
+
 @pytest.mark.parametrize("kind", ["plain", "members", "stream"])
 def test_a_crawl_cut_short_loads_the_pages_before_the_cut(
     crawls: dict[str, Path], kind: str, tmp_path: Path

@@ -176,6 +176,16 @@ def _cut(
     return spans, mode, documents, count, damage
 
 
+def _read_exactly(fh: Any, size: int) -> bytes:
+    """`size` bytes, or fewer at the end of the stream (a `_Strict` read returns what
+    its decompressor has at hand)."""
+    parts, left = [], size
+    while left > 0 and (part := fh.read(left)):
+        parts.append(part)
+        left -= len(part)
+    return b"".join(parts)
+
+
 def _first_line(exc: BaseException) -> str:
     return next((line.strip() for line in str(exc).splitlines() if line.strip()), repr(exc))
 
@@ -195,7 +205,7 @@ def read_span(
             if end is None:  # the last piece: read on until the end or the damage
                 size = path.stat().st_size if mode == MEMBERS else None
                 return list(records(path, fh, first, max_bytes, size))
-            data = fh.read(end - start)
+            data = _read_exactly(fh, end - start)
         except BROKEN as exc:
             if isinstance(exc, OSError) and exc.errno is not None:
                 raise
