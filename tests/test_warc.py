@@ -84,6 +84,18 @@ def crawls(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {"plain": plain, "members": members, "stream": stream}
 
 
+def _planned(units: list) -> list[tuple]:
+    """The rows of a file read unit by unit, as the planner cut it."""
+    got = []
+    for unit in units:
+        frame, _ = ingest_unit(unit, "r", WHEN)
+        got += [
+            (r["record_index"], r["title"], r["date"], r["url"], r["error"])
+            for r in frame.iter_rows(named=True)
+        ]
+    return got
+
+
 def _rows(records: list) -> list[tuple]:
     return [(r.record_index, r.title, r.date, r.url, r.error) for r in records]
 
@@ -124,14 +136,7 @@ def test_a_crawl_cut_into_pieces_reads_as_it_does_whole(crawls: dict[str, Path],
     pieces = [piece for unit in units for piece in unit.pieces]
     assert len(pieces) == 4 and [p.lines for p in pieces] == [2, 2, 2, 2]
     assert {p.warc for p in pieces} == {"stream" if kind == "stream" else "members"}
-    got = []
-    for unit in units:
-        frame, _ = ingest_unit(unit, "r", WHEN)
-        got += [
-            (r["record_index"], r["title"], r["date"], r["url"], r["error"])
-            for r in frame.iter_rows(named=True)
-        ]
-    assert got == whole
+    assert _planned(units) == whole
     assert units[-1].completes[0].records == 8
 
 
@@ -145,14 +150,7 @@ def test_pieces_of_a_large_crawl_gzipped_as_one_stream_read_whole_spans(
     whole = _rows(read_file(big))
     units = list(plan_units([big], batch_size=50))
     assert len(units) == 7 and len(whole) == 320
-    got = []
-    for unit in units:
-        frame, _ = ingest_unit(unit, "r", WHEN)
-        got += [
-            (r["record_index"], r["title"], r["date"], r["url"], r["error"])
-            for r in frame.iter_rows(named=True)
-        ]
-    assert got == whole
+    assert _planned(units) == whole
 
 
 @pytest.mark.parametrize("kind", ["plain", "members", "stream"])
@@ -171,14 +169,7 @@ def test_a_crawl_cut_short_loads_the_pages_before_the_cut(
     # The page that was cut says so; a cut between documents is the archive's damage.
     assert error.endswith("the file ends inside a record (a download cut short?)")
     assert error.startswith(f"{url}: " if url else "WARC damaged after record ")
-    got = []
-    for unit in plan_units([cut], batch_size=2):
-        frame, _ = ingest_unit(unit, "r", WHEN)
-        got += [
-            (r["record_index"], r["title"], r["date"], r["url"], r["error"])
-            for r in frame.iter_rows(named=True)
-        ]
-    assert got == whole
+    assert _planned(list(plan_units([cut], batch_size=2))) == whole
 
 
 def test_a_run_loads_a_crawl_and_skips_it_when_unchanged(
