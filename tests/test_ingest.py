@@ -459,6 +459,61 @@ def test_a_json_document_above_the_size_limit_says_how_to_read_it_in_records(
     assert "jq -c '.[]' FILE.json > FILE.jsonl" in rec.error
 
 
+POST = (
+    "The harbour authority said on Monday that the sea wall would be rebuilt.\n\n"
+    "Work starts in November, officials said.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "front"),
+    [
+        (
+            "post.md",
+            '---\ntitle: "Sea wall: to be rebuilt"\ndate: 2020-03-03T10:00:00+01:00\n'
+            "author: Jane Doe\ntags: [harbour, storms]\n"
+            "canonical_url: https://gazette.test/sea-wall\n---\n\n",
+        ),
+        (
+            "post.txt",  # Hugo's TOML front matter
+            '+++\ntitle = "Sea wall: to be rebuilt"\ndate = 2020-03-03T10:00:00+01:00\n'
+            'author = "Jane Doe"\ntags = ["harbour", "storms"]\n'
+            'canonical_url = "https://gazette.test/sea-wall"\n+++\n',
+        ),
+    ],
+)
+def test_a_posts_front_matter_gives_its_fields(tmp_path: Path, name: str, front: str) -> None:
+    """Static-site posts open with their metadata: "---" was the headline and
+    "title: …" a line of the body."""
+    path = tmp_path / name
+    path.write_text(front + POST, encoding="utf-8")
+    (rec,) = read_file(path)
+    assert (rec.source_id, rec.title, rec.date, rec.url, rec.raw_text, rec.error) == (
+        "post",
+        "Sea wall: to be rebuilt",
+        "2020-03-03T10:00:00+01:00",
+        "https://gazette.test/sea-wall",
+        POST,
+        None,
+    )
+    assert json.loads(rec.extra) == {"author": "Jane Doe", "tags": ["harbour", "storms"]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "---\n\n" + POST,  # a Markdown rule, never closed
+        "---\nJust a line between rules.\n---\n" + POST,  # not a mapping
+        "---\ntitle: [unclosed\n---\n" + POST,  # not YAML
+    ],
+)
+def test_text_that_only_looks_like_front_matter_is_read_as_it_is(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "notes.md"
+    path.write_text(text, encoding="utf-8")
+    (rec,) = read_file(path)
+    assert (rec.raw_text, rec.title, rec.extra) == (text, None, None)
+
+
 def test_csv_and_parquet_records(tmp_path: Path) -> None:
     csv_path = tmp_path / "a.csv"
     csv_path.write_text('id,text,lang\nc1,"Hello, world",en\nc2,"Second ""quoted""",fr\n')

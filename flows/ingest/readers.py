@@ -38,6 +38,7 @@ from flows.ingest.compressed import (
 )
 from flows.ingest.encoding import Decoded, decode_bytes
 from flows.ingest.feeds import FEED_SUFFIXES, is_feed, not_a_feed, read_feed_bytes, xml_root
+from flows.ingest.front_matter import split_front_matter
 from flows.ingest.html import (
     HTML_SUFFIXES,
     declared_charset,
@@ -406,12 +407,18 @@ def file_record(path: Path, data: bytes, fmt: str, encoding: str, **fields: Any)
 
 def read_text(path: Path, data: bytes) -> Iterator[RawRecord]:
     """One article per file, like the seeds; a page saved under another name
-    (`page.txt` holding `<!DOCTYPE html>…`) is read as the page it is."""
+    (`page.txt` holding `<!DOCTYPE html>…`) is read as the page it is, and a post
+    that opens with front matter (`---` YAML, `+++` TOML) gives its fields."""
     decoded = decode_bytes(data)
     if decoded.text is not None and is_html_page(decoded.text):
         # Decoded again only when the encoding was guessed: the page's declared
         # charset then stands in for the guess.
         yield page_record(path, data, None if decoded.guessed else decoded)
+        return
+    front, body = split_front_matter(decoded.text or "")
+    if front is not None:  # a static site's post: its fields, as a record's
+        row = {"id": inner_path(path).stem, **front, "text": body}
+        yield _record_from_mapping(path, "text", decoded.encoding, 0, row, data)
         return
     yield file_record(
         path, data, "text", decoded.encoding, raw_text=decoded.text, error=decoded.error
