@@ -215,3 +215,56 @@ def test_a_run_cleans_html_pages_into_articles(tmp_path: Path) -> None:
         assert gone not in article["body"], gone
     reason = store.query("select reason_text from quarantine").item()
     assert "HTML page without text" in reason
+
+
+ARTICLE_BODY = (
+    "The harbour authority said on Monday that the sea wall would be rebuilt over the "
+    "winter, after storms damaged two sections of it in October. Work starts in "
+    "November and will take four months, officials said at a meeting on the quay."
+)
+
+
+def _app_shell(ld: object, body: str = '<div id="root"></div>') -> str:
+    return (
+        "<!DOCTYPE html><html><head><title>Sea wall | Gazette</title>"
+        f'<script type="application/ld+json">{json.dumps(ld)}</script></head>'
+        f'<body><header><a href="/">Gazette</a> News Sport</header>{body}'
+        '<script src="/app.js"></script></body></html>'
+    )
+
+
+@pytest.mark.parametrize(
+    "ld",
+    [
+        {"@type": "NewsArticle", "headline": "Sea wall to be rebuilt", "articleBody": ARTICLE_BODY},
+        {  # Yoast-style @graph, with a list of types
+            "@context": "https://schema.org",
+            "@graph": [
+                {"@type": "WebSite", "name": "Gazette"},
+                {
+                    "@type": ["Article", "NewsArticle"],
+                    "headline": "Sea wall to be rebuilt",
+                    "articleBody": ARTICLE_BODY,
+                },
+            ],
+        },
+        [{"@type": "BreadcrumbList"}, {"@type": "ReportageNewsArticle",
+          "headline": "Sea wall to be rebuilt", "articleBody": ARTICLE_BODY}],
+    ],
+)  # fmt: skip
+def test_a_page_built_by_javascript_is_read_from_its_json_ld_article(ld: object) -> None:
+    """Its <body> is menus and an empty <div> a script fills: it was quarantined as
+    "HTML page without text", or loaded as its menus."""
+    for shell in (_app_shell(ld), _app_shell(ld, '<div id="root"></div>' * 2)):
+        page = read_page(shell)
+        assert (page.text, page.title, page.error) == (ARTICLE_BODY, "Sea wall to be rebuilt", None)
+        assert json.loads(page.extra() or "{}") == {"text_from": "json-ld articleBody"}
+
+
+def test_a_page_that_shows_its_article_is_read_as_shown_and_html_in_the_body_rendered() -> None:
+    paragraphs = "".join(f"<p>{s}.</p>" for s in ARTICLE_BODY.split(". "))
+    shown = read_page(_app_shell({"@type": "NewsArticle", "articleBody": ARTICLE_BODY}, paragraphs))
+    assert shown.text_from is None and "Gazette News Sport" in shown.text  # the rendering
+    tagged = {"@type": "NewsArticle", "articleBody": "<p>Sea wall &amp; quay.</p><p>Rebuilt.</p>"}
+    page = read_page(_app_shell(tagged))
+    assert page.text.split() == ["Sea", "wall", "&", "quay.", "Rebuilt."]

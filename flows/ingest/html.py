@@ -12,10 +12,13 @@ stay; the boilerplate step removes them as it does from any text dump.
 The markup also says what the text alone often does not: the publication date
 (htmldate reads `article:published_time`, JSON-LD `datePublished`, `<time>`
 elements and the URL, in its fast mode: no guessing from the text, which the dates
-step does itself), the headline (`og:title`, else the `<h1>` the `<title>` starts
-with, else the `<title>`) and the canonical URL.
+step does itself), the headline (`og:title`, else the JSON-LD article's
+`headline`, else the `<h1>` the `<title>` starts with, else the `<title>`) and the
+canonical URL.
 They fill the record's `date`, `title` and `url` fields, as a JSONL record's
-would: the date is the strongest candidate the dates step weighs.
+would: the date is the strongest candidate the dates step weighs. A page that
+JavaScript builds shows no article; its JSON-LD `articleBody`, when it has one, is
+then its text.
 
 The bronze `raw_text` of a page is this rendering (its bytes are hashed as they
 are), so `--full` re-cleans the text without reading the page again.
@@ -24,6 +27,7 @@ are), so `--full` re-cleans the text without reading the page again.
 from __future__ import annotations
 
 import codecs
+import html
 import json
 import re
 from dataclasses import dataclass
@@ -43,6 +47,7 @@ CHARSET_WINDOW = 4096
 # pages labelled so use its curly quotes and dashes.
 AS_CP1252 = {"ascii", "latin-1", "iso8859-1", "us-ascii"}
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+TAG_START = re.compile(r"<[A-Za-z][^>]*>")
 # Control characters a browser shows nothing for, and that lxml refuses in text it
 # sets (dropping an element joins its tail to the text before it).
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -80,10 +85,14 @@ class Page:
     date: str | None = None
     lang: str | None = None
     error: str | None = None
+    text_from: str | None = None  # set when the text is not the page's rendering
 
     def extra(self) -> str | None:
-        """The record's `extra` JSON: the page's declared language, if any."""
-        return json.dumps({"html_lang": self.lang}) if self.lang else None
+        """The record's `extra` JSON: the page's declared language, and where the
+        text came from when not from the page's rendering."""
+        fields = {"html_lang": self.lang, "text_from": self.text_from}
+        kept = {k: v for k, v in fields.items() if v}
+        return json.dumps(kept) if kept else None
 
 
 def declared_charset(data: bytes) -> str | None:
@@ -131,9 +140,11 @@ def read_page(html: str) -> Page:
     except (etree.ParserError, ValueError) as exc:
         return Page("", error=f"HTML page that could not be parsed ({exc})")
     date = _published(tree)
-    title = _title(tree)
+    articles = _json_ld_articles(tree)
+    title = _title(tree, articles)
     url = _first(tree, "//link[@rel='canonical']/@href", "//meta[@property='og:url']/@content")
     lang = _first(tree, "/html/@lang")
+    body = _article_body(articles)
     for element in tree.xpath(DROP_XPATH):
         if element.getparent() is not None:
             element.drop_tree()  # its tail text is the next element's, and stays
@@ -141,9 +152,73 @@ def read_page(html: str) -> Page:
         text = Inscriptis(tree, RENDERING).get_text()
     except RecursionError:  # inscriptis recurses per element: thousands of unclosed tags
         text = _flat_text(tree)
+    url = url if url and url.startswith("http") else None
+    if body is not None and not _shows(text, body):
+        return Page(body, title, url, date, lang, text_from=ARTICLE_BODY)
     if not text.strip():
         return Page("", title, url, date, lang, "HTML page without text (a script-only page?)")
-    return Page(text, title, url if url and url.startswith("http") else None, date, lang)
+    return Page(text, title, url, date, lang)
+
+
+# schema.org types of a news or blog article (NewsArticle's subtypes included).
+ARTICLE_TYPES = frozenset({
+    "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle",
+    "OpinionNewsArticle", "ReviewNewsArticle", "BackgroundNewsArticle", "AskPublicQuestion",
+    "SatiricalArticle", "BlogPosting", "LiveBlogPosting", "Report", "TechArticle",
+})  # fmt: skip
+ARTICLE_BODY = "json-ld articleBody"
+JSON_LD = "//script[@type='application/ld+json']/text()"
+
+
+def _json_ld_articles(tree: HtmlElement) -> list[dict]:
+    """The article objects (schema.org ARTICLE_TYPES) of the page's JSON-LD."""
+    found: list[dict] = []
+    for block in tree.xpath(JSON_LD):
+        try:
+            found += _articles(json.loads(block))
+        except (ValueError, RecursionError):
+            continue
+    return found
+
+
+def _articles(data: object, depth: int = 0) -> list[dict]:
+    """The article objects in a JSON-LD value (a list, an object, an @graph),
+    looked for a few levels deep."""
+    if depth > 4:
+        return []
+    if isinstance(data, list):
+        return [a for item in data for a in _articles(item, depth + 1)]
+    if not isinstance(data, dict):
+        return []
+    kinds = data.get("@type")
+    kinds = [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else []
+    found = [data] if ARTICLE_TYPES.intersection(k for k in kinds if isinstance(k, str)) else []
+    for key in ("@graph", "mainEntity", "mainEntityOfPage"):
+        if key in data:
+            found += _articles(data[key], depth + 1)
+    return found
+
+
+def _article_body(articles: list[dict]) -> str | None:
+    """The longest `articleBody` of the page's JSON-LD articles, as text. Pages
+    built by JavaScript (an empty <div id="root"> and a script) show a reader
+    nothing without it, yet many carry the whole article there for search engines."""
+    bodies = [a["articleBody"] for a in articles if isinstance(a.get("articleBody"), str)]
+    bodies = [b for b in bodies if b.strip()]
+    if not bodies:
+        return None
+    body = max(bodies, key=len)
+    if TAG_START.search(body):  # some sites put the article's HTML there
+        body = Inscriptis(document_fromstring(body, parser=PARSER), RENDERING).get_text()
+    return html.unescape(body).strip() or None
+
+
+def _shows(text: str, body: str) -> bool:
+    """Whether the rendered page shows the article: the start of its articleBody is
+    in the text (spacing aside). A page whose article JavaScript fills in shows its
+    menus and footer only."""
+    start = " ".join(body.split())[:80]
+    return start in " ".join(text.split())
 
 
 def _flat_text(tree: HtmlElement) -> str:
@@ -178,15 +253,19 @@ def _published(tree: HtmlElement) -> str | None:
         return None
 
 
-def _title(tree: HtmlElement) -> str | None:
+def _title(tree: HtmlElement, articles: list[dict]) -> str | None:
     """The headline: `og:title` or `twitter:title` (written for sharing, without
-    the site's name), else the <h1> when the <title> starts with it ("Storm
-    damages harbour wall | Coast News"), else the <title>."""
+    the site's name), else the JSON-LD article's `headline`, else the <h1> when
+    the <title> starts with it ("Storm damages harbour wall | Coast News"), else
+    the <title>."""
     shared = _first(
         tree, "//meta[@property='og:title']/@content", "//meta[@name='twitter:title']/@content"
     )
     if shared:
         return shared
+    headline = next((a["headline"] for a in articles if isinstance(a.get("headline"), str)), None)
+    if headline and headline.strip():
+        return " ".join(html.unescape(headline).split())
     title = _first(tree, "//title/text()")
     for heading in tree.xpath("//h1"):
         text = " ".join(heading.text_content().split())
