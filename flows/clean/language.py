@@ -43,7 +43,7 @@ from schemas.text_checks import ISO_639_1
 
 # Below this many characters a language guess is noise; leave it null.
 MIN_CHARS_FOR_LANGUAGE = 20
-PREFIX_CHARS = 1000  # ~150 words: the language of an article is settled within its start
+PREFIX_CHARS = 500  # ~80 words: the language of an article is settled within its start
 MODEL_FORMAT = 1  # bump when the unpacked form below changes
 NO_LANGUAGE = "zxx"  # ISO 639-2: no linguistic content
 ARRAYS = ("nextmove", "rowbase", "output", "table", "prior")
