@@ -347,6 +347,31 @@ def test_field_names_are_matched_whatever_their_case_and_spacing(tmp_path: Path)
     pl.DataFrame({"Full Text": ["Body"], "PubDate": ["2020-03-03"]}).write_parquet(typed)
     (row,) = read_file(typed)
     assert (row.raw_text, row.date, row.error) == ("Body", "2020-03-03", None)
+    api = tmp_path / "newsapi.json"  # NewsAPI's response: camelCase, records in a list
+    api.write_text(
+        json.dumps(
+            {
+                "status": "ok",
+                "articles": [
+                    {
+                        "source": {"name": "Gazette"},
+                        "title": "Sea wall",
+                        "url": "https://gazette.test/1",
+                        "publishedAt": "2020-03-03T10:00:00Z",
+                        "content": "The harbour wall is rebuilt.",
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    (news,) = read_file(api)
+    assert (news.title, news.url, news.date, news.raw_text) == (
+        "Sea wall",
+        "https://gazette.test/1",
+        "2020-03-03T10:00:00Z",
+        "The harbour wall is rebuilt.",
+    )
     both = tmp_path / "both.jsonl"
     both.write_text(json.dumps({"Text": "other", "text": "exact"}) + "\n", encoding="utf-8")
     (exact,) = read_file(both)  # a key spelt exactly so comes first

@@ -284,10 +284,11 @@ def _text_value(value: Any) -> tuple[str | None, str | None]:
 
 
 def _folded(name: str) -> str:
-    """A key as FIELD_NAMES is matched against it: "Text", " text ", "Full Text",
-    "full-text" and "PubDate" read as "text", "full_text" and "pubdate" (Excel and
-    database exports capitalise their headers)."""
-    return re.sub(r"[\s-]+", "_", name.strip()).lower()
+    """A key as FIELD_NAMES is matched against it: case, spaces, hyphens and
+    underscores aside, so "Text", "Full Text", "full-text", "publishedAt" and
+    "Published At" read as "text", "full_text" and "published_at" (Excel and
+    database exports capitalise their headers, JavaScript APIs write camelCase)."""
+    return re.sub(r"[\s_-]+", "", name).lower()
 
 
 def _matching(names: tuple[str, ...], field: str) -> tuple[str, ...]:
