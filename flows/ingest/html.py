@@ -27,10 +27,10 @@ are), so `--full` re-cleans the text without reading the page again.
 from __future__ import annotations
 
 import codecs
-import html
 import json
 import re
 from dataclasses import dataclass
+from html import unescape
 
 from htmldate import find_date
 from inscriptis import Inscriptis
@@ -210,15 +210,17 @@ def _article_body(articles: list[dict]) -> str | None:
     body = max(bodies, key=len)
     if TAG_START.search(body):  # some sites put the article's HTML there
         body = Inscriptis(document_fromstring(body, parser=PARSER), RENDERING).get_text()
-    return html.unescape(body).strip() or None
+    return unescape(body).strip() or None
 
 
 def _shows(text: str, body: str) -> bool:
-    """Whether the rendered page shows the article: the start of its articleBody is
-    in the text (spacing aside). A page whose article JavaScript fills in shows its
-    menus and footer only."""
-    start = " ".join(body.split())[:80]
-    return start in " ".join(text.split())
+    """Whether the rendered page shows the article: the start or the middle of its
+    articleBody is in the text (spacing aside; a site may open its articleBody
+    with a dateline its page prints apart). A page whose article JavaScript fills
+    in shows its menus and footer only."""
+    flat, shown = " ".join(body.split()), " ".join(text.split())
+    middle = len(flat) // 2
+    return flat[:60] in shown or flat[middle : middle + 60] in shown
 
 
 def _flat_text(tree: HtmlElement) -> str:
@@ -265,7 +267,7 @@ def _title(tree: HtmlElement, articles: list[dict]) -> str | None:
         return shared
     headline = next((a["headline"] for a in articles if isinstance(a.get("headline"), str)), None)
     if headline and headline.strip():
-        return " ".join(html.unescape(headline).split())
+        return " ".join(unescape(headline).split())
     title = _first(tree, "//title/text()")
     for heading in tree.xpath("//h1"):
         text = " ".join(heading.text_content().split())
