@@ -5,9 +5,11 @@ from __future__ import annotations
 import bz2
 import csv
 import gzip
+import io
 import json
 import lzma
 import os
+import zipfile
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date, datetime
@@ -179,6 +181,16 @@ def test_utf8_text_with_stray_nul_bytes_is_text(kind: str) -> None:
     decoded = decode_bytes(data)
     assert decoded.encoding == "utf-8"
     assert decoded.text == data.decode()
+
+
+def test_a_zip_archive_is_refused_with_how_to_unpack_it() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("story.txt", TEXT)
+    decoded = decode_bytes(buffer.getvalue())
+    assert decoded.text is None and decoded.error
+    assert decoded.error.startswith("not text: ZIP archive")
+    assert "unzip FILE -d DIR" in decoded.error
 
 
 def test_decode_empty() -> None:

@@ -62,7 +62,11 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"GIF87a", "GIF image"),
     (b"GIF89a", "GIF image"),
     (b"%PDF-", "PDF document"),
-    (b"PK\x03\x04", "ZIP archive (or docx/xlsx)"),
+    (
+        b"PK\x03\x04",
+        "ZIP archive or Office document (docx/xlsx); "
+        "unpack an archive (unzip FILE -d DIR) and read its folder",
+    ),
     (b"\x1f\x8b", _unpack("gzip archive", "gunzip -k FILE", ".gz")),
     (b"BZh", _unpack("bzip2 archive", "bunzip2 -k FILE", ".bz2")),
     (b"\xfd7zXZ\x00", _unpack("xz archive", "unxz -k FILE", ".xz")),
