@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -160,8 +161,17 @@ def test_a_crawl_cut_short_loads_the_pages_before_the_cut(
     """warcio takes the end of a cut gzip stream for the end of the archive and says
     nothing: the pages after the cut went missing without a reason."""
     data = crawls[kind].read_bytes()
+    # Inside a record: a file cut between two records (or two gzip members) is a
+    # whole, shorter WARC, which nothing can tell from the crawl's real end.
+    at = int(len(data) * 0.6)
+    if kind != "stream":  # one gzip stream: any cut before its end shows
+        with crawls[kind].open("rb") as fh:
+            archive = ArchiveIterator(fh)
+            spans = [(archive.get_record_offset(), archive.get_record_length()) for _ in archive]
+        start, length = spans[8]  # the response of the fourth page
+        at = start + length // 2
     cut = tmp_path / crawls[kind].name
-    cut.write_bytes(data[: int(len(data) * 0.6)])
+    cut.write_bytes(data[:at])
     whole = _rows(read_file(cut))
     assert whole[0][1] == "Story 0"
     *pages, (_, _, _, url, error) = whole

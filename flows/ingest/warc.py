@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import io
 import json
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -100,33 +101,62 @@ def _open(path: Path, mode: str) -> Any:
     return path.open("rb")
 
 
-def _whole(archive: ArchiveIterator, size: int | None) -> Iterator[Any]:
+def _whole(archive: ArchiveIterator, size: int | None, gz: Path | None = None) -> Iterator[Any]:
     """The records of `archive`, then `Truncated` if the last one is cut short (less
-    of it than its Content-Length) or they end before `size` bytes (a gzip member
-    cut short ends warcio's walk without a word)."""
-    last = None
+    of it than its Content-Length), if they end before `size` bytes, or if the
+    last gzip member of `gz` (the file, read member by member) has no end: a gzip
+    member cut short ends warcio's walk without a word."""
+    last, last_offset = None, None
     for record in archive:
         last = record
         yield record
+        last_offset = archive.get_record_offset()  # the record is read to its end
     if last is not None and _cut_short(last):
         raise Truncated
     if size is not None and archive.offset < size:
         raise Truncated
+    if gz is not None and last_offset is not None and not _member_ends(gz, last_offset):
+        raise Truncated
+
+
+def _member_ends(path: Path, offset: int) -> bool:
+    """Whether the gzip member at `offset` of `path` (its last) is whole."""
+    with path.open("rb") as fh:
+        fh.seek(offset)
+        member = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        while not member.eof and (block := fh.read(1 << 20)):
+            member.decompress(block)
+    return member.eof
+
+
+def _first_mode(path: Path) -> str:
+    """How to read a file first: member by member unless it is compressed otherwise
+    than with gzip (warcio reads gzip members itself, not bzip2 or xz)."""
+    return MEMBERS if compression_of(path) in (None, ".gz") else STREAM
+
+
+def _gz(path: Path, mode: str) -> Path | None:
+    """`path` when it is read gzip member by gzip member (its last member's end is
+    then checked), else None."""
+    return path if mode == MEMBERS and compression_of(path) == ".gz" else None
 
 
 def _cut_short(record: Any) -> bool:
-    """Whether a record read to its end held less than its Content-Length."""
+    """Whether a record read to its end held less than its Content-Length, or its
+    headers ended before that (mandatory) header: warcio then reads it as empty."""
+    if not (record.rec_headers.get_header("Content-Length") or "").strip().isdigit():
+        return True
     return getattr(record.raw_stream, "limit", 0) > 0
 
 
 # --- planning -----------------------------------------------------------------------
 
 
-def _walk(fh: IO[bytes], size: int | None) -> Iterator[tuple[int, str]]:
+def _walk(fh: IO[bytes], size: int | None, gz: Path | None) -> Iterator[tuple[int, str]]:
     """(offset, type) of each record, payloads unparsed; raises what a damaged
     archive raises, after the records before the damage."""
     archive = ArchiveIterator(fh, no_record_parse=True)
-    for record in _whole(archive, size):
+    for record in _whole(archive, size, gz):
         yield archive.get_record_offset(), record.rec_type
 
 
@@ -139,11 +169,12 @@ def scan(path: Path, batch_size: int, batch_bytes: int) -> tuple[Spans, str, int
     record, documents), the mode of their offsets, the number of documents and of
     records, why the rest could not be read or None). The last span's end is None:
     to the end."""
-    try:
-        return _cut(path, MEMBERS, batch_size, batch_bytes)
-    except ArchiveLoadFailed as exc:
-        if "non-chunked gzip" not in str(exc):
-            raise
+    if _first_mode(path) == MEMBERS:
+        try:
+            return _cut(path, MEMBERS, batch_size, batch_bytes)
+        except ArchiveLoadFailed as exc:
+            if "non-chunked gzip" not in str(exc):
+                raise
     return _cut(path, STREAM, batch_size, batch_bytes)
 
 
@@ -156,7 +187,7 @@ def _cut(
     size = path.stat().st_size if mode == MEMBERS else None
     with _open(path, mode) as fh:
         try:
-            for offset, kind in _walk(fh, size):
+            for offset, kind in _walk(fh, size, _gz(path, mode)):
                 if not starts or docs >= batch_size or offset - starts[-1][0] >= batch_bytes:
                     starts.append((offset, count, 0))
                     docs = 0
@@ -204,7 +235,7 @@ def read_span(
             fh.seek(start)
             if end is None:  # the last piece: read on until the end or the damage
                 size = path.stat().st_size if mode == MEMBERS else None
-                return list(records(path, fh, first, max_bytes, size))
+                return list(records(path, fh, first, max_bytes, size, _gz(path, mode)))
             data = _read_exactly(fh, end - start)
         except BROKEN as exc:
             if isinstance(exc, OSError) and exc.errno is not None:
@@ -218,26 +249,35 @@ def read_whole(path: Path, max_bytes: int | None) -> list[RawRecord]:
     """Every record of a WARC file, streamed (its size is no limit; a record's is),
     as the planner's pieces read it: in the file's own offsets, or in its
     decompressed stream when it is gzipped as one stream."""
-    try:
-        with _open(path, MEMBERS) as fh:
-            return list(records(path, fh, 0, max_bytes, path.stat().st_size))
-    except ArchiveLoadFailed:  # "non-chunked gzip": one gzip stream for all records
-        with _open(path, STREAM) as fh:
-            return list(records(path, fh, 0, max_bytes))
+    if _first_mode(path) == MEMBERS:
+        try:
+            with _open(path, MEMBERS) as fh:
+                size = path.stat().st_size
+                return list(records(path, fh, 0, max_bytes, size, _gz(path, MEMBERS)))
+        except ArchiveLoadFailed:  # "non-chunked gzip": one gzip stream for all records
+            pass
+    with _open(path, STREAM) as fh:
+        return list(records(path, fh, 0, max_bytes))
 
 
 def records(
-    path: Path, fh: IO[bytes], first: int, max_bytes: int | None, size: int | None = None
+    path: Path,
+    fh: IO[bytes],
+    first: int,
+    max_bytes: int | None,
+    size: int | None = None,
+    gz: Path | None = None,
 ) -> Iterator[RawRecord]:
     """A record per document of the archive in `fh` (`size` bytes to its end, if
-    known), whose first record is record `first` of the file; damage ends it with
-    an error record that says where (but for a document cut short, which says so
-    itself). Raises ArchiveLoadFailed for a file gzipped as one stream."""
+    known; `gz`: the file, when it is read gzip member by member), whose first
+    record is record `first` of the file; damage ends it with an error record that
+    says where (but for a document cut short, which says so itself). Raises
+    ArchiveLoadFailed for a file gzipped as one stream."""
     index = first
     archive = ArchiveIterator(fh)
     said = False  # whether the last document said it was cut short
     try:
-        for record in _whole(archive, size):
+        for record in _whole(archive, size, gz):
             if record.rec_type in DOCUMENTS:
                 rec = _document(path, index, record, max_bytes)
                 said = bool(rec.error and rec.error.endswith(CUT_SHORT))
