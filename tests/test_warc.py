@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import lzma
 from datetime import datetime
 from pathlib import Path
 
@@ -82,7 +83,9 @@ def crawls(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     members = write_crawl(folder / "members.warc.gz", gzip_members=True)
     stream = folder / "stream.warc.gz"  # gzip over the whole file: not the standard's way
     stream.write_bytes(gzip.compress(plain.read_bytes()))
-    return {"plain": plain, "members": members, "stream": stream}
+    xz = folder / "crawl.warc.xz"  # warcio reads no xz: read through its decompressor
+    xz.write_bytes(lzma.compress(plain.read_bytes()))
+    return {"plain": plain, "members": members, "stream": stream, "xz": xz}
 
 
 def _planned(units: list) -> list[tuple]:
@@ -129,14 +132,14 @@ def test_each_archived_page_is_an_article_and_other_documents_say_what_they_are(
     assert all(r.error is None for r in records[:6])
 
 
-@pytest.mark.parametrize("kind", ["plain", "members", "stream"])
+@pytest.mark.parametrize("kind", ["plain", "members", "stream", "xz"])
 def test_a_crawl_cut_into_pieces_reads_as_it_does_whole(crawls: dict[str, Path], kind: str) -> None:
     path = crawls[kind]
     whole = _rows(read_file(path))
     units = list(plan_units([path], batch_size=2))
     pieces = [piece for unit in units for piece in unit.pieces]
     assert len(pieces) == 4 and [p.lines for p in pieces] == [2, 2, 2, 2]
-    assert {p.warc for p in pieces} == {"stream" if kind == "stream" else "members"}
+    assert {p.warc for p in pieces} == {"stream" if kind in ("stream", "xz") else "members"}
     assert _planned(units) == whole
     assert units[-1].completes[0].records == 8
 
