@@ -508,11 +508,13 @@ def _too_large(where: str, size: int, max_bytes: int) -> str:
 def _jsonl_records(
     path: Path, text: str, encoding: str, first_line: int, max_bytes: int | None
 ) -> Iterator[RawRecord]:
-    """Records of JSONL text whose first line is line `first_line` of the file.
+    """Records of JSONL text (as decoded: a final line break, CRLF line ends) whose
+    first line is line `first_line` of the file.
 
     A record's index is its line number (0-based, blank lines counted), so a file
     read whole or in pieces gives the same ids, and error messages name real lines.
     """
+    text = (text[:-1] if text.endswith("\n") else text).replace("\r\n", "\n")
     for number, line in enumerate(text.split("\n"), start=first_line):
         if not line.strip():
             continue
@@ -551,10 +553,7 @@ def read_jsonl(
     if decoded.text is None:
         yield error_record(path, "jsonl", decoded.error or "undecodable", data, first_line)
         return
-    text = decoded.text[:-1] if decoded.text.endswith("\n") else decoded.text
-    yield from _jsonl_records(
-        path, text.replace("\r\n", "\n"), decoded.encoding, first_line, max_bytes
-    )
+    yield from _jsonl_records(path, decoded.text, decoded.encoding, first_line, max_bytes)
 
 
 def read_json(path: Path, data: bytes) -> Iterator[RawRecord]:
@@ -573,8 +572,7 @@ def read_json(path: Path, data: bytes) -> Iterator[RawRecord]:
     except json.JSONDecodeError as exc:
         if exc.msg == "Extra data" and text[exc.pos - 1 : exc.pos] == "\n":
             # A whole value, then more after a line break: JSON Lines.
-            body = text[:-1] if text.endswith("\n") else text
-            yield from _jsonl_records(path, body.replace("\r\n", "\n"), decoded.encoding, 0, None)
+            yield from _jsonl_records(path, text, decoded.encoding, 0, None)
             return
         reason = f"invalid JSON ({exc.msg}, line {exc.lineno} column {exc.colno})"
         yield error_record(path, "json", reason, data)
@@ -866,15 +864,15 @@ def read_input(
             return _read_compressed(path, fmt, stat.st_size, stat.st_mtime_ns, max_bytes)
         if max_bytes is not None and stat.st_size > max_bytes and fmt != "jsonl":
             sha = sha256_file(path)
+            records_hint = (
+                ", or save its records as JSON Lines, which are read one by one: "
+                "jq -c '.[]' FILE.json > FILE.jsonl"
+                if fmt == "json"
+                else ""
+            )
             reason = (
                 f"document too large: {stat.st_size / 1e6:.1f} MB > max_document_bytes "
-                f"{max_bytes / 1e6:.1f} MB (raise the setting to load it"
-                + (
-                    ", or save its records as JSON Lines, which are read one by one: "
-                    "jq -c '.[]' FILE.json > FILE.jsonl)"
-                    if fmt == "json"
-                    else ")"
-                )
+                f"{max_bytes / 1e6:.1f} MB (raise the setting to load it{records_hint})"
             )
             record = error_record(path, fmt, reason)
             record.sha256, record.size_bytes = sha, stat.st_size
