@@ -417,7 +417,7 @@ def _scan_warc(
     read: the whole-file reader then says why."""
     try:
         stat = path.stat()
-        spans, mode, documents, _, damage = warc.scan(path, batch_size, batch_bytes)
+        spans, mode, documents, damaged = warc.scan(path, batch_size, batch_bytes)
         sha = sha256_file(path)
     except OSError:
         return None
@@ -425,7 +425,7 @@ def _scan_warc(
         Piece(path, start, end, first, docs, warc=mode, nbytes=(end or stat.st_size) - start)
         for start, end, first, docs in spans
     ] or [Piece(path, 0, None, 0, 1, warc=mode)]
-    state = FileState(str(path), stat.st_size, stat.st_mtime_ns, sha, documents + bool(damage))
+    state = FileState(str(path), stat.st_size, stat.st_mtime_ns, sha, documents + damaged)
     return pieces, state
 
 

@@ -34,7 +34,13 @@ from typing import IO, Any
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from flows.ingest.compressed import DAMAGED, compression_of, inner_path, open_decompressed
+from flows.ingest.compressed import (
+    DAMAGED,
+    compression_of,
+    inner_path,
+    is_io_error,
+    open_decompressed,
+)
 from flows.ingest.encoding import decode_bytes
 from flows.ingest.html import charset_codec, declared_charset
 from flows.ingest.readers import RawRecord, error_record, file_record, page_record
@@ -59,6 +65,12 @@ CUT_SHORT = "the file ends inside a record (a download cut short?)"
 
 
 BROKEN = (ArchiveLoadFailed, ValueError, *DAMAGED)  # what a damaged archive raises
+
+
+def _one_gzip_stream(exc: BaseException) -> bool:
+    """Whether warcio refused to read a file member by member because it is gzipped
+    as one stream (it reads on through its decompressed stream then)."""
+    return isinstance(exc, ArchiveLoadFailed) and "non-chunked gzip" in str(exc)
 
 
 class _Strict:
@@ -163,48 +175,49 @@ def _walk(fh: IO[bytes], size: int | None, gz: Path | None) -> Iterator[tuple[in
 Spans = list[tuple[int, int | None, int, int]]
 
 
-def scan(path: Path, batch_size: int, batch_bytes: int) -> tuple[Spans, str, int, int, str | None]:
+def scan(path: Path, batch_size: int, batch_bytes: int) -> tuple[Spans, str, int, bool]:
     """Cut a WARC file at record boundaries after `batch_size` documents or about
     `batch_bytes` (counted as the file's bytes): (spans of (start, end, first
-    record, documents), the mode of their offsets, the number of documents and of
-    records, why the rest could not be read or None). The last span's end is None:
-    to the end."""
+    record, documents), the mode of their offsets, the number of documents, whether
+    damage ends the file: reading the last piece says where). The last span's end
+    is None: to the end."""
     if _first_mode(path) == MEMBERS:
         try:
             return _cut(path, MEMBERS, batch_size, batch_bytes)
         except ArchiveLoadFailed as exc:
-            if "non-chunked gzip" not in str(exc):
+            if not _one_gzip_stream(exc):
                 raise
     return _cut(path, STREAM, batch_size, batch_bytes)
 
 
-def _cut(
-    path: Path, mode: str, batch_size: int, batch_bytes: int
-) -> tuple[Spans, str, int, int, str | None]:
+def _cut(path: Path, mode: str, batch_size: int, batch_bytes: int) -> tuple[Spans, str, int, bool]:
     starts: list[tuple[int, int, int]] = []  # (offset, first record, documents)
-    docs = count = documents = 0
-    damage: str | None = None
+    count = documents = 0
+    damaged = False
     size = path.stat().st_size if mode == MEMBERS else None
     with _open(path, mode) as fh:
         try:
             for offset, kind in _walk(fh, size, _gz(path, mode)):
-                if not starts or docs >= batch_size or offset - starts[-1][0] >= batch_bytes:
+                if (
+                    not starts
+                    or starts[-1][2] >= batch_size
+                    or offset - starts[-1][0] >= batch_bytes
+                ):
                     starts.append((offset, count, 0))
-                    docs = 0
                 count += 1
                 if kind in DOCUMENTS:
-                    docs += 1
                     documents += 1
-                    starts[-1] = (starts[-1][0], starts[-1][1], docs)
+                    start, first, docs = starts[-1]
+                    starts[-1] = (start, first, docs + 1)
         except BROKEN as exc:
-            if isinstance(exc, OSError) and exc.errno is not None:
+            if is_io_error(exc):
                 raise  # the file system's error, not the archive's
-            if mode == MEMBERS and "non-chunked gzip" in str(exc):
+            if mode == MEMBERS and _one_gzip_stream(exc):
                 raise
-            damage = f"WARC damaged after record {count}: {_first_line(exc)}"
+            damaged = True
     ends: list[int | None] = [s[0] for s in starts[1:]] + [None] if starts else []
     spans = [(s, e, first, n) for (s, first, n), e in zip(starts, ends, strict=True)]
-    return spans, mode, documents, count, damage
+    return spans, mode, documents, damaged
 
 
 def _read_exactly(fh: Any, size: int) -> bytes:
@@ -238,7 +251,7 @@ def read_span(
                 return list(records(path, fh, first, max_bytes, size, _gz(path, mode)))
             data = _read_exactly(fh, end - start)
         except BROKEN as exc:
-            if isinstance(exc, OSError) and exc.errno is not None:
+            if is_io_error(exc):
                 raise
             reason = f"WARC damaged after record {first}: {_first_line(exc)}"
             return [error_record(path, "warc", reason, index=first)]
@@ -284,9 +297,9 @@ def records(
                 yield rec
             index += 1
     except BROKEN as exc:
-        if isinstance(exc, OSError) and exc.errno is not None:
+        if is_io_error(exc):
             raise
-        if isinstance(exc, ArchiveLoadFailed) and "non-chunked gzip" in str(exc):
+        if _one_gzip_stream(exc):
             raise
         if isinstance(exc, Truncated) and said:
             return
