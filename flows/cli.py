@@ -515,7 +515,8 @@ def build_parser() -> argparse.ArgumentParser:
         ".rss/.atom (one per entry), .warc (one per archived page), .jsonl/.ndjson, "
         ".json (an array), .csv, .parquet (one per record; 'text' required, 'id', "
         "'url', 'title', 'date' optional), each also gzip/bzip2/xz-compressed "
-        "(feed.jsonl.gz). Default: seeds/",
+        "(feed.jsonl.gz); .zip and .tar/.tar.gz/.tgz archives of such files are read "
+        "without unpacking. Default: seeds/",
     )
     run_options.add_argument(
         "--warehouse",

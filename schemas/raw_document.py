@@ -13,7 +13,9 @@ class RawDocumentModel(pa.DataFrameModel):
     doc_id: str = pa.Field(unique=True, str_length={"min_value": 8})
     source_uri: str = pa.Field(str_length={"min_value": 1})
     record_index: int = pa.Field(ge=0)
-    format: str = pa.Field(isin=["text", "html", "feed", "jsonl", "json", "csv", "parquet", "warc"])
+    format: str = pa.Field(
+        isin=["text", "html", "feed", "jsonl", "json", "csv", "parquet", "warc", "archive"]
+    )
     encoding: str
     sha256: str = pa.Field(str_matches=r"^[0-9a-f]{64}$")
     size_bytes: int = pa.Field(ge=0)

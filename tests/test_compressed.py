@@ -240,15 +240,18 @@ def test_a_run_loads_compressed_inputs_and_skips_them_when_unchanged(tmp_path: P
     shutil.rmtree(inputs)
 
 
-def test_a_tar_archive_says_to_unpack_it(tmp_path: Path) -> None:
+def test_a_tar_archive_not_named_so_says_how_to_read_it(tmp_path: Path) -> None:
     folder = tmp_path / "pages"
     folder.mkdir()
     (folder / "a.txt").write_text(STORY)
-    archive = tmp_path / "pages.tar.gz"
+    archive = tmp_path / "pages.gz"  # not named as a tar archive (pages.tar.gz is read)
     with tarfile.open(archive, "w:gz") as tar:
         tar.add(folder, arcname="pages")
     error = ingest_files([archive], "r", WHEN)["error"].to_list()[0]
-    assert error == "not text: tar archive of files; unpack it (tar xf FILE) and read its folder"
+    assert error == (
+        "not text: tar archive of files; name it .tar (.tar.gz if compressed) to read the "
+        "files inside"
+    )
 
 
 @pytest.mark.parametrize("block", [1, 2, 3, 5, 8, 1 << 20])

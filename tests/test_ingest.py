@@ -183,14 +183,14 @@ def test_utf8_text_with_stray_nul_bytes_is_text(kind: str) -> None:
     assert decoded.text == data.decode()
 
 
-def test_a_zip_archive_is_refused_with_how_to_unpack_it() -> None:
+def test_a_zip_archive_not_named_so_is_refused_with_how_to_read_it() -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("story.txt", TEXT)
     decoded = decode_bytes(buffer.getvalue())
     assert decoded.text is None and decoded.error
     assert decoded.error.startswith("not text: ZIP archive")
-    assert "unzip FILE -d DIR" in decoded.error
+    assert "name an archive .zip to read the files inside" in decoded.error
 
 
 def test_decode_empty() -> None:

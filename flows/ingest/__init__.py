@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable
 from dataclasses import asdict, fields
@@ -11,6 +12,7 @@ from typing import Any
 
 import polars as pl
 
+from flows.ingest.archives import open_member
 from flows.ingest.readers import (
     FileState,
     RawRecord,
@@ -18,6 +20,7 @@ from flows.ingest.readers import (
     error_record,
     format_of,
     own_outputs,
+    read_archive,
     read_csv_range,
     read_input,
     read_range,
@@ -123,6 +126,40 @@ def read_warc_piece(piece: Piece, max_bytes: int | None, raise_transient: bool) 
         return [unreadable(piece.path, "warc", exc, raise_transient, piece.first_line)]
 
 
+def read_archive_piece(
+    piece: Piece, max_bytes: int | None, raise_transient: bool
+) -> list[RawRecord]:
+    """The records of a piece of an archive: its members read whole, or a range of
+    one JSONL or CSV member (`flows/ingest/archives.py`)."""
+    if piece.whole:
+        return read_archive(piece.path, piece.members, max_bytes, raise_transient)
+    (member,) = piece.members
+    opener = functools.partial(open_member, piece.path, member)
+    end = piece.end or piece.start
+    if piece.header:
+        return read_csv_range(
+            piece.source,
+            piece.start,
+            end,
+            piece.first_line,
+            piece.header,
+            max_bytes,
+            raise_transient,
+            piece.encoding,
+            opener,
+        )
+    return read_range(
+        piece.source,
+        piece.start,
+        end,
+        piece.first_line,
+        max_bytes,
+        raise_transient,
+        piece.encoding,
+        opener,
+    )
+
+
 def ingest_unit(
     unit: Unit,
     run_id: str,
@@ -135,8 +172,10 @@ def ingest_unit(
     states: list[FileState] = list(unit.completes)
     for piece in unit.pieces:
         if piece.error is not None:  # a compressed file's damaged end; no text column
-            fmt = format_of(piece.path)
-            recs = [error_record(piece.path, fmt, piece.error, index=piece.first_line)]
+            fmt = format_of(piece.source)
+            recs = [error_record(piece.source, fmt, piece.error, index=piece.first_line)]
+        elif piece.members:
+            recs = read_archive_piece(piece, max_bytes, raise_transient)
         elif piece.warc is not None:
             recs = read_warc_piece(piece, max_bytes, raise_transient)
         elif piece.rows:

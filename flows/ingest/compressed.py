@@ -21,6 +21,7 @@ from __future__ import annotations
 import bz2
 import gzip
 import lzma
+import zipfile
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -34,8 +35,9 @@ OPENERS: dict[str, Callable[..., IO[bytes]]] = {
 NAMES = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz"}
 CHUNK = 1 << 20
 # What a damaged or mislabelled compressed file raises while it is read (gzip and
-# bz2 raise an OSError without an errno; one with an errno is an I/O error).
-DAMAGED = (OSError, EOFError, zlib.error, lzma.LZMAError)
+# bz2 raise an OSError without an errno; one with an errno is an I/O error), and a
+# damaged member of a ZIP archive (its checksum fails).
+DAMAGED = (OSError, EOFError, zlib.error, lzma.LZMAError, zipfile.BadZipFile)
 
 
 def is_io_error(exc: BaseException) -> bool:
@@ -55,16 +57,23 @@ def read_decompressed(path: Path, limit: int | None = None) -> tuple[bytes, Base
     """Up to `limit` decompressed bytes of `path` (all when None), and the damage that
     stopped the reading, if any: what came before it is returned. I/O errors are
     raised."""
+    with open_decompressed(path) as fh:
+        return read_upto(fh, limit)
+
+
+def read_upto(fh: IO[bytes], limit: int | None = None) -> tuple[bytes, BaseException | None]:
+    """Up to `limit` bytes of a decompressing stream (all when None), and the damage
+    that stopped the reading, if any, with what came before it. I/O errors are
+    raised."""
     parts: list[bytes] = []
     size = 0
     try:
-        with open_decompressed(path) as fh:
-            while limit is None or size < limit:
-                block = read_some(fh, CHUNK if limit is None else min(CHUNK, limit - size))
-                if not block:
-                    break
-                parts.append(block)
-                size += len(block)
+        while limit is None or size < limit:
+            block = read_some(fh, CHUNK if limit is None else min(CHUNK, limit - size))
+            if not block:
+                break
+            parts.append(block)
+            size += len(block)
     except DAMAGED as exc:
         if is_io_error(exc):
             raise
@@ -91,8 +100,11 @@ def open_decompressed(path: Path) -> IO[bytes]:
     return OPENERS[suffix](path, "rb")
 
 
-def damage_reason(path: Path, exc: BaseException, after: str = "") -> str:
-    """Why a compressed file could not be read, for its quarantine record."""
-    kind = NAMES.get(compression_of(path) or "", "compressed")
+def damage_reason(path: Path, exc: BaseException, after: str = "", member: bool = False) -> str:
+    """Why a compressed file, or a `member` of an archive, could not be read, for its
+    quarantine record."""
     where = f" after {after}" if after else ""
+    if member:
+        return f"damaged inside the archive{where}: {exc}"
+    kind = NAMES.get(compression_of(path) or "", "compressed")
     return f"{kind} data damaged or not {kind}{where}: {exc}"

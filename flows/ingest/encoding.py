@@ -64,8 +64,7 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"%PDF-", "PDF document"),
     (
         b"PK\x03\x04",
-        "ZIP archive or Office document (docx/xlsx); "
-        "unpack an archive (unzip FILE -d DIR) and read its folder",
+        "ZIP archive or Office document (docx/xlsx); name an archive .zip to read the files inside",
     ),
     (b"\x1f\x8b", _unpack("gzip archive", "gunzip -k FILE", ".gz")),
     (b"BZh", _unpack("bzip2 archive", "bunzip2 -k FILE", ".bz2")),
@@ -214,7 +213,7 @@ def _binary_format(data: bytes) -> str | None:
         if data.startswith(magic):
             return name
     if data[257:262] == b"ustar":  # a tar archive (inside a .tar.gz, say) holds files
-        return "tar archive of files; unpack it (tar xf FILE) and read its folder"
+        return "tar archive of files; name it .tar (.tar.gz if compressed) to read the files inside"
     return None
 
 

@@ -17,16 +17,24 @@ import json
 import os
 import re
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, time
 from functools import lru_cache
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
-from typing import Any
+from typing import IO, Any
 
 import polars as pl
 
+from flows.ingest.archives import (
+    BROKEN,
+    Member,
+    archive_kind,
+    member_path,
+    members,
+    read_members,
+)
 from flows.ingest.compressed import (
     DAMAGED,
     compression_of,
@@ -54,6 +62,8 @@ WARC_SUFFIXES = {".warc"}  # read by flows/ingest/warc.py
 CSV_SUFFIXES = {".csv", ".tsv"}
 CSV_DELIMITERS = ",;\t|"  # European exports use ";", .tsv files a tab
 PARQUET_SUFFIXES = {".parquet"}
+# Opens the bytes of an input that is not a file of its own (an archive's member).
+Opener = Callable[[], IO[bytes]]
 # Each record field under its names, first present wins: newsclean's own, then those
 # of common scrapers and datasets (news-please: maintext, date_publish; schema.org:
 # headline, datePublished; RSS: link, pubDate; JSON Feed: content_text, content_html,
@@ -123,6 +133,8 @@ def sha256_hex(data: bytes) -> str:
 def format_of(path: Path) -> str:
     """The reader name for a path, by suffix (of the file inside a compressed one:
     `feed.jsonl.gz` is JSONL); unknown suffixes are read as text."""
+    if archive_kind(path):
+        return "archive"
     suffix = inner_path(path).suffix.lower()
     if suffix in JSONL_SUFFIXES:
         return "jsonl"
@@ -712,18 +724,20 @@ def read_csv_range(
     max_bytes: int | None = None,
     raise_transient: bool = False,
     encoding: str | None = None,
+    opener: Opener | None = None,
 ) -> list[RawRecord]:
     """The CSV records in bytes [start, end) of `path` (cut at record boundaries by
     the unit planner), numbered from data row `first_row`; the header row, bytes
     [0, header_end), is read again and decoded with them (its byte-order mark, if
     any, and one detection of the encoding for both); `encoding`: the file's legacy
-    code page (`piece_hint`). A compressed file is read in its decompressed stream.
+    code page (`piece_hint`). A compressed file is read in its decompressed stream;
+    `opener` as for `read_range`.
     """
     try:
-        head, data = _read_spans(path, [(0, header_end), (start, end)])
+        head, data = _read_spans(path, [(0, header_end), (start, end)], opener)
     except DAMAGED as exc:
         where = f"row {first_row}" if first_row else ""
-        return [_span_error(path, "csv", exc, raise_transient, first_row, where)]
+        return [_span_error(path, "csv", exc, raise_transient, first_row, where, opener)]
     decoded = decode_bytes(head + data, encoding)
     if decoded.text is None:
         reason = decoded.error or "undecodable"
@@ -852,6 +866,12 @@ def read_input(
             return [error_record(path, fmt, reason)], None
         if not S_ISREG(stat.st_mode):  # reading a FIFO would block the run forever
             return [error_record(path, fmt, "not a regular file (a pipe, socket or device)")], None
+        if fmt == "archive":  # ZIP or tar: each file inside read as a file
+            records = read_archive(path, None, max_bytes, raise_transient)
+            state = FileState(
+                str(path), stat.st_size, stat.st_mtime_ns, sha256_file(path), len(records)
+            )
+            return records, state
         if fmt == "warc":  # streamed record by record, compressed or not
             from flows.ingest import warc  # it builds its records with this module's
 
@@ -880,12 +900,103 @@ def read_input(
         data = path.read_bytes()
     except OSError as exc:
         return [unreadable(path, fmt, exc, raise_transient)], None
-    if fmt == "jsonl":  # many records: the size limit holds per record
-        records = list(read_jsonl(path, data, max_bytes=max_bytes))
-    else:
-        records = list(READERS[fmt](path, data))
+    records = records_of(path, fmt, data, max_bytes)
     state = FileState(str(path), stat.st_size, stat.st_mtime_ns, sha256_hex(data), len(records))
     return records, state
+
+
+def records_of(path: Path, fmt: str, data: bytes, max_bytes: int | None) -> list[RawRecord]:
+    """The records of a file's bytes (decompressed), by the reader of its format."""
+    if fmt == "jsonl":  # many records: the size limit holds per record
+        return list(read_jsonl(path, data, max_bytes=max_bytes))
+    return list(READERS[fmt](path, data))
+
+
+def read_archive(
+    archive: Path,
+    wanted: tuple[Member, ...] | None = None,
+    max_bytes: int | None = None,
+    raise_transient: bool = False,
+) -> list[RawRecord]:
+    """The records of the members of a ZIP or tar archive (all of them when `wanted`
+    is None), each read as the same file on disk would be (`flows/ingest/archives.py`),
+    its records' path the archive's joined with its name. A member that cannot be
+    read, or is above `max_bytes` (except JSON Lines, limited per record), is one
+    error record; an archive that cannot be opened or listed is one too."""
+    fmt = format_of(archive)
+
+    def limit(member: Member) -> int | None:
+        jsonl = format_of(member_path(archive, member.name)) == "jsonl"
+        return None if jsonl or max_bytes is None else max_bytes + 1
+
+    records: list[RawRecord] = []
+    try:
+        if wanted is None:
+            wanted = tuple(members(archive))
+        for member, data, damage in read_members(archive, wanted, limit):
+            records += _member_records(archive, member, data, damage, max_bytes, raise_transient)
+    except BROKEN as exc:
+        if isinstance(exc, OSError) and is_io_error(exc):
+            return [*records, unreadable(archive, fmt, exc, raise_transient)]
+        kind = archive_kind(archive) or "an"
+        reason = f"not a readable {kind} archive (damaged, cut short, or not one): {exc}"
+        records.append(error_record(archive, fmt, reason))
+    return records
+
+
+def _member_records(
+    archive: Path,
+    member: Member,
+    data: bytes,
+    damage: BaseException | None,
+    max_bytes: int | None,
+    raise_transient: bool,
+) -> list[RawRecord]:
+    """The records of one member from its bytes and the damage that stopped their
+    reading, if any (as for a compressed file: `records_before_damage`)."""
+    path = member_path(archive, member.name)
+    fmt = format_of(path)
+    if member.problem is not None:
+        return [error_record(path, fmt, member.problem)]
+    if isinstance(damage, OSError) and is_io_error(damage):
+        return [unreadable(path, fmt, damage, raise_transient)]
+    if damage is not None:
+        return records_before_damage(path, fmt, data, damage, max_bytes, member=True)
+    if max_bytes is not None and len(data) > max_bytes and fmt != "jsonl":
+        reason = (
+            f"document too large: more than max_document_bytes ({max_bytes:,} bytes); "
+            "raise the setting to load it"
+        )
+        return [error_record(path, fmt, reason)]
+    return records_of(path, fmt, data, max_bytes)
+
+
+def records_before_damage(
+    path: Path,
+    fmt: str,
+    data: bytes,
+    damage: BaseException,
+    max_bytes: int | None,
+    member: bool = False,
+) -> list[RawRecord]:
+    """What a damaged stream (a compressed file, an archive's `member`) holds before
+    the damage: the whole lines of JSON Lines and the whole rows of a CSV file
+    (cut after their last line break: a row the break falls inside goes with the
+    damage), then one error record that says where the damage is. Any other format
+    is one document: the error record alone."""
+    records: list[RawRecord] = []
+    at, where = 0, ""
+    good = data[: data.rfind(b"\n") + 1]
+    if fmt == "jsonl" and good:
+        records = list(read_jsonl(path, good, max_bytes=max_bytes))
+        at = good.count(b"\n")
+        where = f"line {at}"
+    elif fmt == "csv":
+        records = _csv_rows_before(path, good)
+        at = len(records)
+        where = f"row {at}" if at else ""
+    reason = damage_reason(path, damage, where, member)
+    return [*records, error_record(path, fmt, reason, index=at)]
 
 
 def _read_compressed(
@@ -903,16 +1014,8 @@ def _read_compressed(
     data, damage = read_decompressed(path, limit)
     state = FileState(str(path), size, mtime_ns, sha, 1)
     too_large = bool(limit and len(data) >= limit)
-    if fmt == "csv" and damage is not None and not too_large:
-        # The rows before the damage load; the bytes are cut after their last line
-        # break, and a row that break falls inside goes with the damage's record.
-        records = _csv_rows_before(path, data[: data.rfind(b"\n") + 1])
-        row = len(records)
-        records.append(
-            error_record(
-                path, fmt, damage_reason(path, damage, f"row {row}" if row else ""), index=row
-            )
-        )
+    if fmt in ("csv", "jsonl") and damage is not None and not too_large:
+        records = records_before_damage(path, fmt, data, damage, max_bytes)
         return records, FileState(str(path), size, mtime_ns, sha, len(records))
     if fmt != "jsonl" and (damage is not None or too_large):
         reason = (
@@ -924,16 +1027,7 @@ def _read_compressed(
         record = error_record(path, fmt, reason)
         record.sha256, record.size_bytes = sha, size
         return [record], state
-    if fmt != "jsonl":
-        records = list(READERS[fmt](path, data))
-    elif damage is None:
-        records = list(read_jsonl(path, data, max_bytes=max_bytes))
-    else:  # the complete lines before the damage, then the damage itself
-        good = data[: data.rfind(b"\n") + 1]
-        records = list(read_jsonl(path, good, max_bytes=max_bytes)) if good else []
-        line = good.count(b"\n")
-        reason = damage_reason(path, damage, f"line {line}" if line else "")
-        records.append(error_record(path, fmt, reason, index=line))
+    records = records_of(path, fmt, data, max_bytes)
     return records, FileState(str(path), size, mtime_ns, sha, len(records))
 
 
@@ -950,23 +1044,34 @@ def read_range(
     max_bytes: int | None = None,
     raise_transient: bool = False,
     encoding: str | None = None,
+    opener: Opener | None = None,
 ) -> list[RawRecord]:
     """The JSONL records in bytes [start, end) of `path` (cut at line boundaries by
-    the unit planner), numbered from line `first_line`; `encoding` as in read_jsonl."""
+    the unit planner), numbered from line `first_line`; `encoding` as in read_jsonl;
+    `opener`: where the bytes are (an archive's member), when not in `path`."""
     try:
-        (data,) = _read_spans(path, [(start, end)])
+        (data,) = _read_spans(path, [(start, end)], opener)
     except DAMAGED as exc:
         where = f"line {first_line}" if first_line else ""
-        return [_span_error(path, "jsonl", exc, raise_transient, first_line, where)]
+        return [_span_error(path, "jsonl", exc, raise_transient, first_line, where, opener)]
     return list(read_jsonl(path, data, first_line, max_bytes, encoding))
 
 
-def _read_spans(path: Path, spans: list[tuple[int, int]]) -> list[bytes]:
-    """Bytes [start, end) of `path` for each span, in order; of its decompressed
-    stream when it is compressed (which cannot be entered in the middle: a seek
-    decompresses up to there). Raises what reading raises."""
-    compressed = compression_of(path) is not None
-    with open_decompressed(path) if compressed else path.open("rb") as fh:
+def open_stream(path: Path, opener: Opener | None = None) -> IO[bytes]:
+    """The bytes of an input: `opener()` when given (an archive's member), else the
+    file's, decompressed when it is compressed."""
+    if opener is not None:
+        return opener()
+    return open_decompressed(path) if compression_of(path) else path.open("rb")
+
+
+def _read_spans(
+    path: Path, spans: list[tuple[int, int]], opener: Opener | None = None
+) -> list[bytes]:
+    """Bytes [start, end) of `path` (`open_stream`) for each span, in order; of its
+    decompressed stream when it is compressed (which cannot be entered in the
+    middle: a seek decompresses up to there). Raises what reading raises."""
+    with open_stream(path, opener) as fh:
         parts = []
         for start, end in spans:
             fh.seek(start)
@@ -975,12 +1080,21 @@ def _read_spans(path: Path, spans: list[tuple[int, int]]) -> list[bytes]:
 
 
 def _span_error(
-    path: Path, fmt: str, exc: BaseException, raise_transient: bool, index: int, where: str
+    path: Path,
+    fmt: str,
+    exc: BaseException,
+    raise_transient: bool,
+    index: int,
+    where: str,
+    opener: Opener | None = None,
 ) -> RawRecord:
     """The error record of a span that could not be read: damage in a compressed
-    stream (the archive's data), or the file system's error (`unreadable`)."""
-    if compression_of(path) is not None and not is_io_error(exc):
-        return error_record(path, fmt, damage_reason(path, exc, where), index=index)
+    stream (a compressed file's or an archive member's), or the file system's error
+    (`unreadable`)."""
+    compressed = opener is not None or compression_of(path) is not None
+    if compressed and not is_io_error(exc):
+        reason = damage_reason(path, exc, where, opener is not None)
+        return error_record(path, fmt, reason, index=index)
     if not isinstance(exc, OSError):
         raise exc
     return unreadable(path, fmt, exc, raise_transient, index)

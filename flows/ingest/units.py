@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import hashlib
 import io
 import math
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
 from typing import IO
@@ -36,22 +37,24 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from flows.config import Settings
-from flows.ingest import warc
+from flows.ingest import archives, warc
+from flows.ingest.archives import Member, member_path
 from flows.ingest.compressed import (
     DAMAGED,
     compression_of,
     damage_reason,
     is_io_error,
-    open_decompressed,
     read_some,
 )
 from flows.ingest.encoding import piece_hint, wide_encoding
 from flows.ingest.readers import (
     FileState,
+    Opener,
     field_name,
     format_of,
     header_delimiter,
     no_text_field,
+    open_stream,
     sha256_file,
 )
 
@@ -79,10 +82,20 @@ class Piece:
     header: int = 0  # a CSV piece: its file's header row is bytes [0, header)
     encoding: str | None = None  # the file's legacy code page (encoding.piece_hint)
     warc: str | None = None  # a WARC piece: how its offsets count (warc.MEMBERS, STREAM)
+    # An archive's piece: the members it reads whole, or the one its range is in.
+    members: tuple[Member, ...] = ()
 
     @property
     def whole(self) -> bool:
         return self.end is None
+
+    @property
+    def source(self) -> Path:
+        """The path that names the piece's records: its file's, or, for a piece of
+        one member of an archive, the member's (`news.zip/2024/a.jsonl`)."""
+        if len(self.members) == 1 and (self.error is not None or not self.whole):
+            return member_path(self.path, self.members[0].name)
+        return self.path
 
 
 @dataclass(frozen=True)
@@ -130,7 +143,7 @@ def _has_content(block: bytes, start: int, end: int) -> bool:
 
 
 def _scan_jsonl(
-    path: Path, batch_size: int, batch_bytes: int
+    path: Path, batch_size: int, batch_bytes: int, opener: Opener | None = None
 ) -> tuple[list[Piece], FileState] | None:
     """Cut a JSONL file after every `batch_size` lines, or sooner after the line that
     brings a piece to `batch_bytes`, in one pass (`_scan_wide_jsonl` for UTF-16 and
@@ -138,11 +151,13 @@ def _scan_jsonl(
     read (the reader will then quarantine it with the reason). A compressed file is
     hashed as it is and cut in its decompressed stream; damage in that stream ends
     the last piece at the last whole line before it, and a piece that says so
-    follows (its reader quarantines it)."""
-    compressed = compression_of(path) is not None
+    follows (its reader quarantines it). With `opener`, the bytes are a member of an
+    archive (`open_stream`), cut as a compressed file's are; the state's size, time
+    and hash are then the archive's business (zero, empty)."""
+    compressed = opener is not None or compression_of(path) is not None
     damage: BaseException | None = None
     try:
-        stat = path.stat()
+        stat = _stat(path, opener)
         digest = hashlib.sha256()
         cuts = [(0, 0)]  # (byte offset, line number) where a piece starts
         cut_at, cut_line = 0, 0  # the last cut
@@ -153,12 +168,13 @@ def _scan_jsonl(
         offset = 0
         last_end = 0  # the byte after the last newline seen
         last_byte = b"\n"
-        if compressed:
-            sha = sha256_file(path)
-        with open_decompressed(path) if compressed else path.open("rb") as fh:
+        sha = sha256_file(path) if compressed and opener is None else ""
+        with open_stream(path, opener) as fh:
             while block := _read_block(fh):
                 if not offset:
                     wide = _wide_codec(block)
+                    if wide and opener is not None:  # read whole: the reader says why
+                        return None
                     if wide:  # a b"\n" byte is half a UTF-16 newline
                         fh.seek(0)
                         return _scan_wide_jsonl(path, fh, *wide, batch_size, batch_bytes)
@@ -197,11 +213,11 @@ def _scan_jsonl(
         if end > start:
             pieces.append(Piece(path, start, end, first, max(stop - first, 1), encoding=hint))
     if damage is not None:
-        reason = damage_reason(path, damage, f"line {lines}" if lines else "")
+        reason = damage_reason(path, damage, f"line {lines}" if lines else "", opener is not None)
         pieces.append(Piece(path, offset, offset, lines, 1, error=reason))
         lines += 1
     digest_hex = sha if compressed else digest.hexdigest()
-    state = FileState(str(path), stat.st_size, stat.st_mtime_ns, digest_hex, lines - blank)
+    state = FileState(str(path), stat[0], stat[1], digest_hex, lines - blank)
     return pieces or [Piece(path, 0, 0, 0, 0)], state
 
 
@@ -256,7 +272,7 @@ def _scan_parquet(
 
 
 def _scan_csv(
-    path: Path, batch_size: int, batch_bytes: int
+    path: Path, batch_size: int, batch_bytes: int, opener: Opener | None = None
 ) -> tuple[list[Piece], FileState] | None:
     """Cut a CSV file at record boundaries after every `batch_size` records, or
     sooner after the record that brings a piece to `batch_bytes`, in one pass with
@@ -268,12 +284,12 @@ def _scan_csv(
     hashed as it is and cut in its decompressed stream, as JSONL is; damage in that
     stream ends the last piece at the last whole record before it, and a piece that
     says so follows. None if it cannot be read or has no header row (the whole-file
-    reader says why)."""
-    compressed = compression_of(path) is not None
+    reader says why). `opener` as for `_scan_jsonl`."""
+    compressed = opener is not None or compression_of(path) is not None
     try:
-        stat = path.stat()
-        sha = sha256_file(path) if compressed else ""
-        with open_decompressed(path) if compressed else path.open("rb") as fh:
+        stat = _stat(path, opener)
+        sha = sha256_file(path) if compressed and opener is None else ""
+        with open_stream(path, opener) as fh:
             head = fh.read(HINT_SAMPLE)
             wide = _wide_codec(head)
             codec, skip = wide or ("latin-1", 0)
@@ -342,11 +358,13 @@ def _scan_csv(
     if taken or not (pieces or damage):
         pieces.append(piece())
     if damage is not None:
-        reason = damage_reason(path, damage, f"row {records}" if records else "")
+        reason = damage_reason(
+            path, damage, f"row {records}" if records else "", opener is not None
+        )
         pieces.append(Piece(path, done, done, records, 1, error=reason))
         records += 1
     digest_hex = sha or digest.hexdigest()
-    return pieces, FileState(str(path), stat.st_size, stat.st_mtime_ns, digest_hex, records)
+    return pieces, FileState(str(path), stat[0], stat[1], digest_hex, records)
 
 
 def _scan_wide_jsonl(
@@ -429,10 +447,86 @@ def _scan_warc(
     return pieces, state
 
 
-def _scan(path: Path, batch_size: int, batch_bytes: int) -> tuple[list[Piece], FileState] | None:
-    """The pieces of a file that is read in pieces (JSONL, CSV, plain Parquet, WARC),
-    or None."""
+def _stat(path: Path, opener: Opener | None) -> tuple[int, int]:
+    """(size, mtime_ns) of a file; (0, 0) for an archive's member (`opener`)."""
+    if opener is not None:
+        return 0, 0
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _scan_member(
+    archive: Path, member: Member, batch_size: int, batch_bytes: int
+) -> tuple[list[Piece], int] | None:
+    """The pieces of a JSONL or CSV member of an archive, cut in its own stream, and
+    its record count; None for a member that is read whole."""
+    path = member_path(archive, member.name)
     fmt = format_of(path)
+    if member.problem is not None or fmt not in ("jsonl", "csv"):
+        return None
+    opener = functools.partial(archives.open_member, archive, member)
+    scan = _scan_jsonl if fmt == "jsonl" else _scan_csv
+    try:
+        scanned = scan(path, batch_size, batch_bytes, opener)
+    except (*archives.BROKEN, NotImplementedError, RuntimeError):
+        scanned = None  # the member cannot be opened: read whole, it says why
+    if scanned is None:
+        return None
+    pieces, state = scanned
+    return [replace(p, path=archive, members=(member,)) for p in pieces], state.records
+
+
+def _scan_archive(
+    path: Path, batch_size: int, batch_bytes: int
+) -> tuple[list[Piece], FileState] | None:
+    """Cut a ZIP or tar archive into pieces: a JSONL or CSV member in line or record
+    ranges of its own stream (`_scan_member`), the other members grouped up to
+    `batch_size` members and about `batch_bytes`, in the archive's order. The
+    manifest counts a member read whole as one record (a JSON or Parquet member may
+    hold more). None if the archive cannot be listed: read whole, it says why."""
+    try:
+        stat = path.stat()
+        listing = archives.members(path)
+        sha = sha256_file(path)
+    except archives.BROKEN:
+        return None
+    if not listing:
+        reason = f"{archives.archive_kind(path)} archive without input files"
+        return [Piece(path, error=reason)], FileState(
+            str(path), stat.st_size, stat.st_mtime_ns, sha, 1
+        )
+    pieces: list[Piece] = []
+    group: list[Member] = []
+    size = records = 0
+
+    def close_group() -> None:
+        nonlocal group, size
+        if group:
+            pieces.append(Piece(path, lines=len(group), nbytes=size, members=tuple(group)))
+        group, size = [], 0
+
+    for member in listing:
+        scanned = _scan_member(path, member, batch_size, batch_bytes)
+        if scanned is None:
+            group.append(member)
+            size += member.size
+            records += 1
+            if len(group) >= batch_size or size >= batch_bytes:
+                close_group()
+            continue
+        close_group()
+        pieces += scanned[0]
+        records += scanned[1]
+    close_group()
+    return pieces, FileState(str(path), stat.st_size, stat.st_mtime_ns, sha, records)
+
+
+def _scan(path: Path, batch_size: int, batch_bytes: int) -> tuple[list[Piece], FileState] | None:
+    """The pieces of a file that is read in pieces (JSONL, CSV, plain Parquet, WARC,
+    archives), or None."""
+    fmt = format_of(path)
+    if fmt == "archive":
+        return _scan_archive(path, batch_size, batch_bytes)
     if fmt == "warc":
         return _scan_warc(path, batch_size, batch_bytes)
     if fmt == "jsonl":

@@ -1,0 +1,269 @@
+"""ZIP and tar archives: each file inside is read as the same file on disk would be.
+
+News corpora are shipped as archives (a dataset's `.zip`, a crawl's `pages.tar.gz`),
+and unpacking one by hand doubles its disk use. Each file inside (a *member*) is an
+input of its own:
+
+- its records' `source_uri` is the archive's path joined with the member's name
+  (`/data/news.zip/2024/a.txt`, as `zipfile.Path` names it), and its reader is
+  chosen by the member's own suffix (a `.jsonl.gz` member is decompressed too);
+- a JSONL or CSV member is cut into batches in its own stream, as a compressed file
+  is (`flows/ingest/units.py`); other members are grouped several to a batch;
+- the archive is the manifest's unit: unchanged, it is skipped as a whole.
+
+A ZIP member is opened from the archive's directory, so a batch reads only its own
+members. A tar archive has no directory: listing it reads it once, and a batch
+seeks to its members' offsets, which in a compressed tar (`.tar.gz`, `.tgz`)
+decompresses the stream from its start, as for any compressed file.
+
+Folders, hidden files (as on disk) and macOS's `__MACOSX/` copies are not inputs.
+Members that cannot be read here are quarantined with the reason and, where one
+helps, the command that unpacks them: links and devices in a tar, encrypted ZIP
+members, archives and WARC files inside an archive.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import tarfile
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
+
+from flows.ingest.compressed import (
+    DAMAGED,
+    OPENERS,
+    compression_of,
+    is_io_error,
+    open_decompressed,
+    read_upto,
+)
+
+ZIP_SUFFIXES = {".zip"}
+# A tar archive by its name: `.tar`, or `.tar.gz` and the like (the compression
+# suffix is looked through, see `inner_path`), or one of the short forms.
+TAR_SUFFIXES = {".tar"}
+SHORT_TAR = {".tgz": ".gz", ".tbz": ".bz2", ".tbz2": ".bz2", ".txz": ".xz"}
+# The compression methods Python's zipfile reads: stored, deflate, bzip2, lzma.
+ZIP_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
+# What a damaged or mislabelled archive raises while it is listed or read: what a
+# damaged compressed stream raises (an OSError among them is the file system's when
+# it has an errno: `is_io_error`), and tarfile's own errors.
+BROKEN = (*DAMAGED, tarfile.TarError)
+
+
+@dataclass(frozen=True)
+class Member:
+    """A file inside an archive: its name there, its size, and for a tar member where
+    its bytes start in the (decompressed) tar stream; `problem` says why it is not
+    read, when it cannot be."""
+
+    name: str
+    size: int
+    offset: int | None = None  # None: a ZIP member, opened by its name
+    problem: str | None = None
+
+
+def archive_kind(path: Path) -> str | None:
+    """Which archive `path` is named as ("zip", "tar"), or None."""
+    suffix = path.suffix.lower()
+    if suffix in ZIP_SUFFIXES:
+        return "zip"
+    if suffix in SHORT_TAR or suffix in TAR_SUFFIXES:
+        return "tar"
+    if compression_of(path) and path.with_suffix("").suffix.lower() in TAR_SUFFIXES:
+        return "tar"
+    return None
+
+
+def member_path(archive: Path, name: str) -> Path:
+    """The path that names a member in records and reasons: `news.zip/2024/a.txt`
+    (a member named from the root, `/2024/a.txt`, is named the same)."""
+    return archive.joinpath(*(part for part in PurePosixPath(name).parts if part != "/"))
+
+
+def unpack_command(archive: Path) -> str:
+    """The shell command that unpacks `archive` into a folder."""
+    return "unzip FILE -d DIR" if archive_kind(archive) == "zip" else "tar xf FILE -C DIR"
+
+
+def _skipped(name: str) -> bool:
+    """Whether a member is no input: hidden (a part starting with ".", as `discover`
+    leaves hidden files on disk alone) or macOS's resource-fork copies."""
+    parts = PurePosixPath(name).parts
+    return any(part.startswith(".") for part in parts) or (bool(parts) and parts[0] == "__MACOSX")
+
+
+def _nested(archive: Path, name: str) -> str | None:
+    """Why a member is not read from inside the archive, by its name, or None."""
+    inner = PurePosixPath(name)
+    as_path = Path(inner.name)
+    suffix = as_path.suffix.lower()
+    unpack = f"unpack the archive ({unpack_command(archive)}) and read its folder"
+    if archive_kind(as_path):
+        return f"an archive inside an archive; {unpack}"
+    inner_suffix = as_path.with_suffix("").suffix.lower() if compression_of(as_path) else suffix
+    if inner_suffix == ".warc":
+        return f"a WARC file inside an archive; {unpack}"
+    return None
+
+
+def members(archive: Path) -> list[Member]:
+    """The input files inside `archive`, in the archive's order. Raises OSError when
+    it cannot be read, and one of BROKEN when it is no such archive or is damaged."""
+    if archive_kind(archive) == "zip":
+        return _zip_members(archive)
+    return _tar_members(archive)
+
+
+def _zip_members(archive: Path) -> list[Member]:
+    found = []
+    with zipfile.ZipFile(archive) as zf:
+        for info in zf.infolist():
+            if info.is_dir() or _skipped(info.filename):
+                continue
+            problem = _nested(archive, info.filename)
+            if info.flag_bits & 0x1:
+                problem = f"encrypted; unzip it with its password ({unpack_command(archive)})"
+            elif info.compress_type not in ZIP_METHODS:
+                method = zipfile.compressor_names.get(info.compress_type, info.compress_type)
+                problem = (
+                    f"compressed with {method}, which Python's zipfile cannot read; "
+                    f"unpack it with a tool that can ({unpack_command(archive)})"
+                )
+            found.append(Member(info.filename, info.file_size, None, problem))
+    return found
+
+
+def _tar_stream(archive: Path) -> IO[bytes]:
+    """The tar stream of `archive`, decompressed when its name says it is compressed."""
+    short = SHORT_TAR.get(archive.suffix.lower())
+    if short is not None:
+        return OPENERS[short](archive, "rb")
+    return open_decompressed(archive) if compression_of(archive) else archive.open("rb")
+
+
+def _tar_members(archive: Path) -> list[Member]:
+    """The members of a tar archive. Damage after its first header (a download cut
+    short) ends the listing with a member named "" (the archive itself) whose
+    problem says where: the members before it are read."""
+    found = []
+    with _tar_stream(archive) as stream, tarfile.open(fileobj=stream, mode="r:") as tar:
+        try:
+            for info in tar:
+                if info.isdir() or _skipped(info.name):
+                    continue
+                problem = _nested(archive, info.name)
+                if info.issym() or info.islnk():
+                    problem = (
+                        f"a link to {info.linkname!r}; links inside an archive are not followed"
+                    )
+                elif not info.isreg():
+                    problem = "not a regular file (a device or pipe entry of the archive)"
+                found.append(Member(info.name, info.size, info.offset_data, problem))
+        except (*DAMAGED, tarfile.TarError) as exc:
+            if is_io_error(exc):
+                raise
+            after = f" after {found[-1].name}" if found else ""
+            found.append(Member("", 0, None, f"tar archive damaged or cut short{after}: {exc}"))
+    return found
+
+
+class _Slice(io.RawIOBase):
+    """`size` bytes of a seekable stream from `base` on: a tar member's bytes. A stream
+    that ends before them raises EOFError (the archive was cut short). `owns`: closing
+    the slice closes the stream (not when a batch's members share it)."""
+
+    def __init__(self, inner: IO[bytes], base: int, size: int, owns: bool = True) -> None:
+        super().__init__()
+        self._inner, self._base, self._size, self._owns = inner, base, size, owns
+        self._pos = 0
+        inner.seek(base)
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        start = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._size}[whence]
+        self._pos = max(0, min(self._size, start + offset))
+        self._inner.seek(self._base + self._pos)
+        return self._pos
+
+    def readinto(self, buffer: Any) -> int:
+        want = min(len(buffer), self._size - self._pos)
+        if want <= 0:
+            return 0
+        data = self._inner.read(want)
+        if not data:
+            left = self._size - self._pos
+            raise EOFError(f"the archive ends {left:,} bytes before this file does")
+        buffer[: len(data)] = data
+        self._pos += len(data)
+        return len(data)
+
+    def close(self) -> None:
+        if not self.closed and self._owns:
+            self._inner.close()
+        super().close()
+
+
+def _tar_member(stream: IO[bytes], member: Member, owns: bool) -> IO[bytes]:
+    """A tar member's bytes, decompressed when its own name says it is compressed."""
+    view = io.BufferedReader(_Slice(stream, member.offset or 0, member.size, owns))
+    return _inner_stream(member, view)
+
+
+def _inner_stream(member: Member, stream: IO[bytes]) -> IO[bytes]:
+    suffix = compression_of(Path(member.name))
+    return OPENERS[suffix](stream, "rb") if suffix else stream
+
+
+def open_member(archive: Path, member: Member) -> IO[bytes]:
+    """The bytes of a member as a seekable stream, decompressed when the member's own
+    name says it is compressed (`a.jsonl.gz`)."""
+    if member.offset is not None:
+        return _tar_member(_tar_stream(archive), member, owns=True)
+    with zipfile.ZipFile(archive) as zf:  # the open member keeps the file open
+        return _inner_stream(member, zf.open(member.name))
+
+
+def read_members(
+    archive: Path,
+    wanted: tuple[Member, ...],
+    limit: Callable[[Member], int | None] = lambda member: None,
+) -> Iterator[tuple[Member, bytes, BaseException | None]]:
+    """Each wanted member's bytes (up to `limit(member)` bytes: all when None) and
+    the exception that stopped its reading, if any (with the bytes before it), in
+    order, with the archive opened once (a tar archive is read front to back: the
+    members should come in its order). An I/O error opening the archive is raised."""
+    with contextlib.ExitStack() as stack:
+        zf = (
+            stack.enter_context(zipfile.ZipFile(archive))
+            if archive_kind(archive) == "zip"
+            else None
+        )
+        stream: IO[bytes] | None = None  # a tar's, shared by its members until damage
+        for member in wanted:
+            got: tuple[bytes, BaseException | None]
+            try:
+                if zf is not None:
+                    fh = _inner_stream(member, zf.open(member.name))
+                else:
+                    stream = stream or stack.enter_context(_tar_stream(archive))
+                    fh = _tar_member(stream, member, owns=False)
+                with fh:
+                    got = read_upto(fh, limit(member))
+            except (*BROKEN, NotImplementedError, RuntimeError) as exc:
+                got = b"", exc
+            if got[1] is not None:
+                stream = None  # a decompressor that failed is not asked again
+            yield member, *got

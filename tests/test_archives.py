@@ -1,0 +1,280 @@
+"""ZIP and tar archives are read without unpacking: each file inside as the same file
+on disk, JSONL and CSV members cut into batches, damage said where it is."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import tarfile
+import tempfile
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from flows.ingest import ingest_unit, records_to_frame
+from flows.ingest.readers import format_of, read_file
+from flows.ingest.units import plan_units
+from flows.pipeline import news_etl
+from warehouse import Warehouse
+
+WHEN = datetime(2026, 11, 30)
+SEEDS = sorted(p for p in Path(__file__).parent.parent.joinpath("seeds").iterdir() if p.is_file())
+STORY = (
+    "The harbour wall at Porthmeor gave way on Tuesday night after three days of storms, "
+    "and the council closed the coast road while engineers inspect the damage.\n"
+)
+
+
+def _members() -> dict[str, bytes]:
+    """What each test archive holds: the seeds, a JSONL shard of 25 records, a CSV
+    export of 12 rows with line breaks in quoted fields, a gzipped JSONL shard,
+    an HTML page, files that are no input (hidden, macOS's copies), an archive
+    and a crawl inside the archive."""
+    shard = "".join(
+        json.dumps({"id": f"r{i}", "title": f"Story {i}", "text": f"{STORY}Part {i}. " * 3}) + "\n"
+        for i in range(25)
+    )
+    rows = "id,title,text\n" + "".join(
+        f'c{i},Row {i},"{STORY}Row {i}, line two."\n' for i in range(12)
+    )
+    page = f"<html><head><title>Wall</title></head><body><p>{STORY}</p></body></html>"
+    return {
+        **{f"seeds/{p.name}": p.read_bytes() for p in SEEDS},
+        "feeds/shard.jsonl": shard.encode(),
+        "feeds/export.csv": rows.encode(),
+        "feeds/more.jsonl.gz": gzip.compress(json.dumps({"text": STORY}).encode() + b"\n"),
+        "pages/wall.html": page.encode(),
+        ".DS_Store": b"\x00\x00\x00\x01Bud1",
+        "__MACOSX/seeds/._a.txt": b"\x00\x05\x16\x07",
+        "inner/more.zip": b"PK\x05\x06" + bytes(18),
+        "inner/crawl.warc.gz": gzip.compress(b"WARC/1.0\r\n"),
+    }
+
+
+READ = 5 + 25 + 12 + 1 + 1  # records of the members that are inputs
+REFUSED = 2  # the archive and the crawl inside
+
+
+def _zip(path: Path, files: dict[str, bytes], method: int = zipfile.ZIP_DEFLATED) -> Path:
+    with zipfile.ZipFile(path, "w", method) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return path
+
+
+def _tar(path: Path, files: dict[str, bytes], mode: str) -> Path:
+    with tarfile.open(path, mode) as archive:
+        for name, data in files.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return path
+
+
+@pytest.fixture(scope="module")
+def archives(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("archives")
+    files = _members()
+    return {
+        "zip": _zip(folder / "news.zip", files),
+        "tar": _tar(folder / "news.tar", files, "w"),
+        "tar.gz": _tar(folder / "news.tar.gz", files, "w:gz"),
+        "tgz": _tar(folder / "news.tgz", files, "w:gz"),
+        "tar.xz": _tar(folder / "news.tar.xz", files, "w:xz"),
+    }
+
+
+def _planned(path: Path, batch_size: int = 4) -> pl.DataFrame:
+    units = list(plan_units([path], batch_size=batch_size, batch_bytes=1 << 20))
+    return pl.concat([ingest_unit(unit, "r", WHEN)[0] for unit in units]).drop("ingested_at")
+
+
+@pytest.mark.parametrize("kind", ["zip", "tar", "tar.gz", "tgz", "tar.xz"])
+def test_each_file_in_an_archive_is_read_as_that_file(archives: dict[str, Path], kind: str) -> None:
+    path = archives[kind]
+    assert format_of(path) == "archive"
+    records = read_file(path)
+    by_uri = {r.source_uri.removeprefix(f"{path}/"): r for r in records}
+    loaded = [r for r in records if r.error is None]
+    assert len(loaded) == READ and len(records) == READ + REFUSED
+    # Each record's path is the archive's joined with the member's name.
+    seed = by_uri[f"seeds/{SEEDS[0].name}"]
+    assert seed.format == "text" and seed.raw_text == SEEDS[0].read_text()
+    assert by_uri["pages/wall.html"].format == "html"
+    assert by_uri["pages/wall.html"].title == "Wall"
+    assert by_uri["feeds/more.jsonl.gz"].raw_text == STORY
+    shard = [r for r in records if r.source_uri.endswith("shard.jsonl")]
+    assert [r.source_id for r in shard] == [f"r{i}" for i in range(25)]
+    export = [r for r in records if r.source_uri.endswith("export.csv")]
+    assert [r.title for r in export] == [f"Row {i}" for i in range(12)]
+    assert export[3].raw_text == f"{STORY}Row 3, line two."
+    # Hidden files and macOS's copies are no input, as on disk; the rest says why not.
+    assert not any(".DS_Store" in u or "__MACOSX" in u for u in by_uri)
+    assert by_uri["inner/more.zip"].error.startswith("an archive inside an archive; unpack")
+    assert by_uri["inner/crawl.warc.gz"].error.startswith("a WARC file inside an archive; unpack")
+
+
+@pytest.mark.parametrize("kind", ["zip", "tar", "tar.gz", "tgz", "tar.xz"])
+def test_an_archive_read_in_batches_reads_as_it_does_whole(
+    archives: dict[str, Path], kind: str
+) -> None:
+    path = archives[kind]
+    units = list(plan_units([path], batch_size=4, batch_bytes=1 << 20))
+    pieces = [piece for unit in units for piece in unit.pieces]
+    # The 25-line shard and the 12-row export are cut in their own streams.
+    shard = [p for p in pieces if p.members and p.members[0].name == "feeds/shard.jsonl"]
+    export = [p for p in pieces if p.members and p.members[0].name == "feeds/export.csv"]
+    assert [p.lines for p in shard] == [4, 4, 4, 4, 4, 4, 1]
+    assert [p.lines for p in export] == [4, 4, 4]
+    assert all(len(u.pieces) and u.documents <= 4 for u in units)
+    assert [len(u.completes) for u in units] == [0] * (len(units) - 1) + [1]
+    assert units[-1].completes[0].records == READ + REFUSED
+    assert _planned(path).equals(_records_frame(path))
+
+
+def _records_frame(path: Path) -> pl.DataFrame:
+    """The archive read whole by `read_file`, as the bronze frame."""
+    return records_to_frame(read_file(path), "r", WHEN).drop("ingested_at")
+
+
+@pytest.mark.parametrize("mode, name", [("w", "cut.tar"), ("w:gz", "cut.tar.gz")])
+def test_a_tar_archive_cut_short_loads_the_files_before_the_cut(
+    tmp_path: Path, mode: str, name: str
+) -> None:
+    files = {f"p/{i:02d}.txt": f"{STORY}Story {i}.\n".encode() * 20 for i in range(10)}
+    data = _tar(tmp_path / "whole", files, mode).read_bytes()
+    cut = tmp_path / name
+    cut.write_bytes(data[: len(data) * 6 // 10])
+    records = read_file(cut)
+    loaded = [r for r in records if r.error is None]
+    *_, last, archive = records
+    assert len(loaded) >= 2
+    assert [r.source_uri for r in loaded] == [f"{cut}/p/{i:02d}.txt" for i in range(len(loaded))]
+    assert last.source_uri == f"{cut}/p/{len(loaded):02d}.txt"
+    assert last.error.startswith("damaged inside the archive: ")
+    assert archive.source_uri == str(cut) and archive.format == "archive"
+    assert archive.error.startswith(
+        f"tar archive damaged or cut short after p/{len(loaded):02d}.txt"
+    )
+    assert _planned(cut, batch_size=3).equals(_records_frame(cut))
+
+
+def test_a_zip_member_that_fails_its_checksum_is_quarantined_alone(tmp_path: Path) -> None:
+    files = {f"p/{i}.txt": f"{STORY}Story {i}.\n".encode() * 20 for i in range(4)}
+    data = bytearray(_zip(tmp_path / "ok.zip", files, zipfile.ZIP_STORED).read_bytes())
+    data[data.find(b"Story 2.") + 3] ^= 0x20  # stored: the flip is in the member's bytes
+    damaged = tmp_path / "damaged.zip"
+    damaged.write_bytes(bytes(data))
+    errors = {r.source_uri: r.error for r in read_file(damaged)}
+    assert len(errors) == 4
+    assert (
+        errors[f"{damaged}/p/2.txt"] == "damaged inside the archive: Bad CRC-32 for file 'p/2.txt'"
+    )
+    assert [e for u, e in errors.items() if not u.endswith("2.txt")] == [None] * 3
+
+
+def test_a_zip_archive_cut_short_or_empty_says_so(tmp_path: Path) -> None:
+    data = _zip(tmp_path / "ok.zip", {"a.txt": STORY.encode()}).read_bytes()
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(data[: len(data) // 2])
+    (record,) = read_file(cut)
+    assert record.error == (
+        "not a readable zip archive (damaged, cut short, or not one): File is not a zip file"
+    )
+    empty = _zip(tmp_path / "empty.zip", {"folder/": b"", ".hidden": b"x"})
+    units = list(plan_units([empty], batch_size=10))
+    (frame, manifest) = ingest_unit(units[0], "r", WHEN)
+    assert frame["error"].to_list() == ["zip archive without input files"]
+    assert manifest["records"].to_list() == [1]
+
+
+def test_members_the_archive_cannot_give_are_quarantined_with_why(tmp_path: Path) -> None:
+    path = tmp_path / "odd.tar"
+    with tarfile.open(path, "w") as archive:
+        info = tarfile.TarInfo("story.txt")
+        info.size = len(STORY)
+        archive.addfile(info, io.BytesIO(STORY.encode()))
+        link = tarfile.TarInfo("latest.txt")
+        link.type, link.linkname = tarfile.SYMTYPE, "story.txt"
+        archive.addfile(link)
+        big = tarfile.TarInfo("big.txt")
+        big.size = 3000
+        archive.addfile(big, io.BytesIO(b"word " * 600))
+    got = {r.source_uri.removeprefix(f"{path}/"): r.error for r in read_file(path, max_bytes=2000)}
+    assert got == {
+        "story.txt": None,
+        "latest.txt": "a link to 'story.txt'; links inside an archive are not followed",
+        "big.txt": "document too large: more than max_document_bytes (2,000 bytes); raise "
+        "the setting to load it",
+    }
+    locked = tmp_path / "locked.zip"
+    _zip(locked, {"secret.txt": b"ciphertext"}, zipfile.ZIP_STORED)
+    data = bytearray(locked.read_bytes())
+    for header, flags in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):  # local, central
+        data[data.find(header) + flags] |= 0x1  # as a zip tool marks an encrypted member
+    locked.write_bytes(bytes(data))
+    (record,) = read_file(locked)
+    assert record.error == "encrypted; unzip it with its password (unzip FILE -d DIR)"
+
+
+def test_a_run_loads_an_archive_and_skips_it_when_unchanged(
+    archives: dict[str, Path], tmp_path: Path
+) -> None:
+    def run() -> tuple[int, int, int, int]:
+        c = news_etl(
+            inputs=[str(archives["tar.gz"])],
+            warehouse=str(tmp_path / "wh.duckdb"),
+            reports_dir=str(tmp_path / "reports"),
+            batch_size=8,
+            thresholds={"max_quarantine_rate": 1, "max_undated_share": 1},
+        ).counts
+        return c.docs_read, c.articles_loaded + c.quarantined, c.quarantined, c.skipped
+
+    assert run() == (READ + REFUSED, READ + REFUSED, REFUSED, 0)
+    assert run() == (READ + REFUSED, 0, 0, READ + REFUSED)
+    store = Warehouse(tmp_path / "wh.duckdb")
+    seeds = store.query(
+        "select count(*) from articles a join raw_documents r using (doc_id) "
+        "where r.source_uri like '%news.tar.gz/seeds/%'"
+    ).rows()
+    assert seeds == [(len(SEEDS),)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    kind=st.sampled_from(["zip", "tar", "tar.gz"]),
+    cut=st.floats(0.0, 1.0),
+    flips=st.lists(st.tuples(st.floats(0.0, 1.0), st.integers(1, 255)), max_size=3),
+)
+def test_a_damaged_archive_never_stops_a_run(kind: str, cut: float, flips: list) -> None:
+    """Whatever is cut off or flipped, the archive reads without raising, whole and
+    in batches, every record is either text or an error that says why, and the two
+    reads agree on the files read whole. (A JSON Lines member is judged per batch
+    in one read and whole in the other, as a JSONL file is: a flipped byte that
+    makes bytes binary refuses its batch, or all of it.)"""
+    files = {f"p/{i}.txt": f"{STORY}Story {i}.\n".encode() for i in range(6)}
+    files["p/shard.jsonl"] = b"".join(
+        json.dumps({"text": STORY}).encode() + b"\n" for _ in range(9)
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        name = Path(folder) / f"news.{kind}"
+        if kind == "zip":
+            _zip(name, files)
+        else:
+            _tar(name, files, "w:gz" if kind == "tar.gz" else "w")
+        data = bytearray(name.read_bytes())
+        for at, xor in flips:
+            data[min(int(at * len(data)), len(data) - 1)] ^= xor
+        name.write_bytes(bytes(data[: max(1, int(cut * len(data)))] if cut < 1 else data))
+        reads = [_records_frame(name), _planned(name, batch_size=4)]
+        for read in reads:
+            assert read.height >= 1
+            assert read.filter(pl.col("raw_text").is_null() & pl.col("error").is_null()).is_empty()
+        documents = [read.filter(~pl.col("source_uri").str.ends_with(".jsonl")) for read in reads]
+        assert documents[0].equals(documents[1])
