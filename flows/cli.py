@@ -514,7 +514,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(one article per file), .html/.htm (one per page, dated by its markup), "
         ".rss/.atom (one per entry), .warc (one per archived page), .jsonl/.ndjson, "
         ".json (an array), .csv, .parquet (one per record; 'text' required, 'id', "
-        "'url', 'title', 'date' optional), each also gzip/bzip2/xz-compressed "
+        "'url', 'title', 'date' optional), each also gzip/bzip2/xz/zstd-compressed "
         "(feed.jsonl.gz); .zip and .tar/.tar.gz/.tgz archives of such files are read "
         "without unpacking. Default: seeds/",
     )

@@ -1,4 +1,4 @@
-"""Compressed inputs (.gz, .bz2, .xz) are read as the file inside them, in batches,
+"""Compressed inputs (.gz, .bz2, .xz, .zst) are read as the file inside them, in batches,
 and damage in them is quarantined after the good records are loaded."""
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+import zstandard
 
 from flows.ingest import ingest_files, ingest_unit, plan_units, units
+from flows.ingest.compressed import NAMES
 from flows.ingest.readers import format_of
 from flows.pipeline import news_etl
 from tests.conftest import SEEDS
@@ -25,6 +27,8 @@ COMPRESSORS: dict[str, Callable[[bytes], bytes]] = {
     ".gz": gzip.compress,
     ".bz2": bz2.compress,
     ".xz": lzma.compress,
+    # as the zstd tool writes it: one frame, with its checksum
+    ".zst": zstandard.ZstdCompressor(write_checksum=True).compress,
 }
 STORY = (
     "The harbour authority said on Monday that the sea wall would be rebuilt over the "
@@ -76,16 +80,20 @@ def test_a_compressed_jsonl_shard_reads_as_the_plain_one_in_batches(
     assert list(plan_units([plain], 2))[-1].completes[0].records == 6
 
 
+@pytest.mark.parametrize("suffix", [".gz", ".zst"])
 def test_damage_in_a_compressed_shard_quarantines_the_rest_after_the_good_lines(
-    tmp_path: Path,
+    tmp_path: Path, suffix: str
 ) -> None:
+    """python-zstandard's own reader ends a stream cut short in silence: the lines
+    after the cut went missing without a reason."""
     data = b"".join(
         json.dumps({"id": f"a{i}", "text": f"{STORY} Story {i}. " * 40}).encode() + b"\n"
         for i in range(400)
     )
-    packed = gzip.compress(data)
-    path = tmp_path / "feed.jsonl.gz"
+    packed = COMPRESSORS[suffix](data)
+    path = tmp_path / f"feed.jsonl{suffix}"
     path.write_bytes(packed[: len(packed) * 2 // 3])  # a download cut short
+    kind = {".gz": "gzip", ".zst": "zstd"}[suffix]
 
     whole = ingest_files([path], "r", WHEN).rows(named=True)
     units = list(plan_units([path], 100))
@@ -93,11 +101,24 @@ def test_damage_in_a_compressed_shard_quarantines_the_rest_after_the_good_lines(
     for rows in (whole, batched):
         errors = [r for r in rows if r["error"]]
         assert len(errors) == 1 and errors[0] is rows[-1]
-        assert errors[0]["error"].startswith("gzip data damaged or not gzip after line ")
+        assert errors[0]["error"].startswith(f"{kind} data damaged or not {kind} after line ")
         assert errors[0]["record_index"] == len(rows) - 1 > 100  # the good lines load
         assert all(r["raw_text"].startswith(STORY) for r in rows[:-1])
     assert [r["source_id"] for r in whole] == [r["source_id"] for r in batched]
     assert units[-1].completes[0].records == len(batched)
+
+
+def test_a_zstd_file_of_several_frames_is_read_to_its_end(tmp_path: Path) -> None:
+    """As `pzstd` and `zstd -T` write them; python-zstandard's reader stops after the
+    first frame unless told otherwise."""
+    data = _jsonl_bytes() * 50
+    middle = data.index(b"\n", len(data) // 2) + 1
+    path = tmp_path / "feed.jsonl.zst"
+    path.write_bytes(b"".join(COMPRESSORS[".zst"](part) for part in (data[:middle], data[middle:])))
+    plain = tmp_path / "feed.jsonl"
+    plain.write_bytes(data)
+    assert _all_units(path, batch_size=40)[1] == _all_units(plain, batch_size=40)[1]
+    assert len(_all_units(path, batch_size=40)[1]) == 6 * 50
 
 
 @pytest.mark.parametrize("suffix", sorted(COMPRESSORS))
@@ -105,7 +126,7 @@ def test_a_file_named_compressed_that_is_not_is_quarantined(tmp_path: Path, suff
     path = tmp_path / f"page.txt{suffix}"
     path.write_text(STORY)
     frame = ingest_files([path], "r", WHEN)
-    assert frame["error"].to_list()[0].startswith(("gzip data", "bzip2 data", "xz data"))
+    assert frame["error"].to_list()[0].startswith(f"{NAMES[suffix]} data damaged or not")
     feed = tmp_path / f"feed.jsonl{suffix}"
     feed.write_text(json.dumps({"text": STORY}) + "\n")
     frames = [ingest_unit(u, "r", WHEN)[0] for u in plan_units([feed], 10)]
@@ -216,11 +237,29 @@ def test_a_document_too_large_once_decompressed_is_quarantined(tmp_path: Path) -
     assert "too large once decompressed" in frame["error"].to_list()[0]
 
 
-def test_a_gzip_file_not_named_gz_says_how_to_read_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize("suffix, command", [(".gz", "gunzip -k FILE"), (".zst", "unzstd -k FILE")])
+def test_a_compressed_file_not_named_so_says_how_to_read_it(
+    tmp_path: Path, suffix: str, command: str
+) -> None:
     path = tmp_path / "page.txt"
-    path.write_bytes(gzip.compress(STORY.encode()))
+    path.write_bytes(COMPRESSORS[suffix](STORY.encode()))
     error = ingest_files([path], "r", WHEN)["error"].to_list()[0]
-    assert "not named .gz; rename it (FILE.gz) or unpack it (gunzip -k FILE)" in error
+    assert f"not named {suffix}; rename it (FILE{suffix}) or unpack it ({command})" in error
+
+
+@pytest.mark.parametrize(
+    "head, reason",
+    [
+        (b"Rar!\x1a\x07\x01\x00", "RAR archive; unpack it (unrar x FILE DIR/) and run again"),
+        (b"7z\xbc\xaf\x27\x1c\x00\x04", "7-Zip archive; unpack it (7z x FILE -oDIR) and run again"),
+    ],
+)
+def test_archives_newsclean_cannot_open_say_how_to_unpack_them(
+    tmp_path: Path, head: bytes, reason: str
+) -> None:
+    path = tmp_path / "pages.rar"
+    path.write_bytes(head + bytes(range(256)) * 4)
+    assert ingest_files([path], "r", WHEN)["error"].to_list() == [f"not text: {reason}"]
 
 
 @pytest.mark.usefixtures("prefect_harness")

@@ -2,9 +2,9 @@
 the file inside them (the name without its last suffix says which reader).
 
 Datasets of news are often shipped compressed, and unpacking a corpus by hand
-doubles its disk use. gzip, bzip2 and xz are in Python's standard library; zstd is
-not (before Python 3.14), so a `.zst` file is still refused with the command that
-unpacks it.
+doubles its disk use. gzip, bzip2 and xz are in Python's standard library; zstd,
+the usual compression of large text corpora, is not before Python 3.14 and is read
+with python-zstandard (`flows/ingest/zstd.py`).
 
 A JSONL shard is cut into batches by byte ranges of its decompressed stream (see
 `flows/ingest/units.py`). A compressed stream cannot be entered in the middle, so a
@@ -27,17 +27,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
+from flows.ingest.zstd import ZstdError, open_zstd
+
 OPENERS: dict[str, Callable[..., IO[bytes]]] = {
     ".gz": gzip.open,
     ".bz2": bz2.open,
     ".xz": lzma.open,
+    ".zst": open_zstd,
 }
-NAMES = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz"}
+NAMES = {".gz": "gzip", ".bz2": "bzip2", ".xz": "xz", ".zst": "zstd"}
 CHUNK = 1 << 20
 # What a damaged or mislabelled compressed file raises while it is read (gzip and
 # bz2 raise an OSError without an errno; one with an errno is an I/O error), and a
 # damaged member of a ZIP archive (its checksum fails).
-DAMAGED = (OSError, EOFError, zlib.error, lzma.LZMAError, zipfile.BadZipFile)
+DAMAGED = (OSError, EOFError, zlib.error, lzma.LZMAError, zipfile.BadZipFile, ZstdError)
 
 
 def is_io_error(exc: BaseException) -> bool:
@@ -82,7 +85,7 @@ def read_upto(fh: IO[bytes], limit: int | None = None) -> tuple[bytes, BaseExcep
 
 
 def compression_of(path: Path) -> str | None:
-    """The compression suffix of `path` (".gz", ".bz2", ".xz"), or None."""
+    """The compression suffix of `path` (".gz", ".bz2", ".xz", ".zst"), or None."""
     suffix = path.suffix.lower()
     return suffix if suffix in OPENERS else None
 

@@ -44,8 +44,8 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 
 
 def _unpack(kind: str, command: str, suffix: str | None = None) -> str:
-    """A compressed file's reason, with what to do. Files named .gz, .bz2 or .xz
-    are read through their decompressor (flows/ingest/compressed.py); these bytes
+    """A compressed file's reason, with what to do. Files named .gz, .bz2, .xz or
+    .zst are read through their decompressor (flows/ingest/compressed.py); these bytes
     came in a file named otherwise, or in a format newsclean does not unpack."""
     if suffix:
         return (
@@ -69,7 +69,9 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x1f\x8b", _unpack("gzip archive", "gunzip -k FILE", ".gz")),
     (b"BZh", _unpack("bzip2 archive", "bunzip2 -k FILE", ".bz2")),
     (b"\xfd7zXZ\x00", _unpack("xz archive", "unxz -k FILE", ".xz")),
-    (b"\x28\xb5\x2f\xfd", _unpack("zstd archive", "unzstd FILE")),
+    (b"\x28\xb5\x2f\xfd", _unpack("zstd archive", "unzstd -k FILE", ".zst")),
+    (b"Rar!\x1a\x07", _unpack("RAR archive", "unrar x FILE DIR/")),
+    (b"7z\xbc\xaf\x27\x1c", _unpack("7-Zip archive", "7z x FILE -oDIR")),
     (b"\x7fELF", "ELF executable"),
     (b"RIFF", "RIFF media file"),
     (b"PAR1", "Parquet file with a text extension"),

@@ -173,7 +173,7 @@ def _scan_jsonl(
             while block := _read_block(fh):
                 if not offset:
                     wide = _wide_codec(block)
-                    if wide and opener is not None:  # read whole: the reader says why
+                    if wide and opener is not None:  # a UTF-16 member is read whole
                         return None
                     if wide:  # a b"\n" byte is half a UTF-16 newline
                         fh.seek(0)
