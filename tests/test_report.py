@@ -25,8 +25,10 @@ XSS_TITLE = "<script>alert(1)</script> Port reopens"
 
 
 def make_demo_inputs(folder: Path) -> Path:
-    """The seeds plus the deliberately broken inputs of the issue, and a hostile title."""
+    """The seeds plus the deliberately broken inputs of the issue, a hostile title,
+    and the first seed again under another name (a story loaded twice)."""
     shutil.copytree(SEEDS, folder)
+    (folder / "wire-copy.txt").write_bytes(sorted(SEEDS.glob("*.txt"))[0].read_bytes())
     (folder / "empty.txt").write_bytes(b"")
     (folder / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
     (folder / "menu.txt").write_text(
@@ -61,7 +63,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
 
 def test_run_loads_good_quarantines_bad_and_reconciles(demo: Demo) -> None:
     c = demo.summary.counts
-    assert (c.docs_read, c.articles_loaded, c.quarantined, c.skipped) == (9, 6, 3, 0)
+    assert (c.docs_read, c.articles_loaded, c.quarantined, c.skipped) == (10, 7, 3, 0)
     reasons = dict(demo.store.query("select source_uri, reason_text from quarantine").iter_rows())
     assert "not text: PNG image" in reasons[str(demo.inputs / "picture.png")]
     assert "body_min_length" in reasons[str(demo.inputs / "menu.txt")]
@@ -75,7 +77,7 @@ def test_report_is_self_contained_and_has_every_section(demo: Demo) -> None:
         assert f"<section id='{section}'>" in html
     for chart in ("reconciliation", "repairs", "quarantine", "dates", "trend"):
         assert f"data-chart='{chart}'" in html
-    assert "9 read = 6 loaded + 3 quarantined + 0 unchanged" in html
+    assert "10 read = 7 loaded + 3 quarantined + 0 unchanged" in html
     assert "reconciles</span>" in html
     # Offline: nothing fetched from anywhere.
     assert "<link" not in html and " src=" not in html and "@import" not in html
@@ -87,7 +89,7 @@ def test_the_report_lists_the_inputs_by_format_and_encoding(demo: Demo) -> None:
     data = load_report_data(demo.store, demo.summary.run_id)
     rows = {(f, e): (n, ok, q) for f, e, n, ok, q in data.inputs.iter_rows()}
     assert rows == {
-        ("text", "utf-8"): (6, 5, 1),  # the seeds, and the menu without an article
+        ("text", "utf-8"): (7, 6, 1),  # the seeds, the copy, and the menu without an article
         ("jsonl", "utf-8"): (1, 1, 0),
         ("text", "empty"): (1, 0, 1),
         ("text", "binary"): (1, 0, 1),  # the PNG
@@ -96,7 +98,7 @@ def test_the_report_lists_the_inputs_by_format_and_encoding(demo: Demo) -> None:
     markdown = Path(demo.summary.markdown_path).read_text(encoding="utf-8")
     assert (
         "## Inputs by format and encoding" in markdown
-        and "| text | utf-8 | 6 | 5 | 1 |" in markdown
+        and "| text | utf-8 | 7 | 6 | 1 |" in markdown
     )
 
 
@@ -110,7 +112,7 @@ def test_markdown_summary_and_prefect_artifacts(demo: Demo) -> None:
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
     markdown = Path(demo.summary.markdown_path).read_text(encoding="utf-8")
-    assert "## Quality gates" in markdown and "| 9 | 6 | 3 | 0 | yes |" in markdown
+    assert "## Quality gates" in markdown and "| 10 | 7 | 3 | 0 | yes |" in markdown
     keys = ["newsclean-run-summary", "newsclean-quality-gates", "newsclean-repairs"]
     with get_client(sync_client=True) as client:
         found = client.read_artifacts(
@@ -141,7 +143,7 @@ def test_low_threshold_fails_the_run_after_writing_the_report(demo: Demo, tmp_pa
             thresholds={"max_quarantine_rate": 0.1},
         )
     summary = failed.value.summary
-    assert "max_quarantine_rate" in failed.value.message and "33.3%" in failed.value.message
+    assert "max_quarantine_rate" in failed.value.message and "30.0%" in failed.value.message
     run = Warehouse(tmp_path / "wh.duckdb").query("select * from runs").row(0, named=True)
     assert run["status"] == "Failed" and "max_quarantine_rate" in run["message"]
     html = Path(summary.report_path).read_text(encoding="utf-8")
@@ -167,9 +169,13 @@ def test_cli_reports_a_gate_failure_with_exit_1(
 
 def test_analyst_views(demo: Demo) -> None:
     q = demo.store.query
-    assert q("select count(*) from current_articles").item() == 6
+    assert q("select count(*) from current_articles").item() == 7
     run = q("select * from quality_by_run").row(0, named=True)
-    assert run["reconciles"] and run["quarantine_rate"] == pytest.approx(3 / 9, abs=1e-4)
+    assert run["reconciles"] and run["quarantine_rate"] == pytest.approx(3 / 10, abs=1e-4)
+    copies = q("select source_id, duplicate_of from duplicate_articles").rows()
+    first = q("select article_id from current_articles where source_id like '000%'").item()
+    assert copies == [("wire-copy", first)]
+    assert q("select count(*) from distinct_articles").item() == 6
     checks = set(q("select check_name from quarantine_reasons")["check_name"].to_list())
     assert {"readable_input", "body_min_length"} <= checks
     conflict = q("select source_id, published_date from date_conflicts").rows()
@@ -262,7 +268,7 @@ def test_readme_sql_examples_run_on_the_warehouse(demo: Demo) -> None:
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     views_part = readme.split("## Analyst views", 1)[1].split("\n## ", 1)[0]
     queries = re.findall(r"```sql\n(.*?)```", views_part, flags=re.S)
-    assert len(queries) == 5
+    assert len(queries) == 6
     for query in queries:
         result = demo.store.query(query)
         assert result.height > 0, query

@@ -62,8 +62,8 @@ def test_migrations_apply_once(tmp_path: Path) -> None:
     con.close()
 
 
-def _seed_batch(run_id: str):
-    files, _ = discover([SEEDS])
+def _seed_batch(run_id: str, path: Path = SEEDS):
+    files, _ = discover([path])
     raw = ingest_files(files, run_id, datetime(2026, 1, 1))
     return validate_batch(raw, clean_batch(raw))
 
@@ -150,15 +150,23 @@ def test_failed_load_leaves_nothing_behind(warehouse_path: Path) -> None:
     assert store.query("select count(*) from articles").item() == 0
 
 
+def _load_before_008(con: duckdb.DuckDBPyConnection, run_id: str, path: Path = SEEDS) -> None:
+    """Load the seeds (or `path`) as the loader did before migration 008, which added
+    articles.body_hash."""
+    for name, frame in {**_seed_batch(run_id, path).frames(), "batch_manifest": NO_FILES}.items():
+        con.register(name, frame.to_arrow())
+    old = sql("load_batch").replace(",\n           body_fingerprint(body) AS body_hash", "")
+    assert "body_hash" not in old
+    for statement in statements(old):
+        con.execute(statement)
+
+
 def test_migration_006_keeps_rows_and_drops_the_indexes(tmp_path: Path) -> None:
     """A warehouse written before 006 (with primary keys) keeps every row."""
     path = tmp_path / "old.duckdb"
     con = duckdb.connect(str(path))
     assert migrate(con, upto=5) == [1, 2, 3, 4, 5]
-    for name, frame in {**_seed_batch("r0").frames(), "batch_manifest": NO_FILES}.items():
-        con.register(name, frame.to_arrow())
-    for statement in statements(sql("load_batch")):
-        con.execute(statement)
+    _load_before_008(con, "r0")
     before = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in FACTS}
     con.close()
     assert before["articles"] == 5 and before["date_candidates"] > 5
@@ -302,3 +310,48 @@ def test_a_load_that_fills_a_row_group_bypasses_the_write_ahead_log(tmp_path: Pa
         assert store.query("select count(*) from articles").item() == docs
     below, full = wal_bytes.values()
     assert full * 4 < below, wal_bytes
+
+
+def _with_copies(tmp_path: Path) -> Path:
+    """The seeds, and two copies of the first: one word for word, one in capitals
+    and hard-wrapped anew (the same story, as another site printed it)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    seeds = sorted(SEEDS.glob("*.txt"))
+    for seed in seeds:
+        (folder / seed.name).write_bytes(seed.read_bytes())
+    text = seeds[0].read_text(encoding="utf-8")
+    (folder / "copy.txt").write_text(text, encoding="utf-8")
+    (folder / "shouted.txt").write_text(text.upper().replace(". ", ".\n"), encoding="utf-8")
+    return folder
+
+
+def test_duplicate_bodies_are_found_case_and_spacing_aside(tmp_path: Path) -> None:
+    folder = _with_copies(tmp_path)
+    store = Warehouse(tmp_path / "w.duckdb")
+    store.initialise()
+    store.start_run("r0", None, [str(folder)], datetime.now())
+    store.load_batch("r0", _seed_batch("r0", folder).frames())
+    first = str(folder / sorted(SEEDS.glob("*.txt"))[0].name)
+    kept = store.query(
+        "select article_id from current_articles where source_uri = $p", {"p": first}
+    ).item()
+    got = store.query(
+        "select source_uri, duplicate_of from duplicate_articles order by source_uri"
+    ).rows()
+    assert got == [(str(folder / "copy.txt"), kept), (str(folder / "shouted.txt"), kept)]
+    assert store.query("select count(*) from current_articles").item() == 7
+    assert store.query("select count(*) from distinct_articles").item() == 5
+    assert store.query("select count(distinct body_hash) from articles").item() == 5
+
+
+def test_migration_008_fingerprints_the_articles_already_loaded(tmp_path: Path) -> None:
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    assert migrate(con, upto=7) == [1, 2, 3, 4, 5, 6, 7]
+    _load_before_008(con, "r0", _with_copies(tmp_path))
+    con.close()
+    store = Warehouse(path)
+    store.initialise()  # applies 008
+    assert store.query("select count(*) from articles where body_hash is null").item() == 0
+    assert store.query("select count(*) from duplicate_articles").item() == 2

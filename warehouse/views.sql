@@ -33,6 +33,30 @@ SELECT r.run_id, r.started_at, r.finished_at, r.status, r.message,
        (SELECT count(*) FROM quality_issues q WHERE q.run_id = r.run_id) AS repairs
 FROM runs r;
 
+-- Current articles whose body another current article also has, case and spacing
+-- aside (articles.body_hash): the same story loaded from two files or two feeds, or
+-- a wire story that two outlets printed word for word. `duplicate_of` is the copy
+-- that distinct_articles keeps: the earliest published, then the first loaded, then
+-- the first by input path.
+CREATE OR REPLACE VIEW duplicate_articles AS
+SELECT article_id, duplicate_of, source_id, source_uri, url, title, outlet, published_date,
+       run_id
+FROM (
+    SELECT *, first_value(article_id) OVER (
+        PARTITION BY body_hash
+        ORDER BY published_date NULLS LAST, loaded_at, source_uri, article_id
+    ) AS duplicate_of
+    FROM current_articles
+    WHERE body_hash IS NOT NULL
+)
+WHERE article_id <> duplicate_of;
+
+-- The current articles, each body once (see duplicate_articles): the corpus to
+-- count, train or analyse on.
+CREATE OR REPLACE VIEW distinct_articles AS
+SELECT * FROM current_articles
+WHERE article_id NOT IN (SELECT article_id FROM duplicate_articles);
+
 -- Every failed check of every quarantined document, one row each.
 CREATE OR REPLACE VIEW quarantine_reasons AS
 SELECT q.run_id, q.doc_id, q.stage, q.source_uri, q.record_index,

@@ -26,8 +26,9 @@ relative time ("32M ago") stamps a feed's teaser and is a soft end.
 Across documents, a short line that recurs in several different documents of the
 same source (URL host, or input file/folder when there is no URL) in one batch is
 the site's furniture ("Our newsletter, every morning."), and is scored like a line
-repeated on its own page. Long lines are exempt: a repeated paragraph is a
-duplicate article, which deduplication handles, not furniture.
+repeated on its own page. Long lines are exempt: a paragraph in several documents
+is a story printed twice, not furniture (the warehouse's `duplicate_articles` view
+finds articles whose whole body another one has).
 
 The weights were set on the dev set's pages by a coarse grid with a broad plateau
 (F1 moves < 0.005 around them), not per page. Measured with `newsclean eval`.
