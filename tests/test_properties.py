@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from flows.clean.boilerplate import main_block
 from flows.clean.dates import resolve
-from flows.clean.reflow import LINE_SPACE, SPACE_RUN, reflow_paragraphs, unwrap
+from flows.clean.reflow import LINE_SPACE, SPACE_RUN, join_drop_caps, reflow_paragraphs, unwrap
 from flows.clean.repairs import REPAIRS, changed_window
 from flows.clean.structure import split_header, tidy_body
 from flows.clean.unicode import repair_unicode
@@ -54,7 +54,13 @@ def _reference_reflow(text: str) -> tuple[str, list[tuple[str, str, str]]]:
     if glued:
         before, after = changed_window(text, unglued, width=30)
         log.append((f"{glued} sentence(s)", before, after))
-    return "\n\n".join(p for p in parts if p), log
+    laid = "\n\n".join(p for p in parts if p)
+    # Drop caps are joined per text in the step too: the reading of the laid-out text.
+    joined, caps = join_drop_caps(laid)
+    if caps:
+        before, after = changed_window(laid, joined, width=30)
+        log.append((f"{caps} drop cap(s)", before, after))
+    return joined, log
 
 
 def _reflow(texts: list[str]) -> list[tuple[str, list[tuple[str, str, str]]]]:
