@@ -591,7 +591,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME=VALUE",
         help="a quality gate for this run, e.g. max_quarantine_rate=0.1; repeatable. "
         "Gates: max_quarantine_rate (default 0.5), max_undated_share (0.5), "
-        "max_unrecoverable_share (0.3). Exceeding one fails the run (exit 1) after "
+        "max_unrecoverable_share (0.3), max_duplicate_share (0.5). Exceeding one fails "
+        "the run (exit 1) after "
         "the report is written",
     )
     run_options.add_argument("-v", "--verbose", action="store_true", help="show Prefect's own logs")

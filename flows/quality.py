@@ -50,6 +50,16 @@ GATES: dict[str, Gate] = {
             ("articles",),
             0.3,
         ),
+        # A scraper that saves the same consent or error page over and over, or the
+        # same corpus loaded again from another folder, loads copies: the articles
+        # of duplicate_articles (warehouse/views.sql) this run loaded.
+        Gate(
+            "max_duplicate_share",
+            "share of loaded articles that repeat another article's body",
+            "duplicates",
+            ("articles",),
+            0.5,
+        ),
     )
 }
 DEFAULT_THRESHOLDS: dict[str, float] = {name: g.default for name, g in GATES.items()}

@@ -272,3 +272,26 @@ def test_readme_sql_examples_run_on_the_warehouse(demo: Demo) -> None:
     for query in queries:
         result = demo.store.query(query)
         assert result.height > 0, query
+
+
+def test_the_same_corpus_loaded_again_from_another_folder_fails_the_duplicate_gate(
+    tmp_path: Path,
+) -> None:
+    """Its articles are new records (another path) with bodies already loaded."""
+    kw = {"warehouse": str(tmp_path / "wh.duckdb"), "reports_dir": str(tmp_path / "reports")}
+    shutil.copytree(SEEDS, tmp_path / "first")
+    shutil.copytree(SEEDS, tmp_path / "moved")
+    news_etl(inputs=[str(tmp_path / "first")], **kw)
+    with pytest.raises(QualityGateFailed) as failed:
+        news_etl(inputs=[str(tmp_path / "moved")], **kw)
+    assert failed.value.message == (
+        "quality gate(s) exceeded: share of loaded articles that repeat another article's "
+        "body 100.0% exceeds max_duplicate_share = 50.0%"
+    )
+    store = Warehouse(tmp_path / "wh.duckdb")
+    gates = store.query("select name, value, breached from run_gates order by run_id, name")
+    assert ("max_duplicate_share", 0.0, False) in gates.rows()
+    assert ("max_duplicate_share", 1.0, True) in gates.rows()
+    assert store.query("select count(*) from distinct_articles").item() == len(
+        list(SEEDS.glob("*.txt"))
+    )

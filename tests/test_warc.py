@@ -194,7 +194,7 @@ def test_a_run_loads_a_crawl_and_skips_it_when_unchanged(
             warehouse=str(tmp_path / "wh.duckdb"),
             reports_dir=str(tmp_path / "reports"),
             batch_size=3,
-            thresholds={"max_quarantine_rate": 1},
+            thresholds={"max_quarantine_rate": 1, "max_duplicate_share": 1},  # pages repeat
         ).counts
         return c.docs_read, c.articles_loaded, c.quarantined, c.skipped
 

@@ -4,4 +4,5 @@ SELECT
     (SELECT count(*) FROM quarantine WHERE run_id = $run_id) AS quarantined,
     (SELECT count(*) FROM articles WHERE run_id = $run_id AND published_date IS NULL) AS undated,
     (SELECT count(DISTINCT article_id) FROM quality_issues
-     WHERE run_id = $run_id AND kind = 'unrecoverable_char') AS unrecoverable;
+     WHERE run_id = $run_id AND kind = 'unrecoverable_char') AS unrecoverable,
+    (SELECT count(*) FROM duplicate_articles WHERE run_id = $run_id) AS duplicates;
