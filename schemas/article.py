@@ -35,6 +35,7 @@ class ArticleModel(pa.DataFrameModel):
     published_at: dt.datetime = pa.Field(nullable=True)
     language: str = pa.Field(nullable=True)
     word_count: int = pa.Field(ge=0)
+    body_hash: str = pa.Field(str_length={"min_value": 32, "max_value": 32})
 
     class Config:
         strict = False

@@ -21,6 +21,7 @@ def test_every_step_is_timed_on_the_batch_read() -> None:
     assert names == [s.__name__ for s in STEPS] + [
         "finish_body",
         "add_metadata",
+        "add_body_hash",
         "split_result",
         "validate",
     ]

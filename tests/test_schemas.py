@@ -24,6 +24,7 @@ def _articles(**overrides: list) -> pl.DataFrame:
         "published_at": [None, None, None],
         "language": ["en", "fr", None],
         "word_count": [2, 2, 2],
+        "body_hash": ["0" * 32, "1" * 32, "2" * 32],
     }
     base.update(overrides)
     return pl.DataFrame(base, schema_overrides={"published_at": pl.Datetime("us")})

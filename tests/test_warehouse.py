@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from datetime import datetime
@@ -12,6 +13,7 @@ import polars as pl
 import pytest
 
 from flows.clean import clean_batch
+from flows.clean.fingerprint import body_fingerprint
 from flows.ingest import discover, ingest_files
 from flows.validate import validate_batch
 from tests.conftest import SEEDS
@@ -155,7 +157,7 @@ def _load_before_008(con: duckdb.DuckDBPyConnection, run_id: str, path: Path = S
     articles.body_hash."""
     for name, frame in {**_seed_batch(run_id, path).frames(), "batch_manifest": NO_FILES}.items():
         con.register(name, frame.to_arrow())
-    old = sql("load_batch").replace(",\n           body_fingerprint(body) AS body_hash", "")
+    old = sql("load_batch").replace("AS loaded_at, body_hash", "AS loaded_at")
     assert "body_hash" not in old
     for statement in statements(old):
         con.execute(statement)
@@ -313,8 +315,8 @@ def test_a_load_that_fills_a_row_group_bypasses_the_write_ahead_log(tmp_path: Pa
 
 
 def _with_copies(tmp_path: Path) -> Path:
-    """The seeds, and two copies of the first: one word for word, one in capitals
-    and hard-wrapped anew (the same story, as another site printed it)."""
+    """The seeds, and two copies of the first: one word for word, one hard-wrapped
+    anew (the same story, as another site printed it)."""
     folder = tmp_path / "in"
     folder.mkdir()
     seeds = sorted(SEEDS.glob("*.txt"))
@@ -322,11 +324,11 @@ def _with_copies(tmp_path: Path) -> Path:
         (folder / seed.name).write_bytes(seed.read_bytes())
     text = seeds[0].read_text(encoding="utf-8")
     (folder / "copy.txt").write_text(text, encoding="utf-8")
-    (folder / "shouted.txt").write_text(text.upper().replace(". ", ".\n"), encoding="utf-8")
+    (folder / "rewrapped.txt").write_text(text.replace(". ", ".\n"), encoding="utf-8")
     return folder
 
 
-def test_duplicate_bodies_are_found_case_and_spacing_aside(tmp_path: Path) -> None:
+def test_duplicate_bodies_are_found_line_breaks_aside(tmp_path: Path) -> None:
     folder = _with_copies(tmp_path)
     store = Warehouse(tmp_path / "w.duckdb")
     store.initialise()
@@ -339,7 +341,7 @@ def test_duplicate_bodies_are_found_case_and_spacing_aside(tmp_path: Path) -> No
     got = store.query(
         "select source_uri, duplicate_of from duplicate_articles order by source_uri"
     ).rows()
-    assert got == [(str(folder / "copy.txt"), kept), (str(folder / "shouted.txt"), kept)]
+    assert got == [(str(folder / "copy.txt"), kept), (str(folder / "rewrapped.txt"), kept)]
     assert store.query("select count(*) from current_articles").item() == 7
     assert store.query("select count(*) from distinct_articles").item() == 5
     assert store.query("select count(distinct body_hash) from articles").item() == 5
@@ -355,3 +357,21 @@ def test_migration_008_fingerprints_the_articles_already_loaded(tmp_path: Path) 
     store.initialise()  # applies 008
     assert store.query("select count(*) from articles where body_hash is null").item() == 0
     assert store.query("select count(*) from duplicate_articles").item() == 2
+
+
+def test_the_sql_fingerprint_of_migration_008_is_the_cleaning_s() -> None:
+    """Rows loaded before 008 are fingerprinted in SQL, new ones in Python: a body
+    must get the same hash either way, or its copies across the two go unseen."""
+    bodies = [seed.read_text(encoding="utf-8") for seed in sorted(SEEDS.glob("*.txt"))] + [
+        "Para one.\n\nPara  two\nsame para.",
+        "Ünïcödé — “quotes” 漢字 😀\n\n\n x",
+        "  leading and trailing  \n",
+        "",
+    ]
+    script = next(path for v, _, path in migrations() if v == 8).read_text()
+    expression = re.search(r"SET body_hash = (.+);", script).group(1)
+    con = duckdb.connect()
+    got = [con.execute(f"SELECT {expression} FROM (SELECT ? AS body)", [b]).fetchone()[0]
+           for b in bodies]  # fmt: skip
+    assert got == [body_fingerprint(b) for b in bodies]
+    assert script.count("md5(") == 1

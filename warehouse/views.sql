@@ -33,8 +33,8 @@ SELECT r.run_id, r.started_at, r.finished_at, r.status, r.message,
        (SELECT count(*) FROM quality_issues q WHERE q.run_id = r.run_id) AS repairs
 FROM runs r;
 
--- Current articles whose body another current article also has, case and spacing
--- aside (articles.body_hash): the same story loaded from two files or two feeds, or
+-- Current articles whose body another current article also has, line breaks aside
+-- (articles.body_hash): the same story loaded from two files or two feeds, or
 -- a wire story that two outlets printed word for word. `duplicate_of` is the copy
 -- that distinct_articles keeps: the earliest published, then the first loaded, then
 -- the first by input path.

@@ -21,8 +21,7 @@ from pathlib import Path
 import polars as pl
 
 from flows.bench.throughput import jsonl_files
-from flows.clean import STEPS, Step, _working_frame, finish_body, run_steps, split_result
-from flows.clean.metadata import add_metadata
+from flows.clean import FINAL_STEPS, STEPS, Step, _working_frame, run_steps, split_result
 from flows.ingest import discover, ingest_unit, plan_units
 from flows.validate import validate_batch
 
@@ -83,7 +82,7 @@ def time_steps(raw: pl.DataFrame, repeats: int = 3) -> StepReport:
     rows = raw.filter(pl.col("error").is_null())
     if rows.is_empty():
         raise ValueError("no readable documents to clean")
-    steps: Sequence[Step] = (*STEPS, finish_body, add_metadata)
+    steps: Sequence[Step] = (*STEPS, *FINAL_STEPS)
     best: dict[str, float] = {}
 
     def keep(name: str, since: float) -> None:

@@ -18,6 +18,7 @@ import polars as pl
 
 from flows.clean.boilerplate import remove_boilerplate
 from flows.clean.dates import resolve_dates
+from flows.clean.fingerprint import add_body_hash
 from flows.clean.metadata import add_metadata
 from flows.clean.reflow import reflow_paragraphs, unwrap_lines
 from flows.clean.repairs import REPAIRS
@@ -63,6 +64,7 @@ ARTICLE_COLUMNS = [
     "location",
     "date_origin",
     "date_confidence",
+    "body_hash",
     "run_id",
 ]
 
@@ -105,12 +107,16 @@ def finish_body(df: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+# After the steps: the body as stored, and what is derived from it.
+FINAL_STEPS: tuple[Step, ...] = (finish_body, add_metadata, add_body_hash)
+
+
 def run_steps(raw: pl.DataFrame, steps: tuple[Step, ...] = STEPS) -> pl.DataFrame:
     """Apply the cleaning steps to the bronze rows; returns the wide working frame."""
     df = _working_frame(raw)
-    for step in steps:
+    for step in (*steps, *FINAL_STEPS):
         df = step(df)
-    return add_metadata(finish_body(df))
+    return df
 
 
 def clean_batch(raw: pl.DataFrame) -> CleanResult:

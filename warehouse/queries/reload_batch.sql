@@ -9,8 +9,7 @@ DELETE FROM quarantine WHERE doc_id IN (SELECT doc_id FROM batch_raw);
 INSERT INTO articles BY NAME
     SELECT article_id, doc_id, source_id, source_uri, url, title, body, published_date,
            published_at, language, word_count, outlet, agency, location, date_origin,
-           date_confidence, run_id, now()::TIMESTAMP AS loaded_at,
-           body_fingerprint(body) AS body_hash
+           date_confidence, run_id, now()::TIMESTAMP AS loaded_at, body_hash
     FROM batch_articles;
 
 INSERT INTO date_candidates BY NAME
