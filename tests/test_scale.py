@@ -7,6 +7,8 @@ import json
 import os
 import subprocess
 import sys
+import tarfile
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -304,7 +306,19 @@ def test_a_record_above_the_size_limit_is_quarantined_not_the_shard(tmp_path: Pa
 def test_dask_cluster_of_two_workers_loads_what_the_default_runner_loads(
     corpus: Path, tmp_path: Path
 ) -> None:
-    inputs = [str(corpus / "jsonl"), str(corpus / "txt" / "00000")]
+    # And archives: a JSONL shard in a zip (cut into batches inside it), pages in a tar.
+    shard = sorted((corpus / "jsonl").glob("*.jsonl"))[0]
+    with zipfile.ZipFile(tmp_path / "shard.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(shard, shard.name)
+    with tarfile.open(tmp_path / "pages.tar.gz", "w:gz") as archive:
+        for page in sorted((corpus / "txt" / "00000").glob("*.txt"))[:100]:
+            archive.add(page, f"pages/{page.name}")
+    inputs = [
+        str(corpus / "jsonl"),
+        str(corpus / "txt" / "00000"),
+        str(tmp_path / "shard.zip"),
+        str(tmp_path / "pages.tar.gz"),
+    ]
     default = news_etl(
         inputs=inputs, warehouse=str(tmp_path / "a.duckdb"), reports_dir=str(tmp_path / "ra"),
         batch_size=150, thresholds=LENIENT,
@@ -316,7 +330,7 @@ def test_dask_cluster_of_two_workers_loads_what_the_default_runner_loads(
     assert default.runner.startswith("processes")
     assert dask.runner == "dask (local cluster, 2 workers)"
     assert default.counts == dask.counts
-    assert default.counts.docs_read == 1200
+    assert default.counts.docs_read == 1200 + 250 + 100
     a, b = warehouse_snapshot(tmp_path / "a.duckdb"), warehouse_snapshot(tmp_path / "b.duckdb")
     for table in a:
         assert a[table].height > 0 or table == "quality_issues", table
