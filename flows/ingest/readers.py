@@ -4,7 +4,8 @@ A reader never raises on bad content: a file it cannot read (binary, undecodable
 malformed line, missing `text` column, no permission) yields a record whose `error`
 says why, so the run can quarantine it and go on. Whole-file formats (.txt/.md and
 unknown extensions) give one record; record formats (.jsonl/.ndjson, .csv, .parquet)
-give one record per line/row.
+give one record per line/row; an archive (.zip, .tar…) gives the records of the
+files inside it (`read_archive`).
 """
 
 from __future__ import annotations
