@@ -278,3 +278,22 @@ def test_a_damaged_archive_never_stops_a_run(kind: str, cut: float, flips: list)
             assert read.filter(pl.col("raw_text").is_null() & pl.col("error").is_null()).is_empty()
         documents = [read.filter(~pl.col("source_uri").str.ends_with(".jsonl")) for read in reads]
         assert documents[0].equals(documents[1])
+
+
+def test_a_parquet_member_is_read_whole_in_a_batch_of_its_own(tmp_path: Path) -> None:
+    """Its size limit holds per row, as for a Parquet file, not for the whole member;
+    the planner counts its rows from its footer."""
+    rows = {"id": ["p0", "p1", "p2"], "text": [STORY * 8, STORY * 30, STORY * 8]}
+    table = io.BytesIO()
+    pl.DataFrame(rows).write_parquet(table, compression="uncompressed")
+    path = _zip(tmp_path / "table.zip", {"a.txt": STORY.encode(), "t.parquet": table.getvalue()})
+    assert len(table.getvalue()) > 3000
+    units = list(plan_units([path], batch_size=10, batch_bytes=1 << 20))
+    assert [[(len(p.members), p.lines) for p in u.pieces] for u in units] == [[(1, 1), (1, 3)]]
+    assert units[-1].completes[0].records == 4
+    frame = pl.concat([ingest_unit(u, "r", WHEN, max_bytes=3000)[0] for u in units])
+    assert frame["record_index"].to_list() == [0, 0, 1, 2]
+    assert frame["source_id"].to_list() == ["a", "p0", "t", "p2"]  # an error: the file's
+    errors = frame["error"].to_list()
+    assert errors[:2] == [None, None] and errors[3] is None
+    assert errors[2].startswith("row 2: record too large")

@@ -63,6 +63,8 @@ WARC_SUFFIXES = {".warc"}  # read by flows/ingest/warc.py
 CSV_SUFFIXES = {".csv", ".tsv"}
 CSV_DELIMITERS = ",;\t|"  # European exports use ";", .tsv files a tab
 PARQUET_SUFFIXES = {".parquet"}
+# Formats whose size limit (max_document_bytes) holds per record, not per file.
+PER_RECORD_LIMIT = ("jsonl", "parquet")
 # Opens the bytes of an input that is not a file of its own (an archive's member).
 Opener = Callable[[], IO[bytes]]
 # Each record field under its names, first present wins: newsclean's own, then those
@@ -760,8 +762,9 @@ def _parquet_records(
             yield _record_from_mapping(path, "parquet", "parquet", index, row, payload)
 
 
-def read_parquet(path: Path, data: bytes) -> Iterator[RawRecord]:
-    """One article per row; a file without a `text` column is one error record."""
+def read_parquet(path: Path, data: bytes, max_bytes: int | None = None) -> Iterator[RawRecord]:
+    """One article per row; a file without a `text` column is one error record; a
+    row above `max_bytes` is an error record of its own."""
     try:
         frame = pl.read_parquet(io.BytesIO(data))
     except Exception as exc:  # polars raises several error types for bad files
@@ -772,7 +775,7 @@ def read_parquet(path: Path, data: bytes) -> Iterator[RawRecord]:
             path, "parquet", f"Parquet has {no_text_field(frame.columns, 'column')}", data
         )
         return
-    yield from _parquet_records(path, frame, 0)
+    yield from _parquet_records(path, frame, 0, max_bytes)
 
 
 def read_rows(
@@ -910,6 +913,8 @@ def records_of(path: Path, fmt: str, data: bytes, max_bytes: int | None) -> list
     """The records of a file's bytes (decompressed), by the reader of its format."""
     if fmt == "jsonl":  # many records: the size limit holds per record
         return list(read_jsonl(path, data, max_bytes=max_bytes))
+    if fmt == "parquet":  # whole, not in row ranges: compressed, or inside an archive
+        return list(read_parquet(path, data, max_bytes))
     return list(READERS[fmt](path, data))
 
 
@@ -927,8 +932,8 @@ def read_archive(
     fmt = format_of(archive)
 
     def limit(member: Member) -> int | None:
-        jsonl = format_of(member_path(archive, member.name)) == "jsonl"
-        return None if jsonl or max_bytes is None else max_bytes + 1
+        per_record = format_of(member_path(archive, member.name)) in PER_RECORD_LIMIT
+        return None if per_record or max_bytes is None else max_bytes + 1
 
     records: list[RawRecord] = []
     try:
@@ -963,7 +968,7 @@ def _member_records(
         return [unreadable(path, fmt, damage, raise_transient)]
     if damage is not None:
         return records_before_damage(path, fmt, data, damage, max_bytes, member=True)
-    if max_bytes is not None and len(data) > max_bytes and fmt != "jsonl":
+    if max_bytes is not None and len(data) > max_bytes and fmt not in PER_RECORD_LIMIT:
         reason = (
             f"document too large: more than max_document_bytes ({max_bytes:,} bytes); "
             "raise the setting to load it"

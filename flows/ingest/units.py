@@ -476,13 +476,27 @@ def _scan_member(
     return [replace(p, path=archive, members=(member,)) for p in pieces], state.records
 
 
+def _parquet_rows(archive: Path, member: Member) -> int | None:
+    """The row count in a Parquet member's footer; None for any other member (or one
+    whose footer cannot be read: the reader then says why)."""
+    path = member_path(archive, member.name)
+    if member.problem is not None or format_of(path) != "parquet":
+        return None
+    try:
+        with archives.open_member(archive, member) as fh:
+            return int(pq.ParquetFile(fh).metadata.num_rows)
+    except (*archives.BROKEN, pa.ArrowException, NotImplementedError, RuntimeError):
+        return None
+
+
 def _scan_archive(
     path: Path, batch_size: int, batch_bytes: int
 ) -> tuple[list[Piece], FileState] | None:
     """Cut a ZIP or tar archive into pieces: a JSONL or CSV member in line or record
     ranges of its own stream (`_scan_member`), the other members grouped up to
-    `batch_size` members and about `batch_bytes`, in the archive's order. The
-    manifest counts a member read whole as one record (a JSON or Parquet member may
+    `batch_size` members and about `batch_bytes`, in the archive's order; a Parquet
+    member is read whole in a batch of its own, its rows counted from its footer.
+    The manifest counts any other member read whole as one record (a JSON member may
     hold more). None if the archive cannot be listed: read whole, it says why."""
     try:
         stat = path.stat()
@@ -507,6 +521,12 @@ def _scan_archive(
 
     for member in listing:
         scanned = _scan_member(path, member, batch_size, batch_bytes)
+        rows = _parquet_rows(path, member)
+        if rows is not None:  # read whole, but a batch of its own with its rows counted
+            close_group()
+            pieces.append(Piece(path, lines=max(rows, 1), nbytes=member.size, members=(member,)))
+            records += rows
+            continue
         if scanned is None:
             group.append(member)
             size += member.size
