@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from collections.abc import Iterable
 from dataclasses import asdict, fields
@@ -12,7 +11,6 @@ from typing import Any
 
 import polars as pl
 
-from flows.ingest.archives import open_member
 from flows.ingest.readers import (
     FileState,
     RawRecord,
@@ -126,40 +124,6 @@ def read_warc_piece(piece: Piece, max_bytes: int | None, raise_transient: bool) 
         return [unreadable(piece.path, "warc", exc, raise_transient, piece.first_line)]
 
 
-def read_archive_piece(
-    piece: Piece, max_bytes: int | None, raise_transient: bool
-) -> list[RawRecord]:
-    """The records of a piece of an archive: its members read whole, or a range of
-    one JSONL or CSV member (`flows/ingest/archives.py`)."""
-    if piece.whole:
-        return read_archive(piece.path, piece.members, max_bytes, raise_transient)
-    (member,) = piece.members
-    opener = functools.partial(open_member, piece.path, member)
-    end = piece.end or piece.start
-    if piece.header:
-        return read_csv_range(
-            piece.source,
-            piece.start,
-            end,
-            piece.first_line,
-            piece.header,
-            max_bytes,
-            raise_transient,
-            piece.encoding,
-            opener,
-        )
-    return read_range(
-        piece.source,
-        piece.start,
-        end,
-        piece.first_line,
-        max_bytes,
-        raise_transient,
-        piece.encoding,
-        opener,
-    )
-
-
 def ingest_unit(
     unit: Unit,
     run_id: str,
@@ -174,8 +138,8 @@ def ingest_unit(
         if piece.error is not None:  # a compressed file's damaged end; no text column
             fmt = format_of(piece.source)
             recs = [error_record(piece.source, fmt, piece.error, index=piece.first_line)]
-        elif piece.members:
-            recs = read_archive_piece(piece, max_bytes, raise_transient)
+        elif piece.members and piece.whole:  # an archive's members, read whole
+            recs = read_archive(piece.path, piece.members, max_bytes, raise_transient)
         elif piece.warc is not None:
             recs = read_warc_piece(piece, max_bytes, raise_transient)
         elif piece.rows:
@@ -186,9 +150,9 @@ def ingest_unit(
                 max_bytes,
                 raise_transient,
             )
-        elif piece.header:
+        elif piece.header:  # a CSV file's records, or an archive's CSV member's
             recs = read_csv_range(
-                piece.path,
+                piece.source,
                 piece.start,
                 piece.end or piece.start,
                 piece.first_line,
@@ -196,20 +160,22 @@ def ingest_unit(
                 max_bytes,
                 raise_transient,
                 piece.encoding,
+                piece.opener,
             )
         elif piece.whole:
             recs, state = read_input(piece.path, max_bytes, raise_transient)
             if state is not None:
                 states.append(state)
-        else:
+        else:  # a JSONL file's lines, or an archive's JSONL member's
             recs = read_range(
-                piece.path,
+                piece.source,
                 piece.start,
                 piece.end or piece.start,
                 piece.first_line,
                 max_bytes,
                 raise_transient,
                 piece.encoding,
+                piece.opener,
             )
         records.extend(recs)
     manifest = pl.DataFrame(

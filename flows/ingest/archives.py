@@ -37,6 +37,7 @@ from flows.ingest.compressed import (
     DAMAGED,
     OPENERS,
     compression_of,
+    inner_path,
     is_io_error,
     open_decompressed,
     read_upto,
@@ -72,9 +73,7 @@ def archive_kind(path: Path) -> str | None:
     suffix = path.suffix.lower()
     if suffix in ZIP_SUFFIXES:
         return "zip"
-    if suffix in SHORT_TAR or suffix in TAR_SUFFIXES:
-        return "tar"
-    if compression_of(path) and path.with_suffix("").suffix.lower() in TAR_SUFFIXES:
+    if suffix in SHORT_TAR or inner_path(path).suffix.lower() in TAR_SUFFIXES:
         return "tar"
     return None
 
@@ -99,14 +98,11 @@ def _skipped(name: str) -> bool:
 
 def _nested(archive: Path, name: str) -> str | None:
     """Why a member is not read from inside the archive, by its name, or None."""
-    inner = PurePosixPath(name)
-    as_path = Path(inner.name)
-    suffix = as_path.suffix.lower()
+    as_path = Path(PurePosixPath(name).name)
     unpack = f"unpack the archive ({unpack_command(archive)}) and read its folder"
     if archive_kind(as_path):
         return f"an archive inside an archive; {unpack}"
-    inner_suffix = as_path.with_suffix("").suffix.lower() if compression_of(as_path) else suffix
-    if inner_suffix == ".warc":
+    if inner_path(as_path).suffix.lower() == ".warc":
         return f"a WARC file inside an archive; {unpack}"
     return None
 
@@ -164,7 +160,7 @@ def _tar_members(archive: Path) -> list[Member]:
                 elif not info.isreg():
                     problem = "not a regular file (a device or pipe entry of the archive)"
                 found.append(Member(info.name, info.size, info.offset_data, problem))
-        except (*DAMAGED, tarfile.TarError) as exc:
+        except BROKEN as exc:
             if is_io_error(exc):
                 raise
             after = f" after {found[-1].name}" if found else ""

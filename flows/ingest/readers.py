@@ -927,7 +927,7 @@ def read_archive(
     """The records of the members of a ZIP or tar archive (all of them when `wanted`
     is None), each read as the same file on disk would be (`flows/ingest/archives.py`),
     its records' path the archive's joined with its name. A member that cannot be
-    read, or is above `max_bytes` (except JSON Lines, limited per record), is one
+    read, or is above `max_bytes` (except PER_RECORD_LIMIT formats), is one
     error record; an archive that cannot be opened or listed is one too."""
     fmt = format_of(archive)
 

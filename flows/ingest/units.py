@@ -97,6 +97,14 @@ class Piece:
             return member_path(self.path, self.members[0].name)
         return self.path
 
+    @property
+    def opener(self) -> Opener | None:
+        """Where a range piece's bytes are when not in its file: the one member of an
+        archive it is a range of."""
+        if len(self.members) == 1 and not self.whole:
+            return functools.partial(archives.open_member, self.path, self.members[0])
+        return None
+
 
 @dataclass(frozen=True)
 class Unit:
@@ -456,18 +464,14 @@ def _stat(path: Path, opener: Opener | None) -> tuple[int, int]:
 
 
 def _scan_member(
-    archive: Path, member: Member, batch_size: int, batch_bytes: int
+    archive: Path, member: Member, fmt: str, batch_size: int, batch_bytes: int
 ) -> tuple[list[Piece], int] | None:
-    """The pieces of a JSONL or CSV member of an archive, cut in its own stream, and
-    its record count; None for a member that is read whole."""
-    path = member_path(archive, member.name)
-    fmt = format_of(path)
-    if member.problem is not None or fmt not in ("jsonl", "csv"):
-        return None
+    """The pieces of a JSONL or CSV member (`fmt`) of an archive, cut in its own
+    stream, and its record count; None when it must be read whole."""
     opener = functools.partial(archives.open_member, archive, member)
     scan = _scan_jsonl if fmt == "jsonl" else _scan_csv
     try:
-        scanned = scan(path, batch_size, batch_bytes, opener)
+        scanned = scan(member_path(archive, member.name), batch_size, batch_bytes, opener)
     except (*archives.BROKEN, NotImplementedError, RuntimeError):
         scanned = None  # the member cannot be opened: read whole, it says why
     if scanned is None:
@@ -477,11 +481,8 @@ def _scan_member(
 
 
 def _parquet_rows(archive: Path, member: Member) -> int | None:
-    """The row count in a Parquet member's footer; None for any other member (or one
-    whose footer cannot be read: the reader then says why)."""
-    path = member_path(archive, member.name)
-    if member.problem is not None or format_of(path) != "parquet":
-        return None
+    """The row count in a Parquet member's footer; None when it cannot be read (the
+    reader then says why)."""
     try:
         with archives.open_member(archive, member) as fh:
             return int(pq.ParquetFile(fh).metadata.num_rows)
@@ -520,13 +521,16 @@ def _scan_archive(
         group, size = [], 0
 
     for member in listing:
-        scanned = _scan_member(path, member, batch_size, batch_bytes)
-        rows = _parquet_rows(path, member)
+        fmt = None if member.problem else format_of(member_path(path, member.name))
+        rows = _parquet_rows(path, member) if fmt == "parquet" else None
         if rows is not None:  # read whole, but a batch of its own with its rows counted
             close_group()
             pieces.append(Piece(path, lines=max(rows, 1), nbytes=member.size, members=(member,)))
             records += rows
             continue
+        scanned = None
+        if fmt in ("jsonl", "csv"):
+            scanned = _scan_member(path, member, fmt, batch_size, batch_bytes)
         if scanned is None:
             group.append(member)
             size += member.size

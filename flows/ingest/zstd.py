@@ -105,6 +105,5 @@ def open_zstd(file: Path | str | IO[bytes], mode: str = "rb") -> IO[bytes]:
     `gzip.open` opens one."""
     if mode != "rb":
         raise ValueError(f"zstd files are only read here, not opened with {mode!r}")
-    if isinstance(file, (str, Path)):
-        return io.BufferedReader(ZstdReader(open(file, "rb")), 1 << 16)
-    return io.BufferedReader(ZstdReader(file, owns=True), 1 << 16)
+    raw = open(file, "rb") if isinstance(file, (str, Path)) else file  # noqa: SIM115
+    return io.BufferedReader(ZstdReader(raw), 1 << 16)
