@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.store import QueryError, Warehouse
+from warehouse.store import REFUSED, QueryError, Warehouse
 
 # The output format by the file's suffix, and the compression by a last suffix.
 FORMATS = {".parquet": "parquet", ".jsonl": "json", ".ndjson": "json", ".csv": "csv"}
@@ -93,7 +93,7 @@ def export_articles(
                 row = con.execute(
                     f"COPY ({query}) TO {_literal(str(partial))} ({', '.join(options)})"
                 ).fetchone()
-            except (duckdb.ProgrammingError, duckdb.DataError) as exc:
+            except REFUSED as exc:
                 hint = ""
                 if view and f"name {view} does not exist" in str(exc):
                     hint = "\n(the warehouse predates it: a `newsclean run` brings it up to date)"

@@ -239,6 +239,11 @@ class _Held:
 _HELD: dict[Path, _Held] = {}
 
 
+# What DuckDB raises for a statement it refuses: a typo, an unknown column, a
+# value that does not convert. Shown to the user as a QueryError, in DuckDB's words.
+REFUSED = (duckdb.ProgrammingError, duckdb.DataError)
+
+
 class QueryError(ValueError):
     """A statement DuckDB refused: bad syntax, an unknown table or column, a value
     that does not convert, a write on a read-only connection. The SQL is at fault,
@@ -473,7 +478,7 @@ class Warehouse:
         with self.connect(read_only=read_only) as con:
             try:
                 return con.sql(statement, params=dict(params or {})).pl()
-            except (duckdb.ProgrammingError, duckdb.DataError) as exc:
+            except REFUSED as exc:
                 raise QueryError(str(exc)) from exc
 
     def named(self, name: str, **params: Any) -> pl.DataFrame:
