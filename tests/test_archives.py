@@ -6,18 +6,22 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import random
 import tarfile
 import tempfile
 import zipfile
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flows.ingest import ingest_unit, records_to_frame
+from flows.ingest import archives as archives_module
+from flows.ingest import ingest_unit, kept_streams, records_to_frame
+from flows.ingest.compressed import OPENERS, compression_of
 from flows.ingest.readers import format_of, read_file
 from flows.ingest.units import plan_units
 from flows.pipeline import news_etl
@@ -136,6 +140,80 @@ def test_an_archive_read_in_batches_reads_as_it_does_whole(
     assert [len(u.completes) for u in units] == [0] * (len(units) - 1) + [1]
     assert units[-1].completes[0].records == READ + REFUSED
     assert _planned(path).equals(_records_frame(path))
+
+
+class _CountingFile(io.FileIO):
+    """A file that counts the bytes read from it."""
+
+    def __init__(self, path: Path, counter: list[int]) -> None:
+        super().__init__(path, "rb")
+        self._counter = counter
+
+    def read(self, size: int = -1) -> bytes:
+        data = super().read(size)
+        self._counter[0] += len(data)
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        n = super().readinto(buffer) or 0
+        self._counter[0] += n
+        return n
+
+
+@pytest.mark.parametrize("name, mode", [("pages.tar.gz", "w:gz"), ("pages.tar.xz", "w:xz")])
+def test_a_compressed_tar_is_decompressed_once_for_its_batches_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, mode: str
+) -> None:
+    """A compressed tar cannot be entered in the middle. Each batch used to
+    decompress it from its start, which grew with the square of the batches; the
+    thread's stream is kept for its next batch, so the batches, read in order, read
+    the compressed file about once."""
+    rng = random.Random(5)  # hex of random bytes: the archive does not shrink to a block
+    files = {f"p/{i:02d}.txt": f"{STORY}{rng.randbytes(8_000).hex()}\n".encode() for i in range(30)}
+    files["p/shard.jsonl"] = b"".join(
+        json.dumps({"text": f"{STORY}Record {i}."}).encode() + b"\n" for i in range(10)
+    )
+    path = _tar(tmp_path / name, files, mode)
+    size = path.stat().st_size
+    read = [0]
+    opener = OPENERS[compression_of(path)]
+    monkeypatch.setattr(
+        archives_module, "_tar_stream", lambda p: opener(_CountingFile(p, read), "rb")
+    )
+    units = list(plan_units([path], batch_size=4, batch_bytes=1 << 20))
+    read[0] = 0
+    frame = pl.concat([ingest_unit(unit, "r", WHEN)[0] for unit in units]).drop("ingested_at")
+    assert len(units) == 11 and frame.height == 40 and frame["error"].null_count() == 40
+    assert size <= read[0] < 1.2 * size  # a stream per batch: 7.8 times
+    assert frame.equals(_records_frame(path))
+    # A batch before the stream's place (another worker took the ones between)
+    # starts the stream over, and reads the same.
+    first = ingest_unit(units[0], "r", WHEN)[0].drop("ingested_at")
+    assert first.equals(frame.head(first.height))
+    # The file changed: its kept stream is not the file's any more.
+    _tar(path, {"p/new.txt": STORY.encode()}, mode)
+    assert [r.raw_text for r in read_file(path)] == [STORY]
+    kept_streams.forget()
+
+
+def test_members_sharing_a_kept_stream_read_in_turns(tmp_path: Path) -> None:
+    """Two members of one compressed tar open at once, read a piece at a time in
+    turns: each gets its own bytes though both read the thread's kept stream."""
+    files = {"a.txt": b"A" * 70_000 + b"end a", "b.txt": b"B" * 90_000 + b"end b"}
+    path = _tar(tmp_path / "two.tar.gz", files, "w:gz")
+    listed = {m.name: m for m in archives_module.members(path)}
+    with (
+        archives_module.open_member(path, listed["a.txt"]) as a,
+        archives_module.open_member(path, listed["b.txt"]) as b,
+    ):
+        got = {"a.txt": b"", "b.txt": b""}
+        while True:
+            pieces = a.read(8_192), b.read(8_192)
+            if not any(pieces):
+                break
+            got["a.txt"] += pieces[0]
+            got["b.txt"] += pieces[1]
+    assert got == files
 
 
 def _records_frame(path: Path) -> pl.DataFrame:

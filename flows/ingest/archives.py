@@ -13,8 +13,10 @@ input of its own:
 
 A ZIP member is opened from the archive's directory, so a batch reads only its own
 members. A tar archive has no directory: listing it reads it once, and a batch
-seeks to its members' offsets, which in a compressed tar (`.tar.gz`, `.tgz`)
-decompresses the stream from its start, as for any compressed file.
+seeks to its members' offsets. In a compressed tar (`.tar.gz`, `.tgz`) a seek
+decompresses the stream up to there, so each thread keeps the stream open for its
+next batch of the archive (`flows/ingest/kept_streams.py`): each worker
+decompresses the archive about once.
 
 Folders, hidden files (as on disk) and macOS's `__MACOSX/` copies are not inputs.
 Members that cannot be read here are quarantined with the reason and, where one
@@ -31,7 +33,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO, Any
+from typing import IO
 
 from flows.ingest.compressed import (
     DAMAGED,
@@ -42,6 +44,7 @@ from flows.ingest.compressed import (
     open_decompressed,
     read_upto,
 )
+from flows.ingest.kept_streams import StreamView, forget, kept_stream
 
 ZIP_SUFFIXES = {".zip"}
 # A tar archive by its name: `.tar`, or `.tar.gz` and the like (the compression
@@ -142,6 +145,10 @@ def _tar_stream(archive: Path) -> IO[bytes]:
     return open_decompressed(archive) if compression_of(archive) else archive.open("rb")
 
 
+def _is_compressed_tar(archive: Path) -> bool:
+    return archive.suffix.lower() in SHORT_TAR or compression_of(archive) is not None
+
+
 def _tar_members(archive: Path) -> list[Member]:
     """The members of a tar archive. Damage after its first header (a download cut
     short) ends the listing with a member named "" (the archive itself) whose
@@ -168,53 +175,9 @@ def _tar_members(archive: Path) -> list[Member]:
     return found
 
 
-class _Slice(io.RawIOBase):
-    """`size` bytes of a seekable stream from `base` on: a tar member's bytes. A stream
-    that ends before them raises EOFError (the archive was cut short). `owns`: closing
-    the slice closes the stream (not when a batch's members share it)."""
-
-    def __init__(self, inner: IO[bytes], base: int, size: int, owns: bool = True) -> None:
-        super().__init__()
-        self._inner, self._base, self._size, self._owns = inner, base, size, owns
-        self._pos = 0
-        inner.seek(base)
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._pos
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        start = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._size}[whence]
-        self._pos = max(0, min(self._size, start + offset))
-        self._inner.seek(self._base + self._pos)
-        return self._pos
-
-    def readinto(self, buffer: Any) -> int:
-        want = min(len(buffer), self._size - self._pos)
-        if want <= 0:
-            return 0
-        data = self._inner.read(want)
-        if not data:
-            left = self._size - self._pos
-            raise EOFError(f"the archive ends {left:,} bytes before this file does")
-        buffer[: len(data)] = data
-        self._pos += len(data)
-        return len(data)
-
-    def close(self) -> None:
-        if not self.closed and self._owns:
-            self._inner.close()
-        super().close()
-
-
 def _tar_member(stream: IO[bytes], member: Member, owns: bool) -> IO[bytes]:
     """A tar member's bytes, decompressed when its own name says it is compressed."""
-    view = io.BufferedReader(_Slice(stream, member.offset or 0, member.size, owns))
+    view = io.BufferedReader(StreamView(stream, member.offset or 0, member.size, owns))
     return _inner_stream(member, view)
 
 
@@ -227,6 +190,8 @@ def open_member(archive: Path, member: Member) -> IO[bytes]:
     """The bytes of a member as a seekable stream, decompressed when the member's own
     name says it is compressed (`a.jsonl.gz`)."""
     if member.offset is not None:
+        if _is_compressed_tar(archive):
+            return _tar_member(kept_stream(archive, _tar_stream), member, owns=False)
         return _tar_member(_tar_stream(archive), member, owns=True)
     with zipfile.ZipFile(archive) as zf:  # the open member keeps the file open
         return _inner_stream(member, zf.open(member.name))
@@ -247,6 +212,7 @@ def read_members(
             if archive_kind(archive) == "zip"
             else None
         )
+        kept = zf is None and _is_compressed_tar(archive)  # the thread's, left open
         stream: IO[bytes] | None = None  # a tar's, shared by its members until damage
         for member in wanted:
             got: tuple[bytes, BaseException | None]
@@ -254,12 +220,17 @@ def read_members(
                 if zf is not None:
                     fh = _inner_stream(member, zf.open(member.name))
                 else:
-                    stream = stream or stack.enter_context(_tar_stream(archive))
+                    if stream is None and kept:
+                        stream = kept_stream(archive, _tar_stream)
+                    elif stream is None:
+                        stream = stack.enter_context(_tar_stream(archive))
                     fh = _tar_member(stream, member, owns=False)
                 with fh:
                     got = read_upto(fh, limit(member))
             except (*BROKEN, NotImplementedError, RuntimeError) as exc:
                 got = b"", exc
-            if got[1] is not None:
-                stream = None  # a decompressor that failed is not asked again
+            if got[1] is not None:  # a decompressor that failed is not asked again
+                if kept:
+                    forget(stream)
+                stream = None
             yield member, *got

@@ -7,13 +7,11 @@ the usual compression of large text corpora, is not before Python 3.14 and is re
 with python-zstandard (`flows/ingest/zstd.py`).
 
 A JSONL shard is cut into batches by byte ranges of its decompressed stream (see
-`flows/ingest/units.py`). A compressed stream cannot be entered in the middle, so a
-batch decompresses the file from its start and skips to its range: the last batch
-of a shard of N batches decompresses all of it. The planner's pass decompresses it
-once more. That is cheap for shards of a few batches and grows with the square of
-their number (measured in the README); unpacking a very large shard first is
-faster. Nothing is written to disk, so workers on other machines (Dask) read the
-same files.
+`flows/ingest/units.py`). A compressed stream cannot be entered in the middle: a
+batch seeks to its range by decompressing up to it, in the stream its thread kept
+open from its last batch of the file (`flows/ingest/kept_streams.py`), so each
+worker decompresses the file about once; the planner's pass once more. Nothing is
+written to disk, so workers on other machines (Dask) read the same files.
 """
 
 from __future__ import annotations

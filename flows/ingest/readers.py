@@ -55,6 +55,7 @@ from flows.ingest.html import (
     is_html_page,
     read_page,
 )
+from flows.ingest.kept_streams import StreamView, kept_stream
 
 TEXT_SUFFIXES = {".txt", ".md", ".text"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -1076,8 +1077,13 @@ def _read_spans(
 ) -> list[bytes]:
     """Bytes [start, end) of `path` (`open_stream`) for each span, in order; of its
     decompressed stream when it is compressed (which cannot be entered in the
-    middle: a seek decompresses up to there). Raises what reading raises."""
-    with open_stream(path, opener) as fh:
+    middle: a seek decompresses up to there, so the thread keeps the stream for its
+    next range, `flows/ingest/kept_streams.py`). Raises what reading raises."""
+    if opener is None and compression_of(path):  # kept for this thread's next range
+        stream: IO[bytes] = StreamView(kept_stream(path, open_decompressed), owns=False)
+    else:
+        stream = open_stream(path, opener)
+    with stream as fh:
         parts = []
         for start, end in spans:
             fh.seek(start)

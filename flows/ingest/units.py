@@ -37,7 +37,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from flows.config import Settings
-from flows.ingest import archives, warc
+from flows.ingest import archives, kept_streams, warc
 from flows.ingest.archives import Member, member_path
 from flows.ingest.compressed import (
     DAMAGED,
@@ -550,7 +550,10 @@ def _scan(path: Path, batch_size: int, batch_bytes: int) -> tuple[list[Piece], F
     archives), or None."""
     fmt = format_of(path)
     if fmt == "archive":
-        return _scan_archive(path, batch_size, batch_bytes)
+        try:
+            return _scan_archive(path, batch_size, batch_bytes)
+        finally:
+            kept_streams.forget_file(path)  # the stream `_scan_member` read a tar in
     if fmt == "warc":
         return _scan_warc(path, batch_size, batch_bytes)
     if fmt == "jsonl":
