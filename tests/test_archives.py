@@ -265,6 +265,16 @@ def test_a_zip_archive_cut_short_or_empty_says_so(tmp_path: Path) -> None:
     assert record.error == (
         "not a readable zip archive (damaged, cut short, or not one): File is not a zip file"
     )
+    # A directory entry that asks for a zip version Python cannot read (the archive
+    # fuzzer found one: zipfile raised NotImplementedError out of the reader).
+    future = bytearray(data)
+    entry = future.index(b"PK\x01\x02")  # the central directory's entry
+    future[entry + 6 : entry + 8] = (169).to_bytes(2, "little")  # version needed: 16.9
+    (tmp_path / "future.zip").write_bytes(future)
+    for records in (read_file(tmp_path / "future.zip"), _planned(tmp_path / "future.zip").rows()):
+        assert len(records) == 1
+    (record,) = read_file(tmp_path / "future.zip")
+    assert record.error.endswith("zipfile cannot read its directory: zip file version 16.9")
     empty = _zip(tmp_path / "empty.zip", {"folder/": b"", ".hidden": b"x"})
     units = list(plan_units([empty], batch_size=10))
     (frame, manifest) = ingest_unit(units[0], "r", WHEN)

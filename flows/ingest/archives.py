@@ -114,7 +114,10 @@ def members(archive: Path) -> list[Member]:
     """The input files inside `archive`, in the archive's order. Raises OSError when
     it cannot be read, and one of BROKEN when it is no such archive or is damaged."""
     if archive_kind(archive) == "zip":
-        return _zip_members(archive)
+        try:
+            return _zip_members(archive)
+        except NotImplementedError as exc:  # a directory entry of a version it cannot read
+            raise zipfile.BadZipFile(f"zipfile cannot read its directory: {exc}") from exc
     return _tar_members(archive)
 
 
