@@ -368,20 +368,33 @@ def test_a_damaged_archive_never_stops_a_run(kind: str, cut: float, flips: list)
         assert documents[0].equals(documents[1])
 
 
-def test_a_parquet_member_is_read_whole_in_a_batch_of_its_own(tmp_path: Path) -> None:
-    """Its size limit holds per row, as for a Parquet file, not for the whole member;
-    the planner counts its rows from its footer."""
-    rows = {"id": ["p0", "p1", "p2"], "text": [STORY * 8, STORY * 30, STORY * 8]}
+def test_a_parquet_member_is_cut_into_row_ranges_from_its_footer(tmp_path: Path) -> None:
+    """As a Parquet file on disk is: a batch reads its row groups only, so a large
+    member no longer loads whole (until session 22 it went whole into one batch);
+    its size limit holds per row."""
+    rows = {
+        "id": [f"p{i}" for i in range(9)],
+        "text": [STORY * (30 if i == 4 else 8) for i in range(9)],
+        "date": [f"2026-11-0{i % 9 + 1}" for i in range(9)],
+    }
     table = io.BytesIO()
-    pl.DataFrame(rows).write_parquet(table, compression="uncompressed")
-    path = _zip(tmp_path / "table.zip", {"a.txt": STORY.encode(), "t.parquet": table.getvalue()})
-    assert len(table.getvalue()) > 3000
-    units = list(plan_units([path], batch_size=10, batch_bytes=1 << 20))
-    assert [[(len(p.members), p.lines) for p in u.pieces] for u in units] == [[(1, 1), (1, 3)]]
-    assert units[-1].completes[0].records == 4
-    frame = pl.concat([ingest_unit(u, "r", WHEN, max_bytes=3000)[0] for u in units])
-    assert frame["record_index"].to_list() == [0, 0, 1, 2]
-    assert frame["source_id"].to_list() == ["a", "p0", "t", "p2"]  # an error: the file's
-    errors = frame["error"].to_list()
-    assert errors[:2] == [None, None] and errors[3] is None
-    assert errors[2].startswith("row 2: record too large")
+    pl.DataFrame(rows).write_parquet(table, compression="uncompressed", row_group_size=2)
+    files = {"a.txt": STORY.encode(), "t.parquet": table.getvalue()}
+    for name, mode in [("table.zip", None), ("table.tar.gz", "w:gz")]:
+        path = _zip(tmp_path / name, files) if mode is None else _tar(tmp_path / name, files, mode)
+        units = list(plan_units([path], batch_size=4, batch_bytes=1 << 20))
+        pieces = [p for u in units for p in u.pieces]
+        assert [(p.rows, p.lines) for p in pieces] == [(False, 1), (True, 4), (True, 4), (True, 1)]
+        assert units[-1].completes[0].records == 10
+        frame = pl.concat([ingest_unit(u, "r", WHEN, max_bytes=3000)[0] for u in units])
+        assert frame["record_index"].to_list() == [0, *range(9)]
+        assert frame["source_uri"].to_list()[1:] == [f"{path}/t.parquet"] * 9
+        errors = frame["error"].to_list()
+        assert errors[5].startswith("row 5: record too large")
+        assert errors.count(None) == 9
+        loaded = frame.filter(pl.col("error").is_null())
+        assert loaded["raw_text"].to_list()[1:] == [t for i, t in enumerate(rows["text"]) if i != 4]
+        assert loaded["date"].to_list()[1:] == [d for i, d in enumerate(rows["date"]) if i != 4]
+        # Read whole (no planner), the member gives the same records.
+        unlimited = pl.concat([ingest_unit(u, "r", WHEN)[0] for u in units])
+        assert unlimited.drop("ingested_at").equals(_records_frame(path))

@@ -142,13 +142,14 @@ def ingest_unit(
             recs = read_archive(piece.path, piece.members, max_bytes, raise_transient)
         elif piece.warc is not None:
             recs = read_warc_piece(piece, max_bytes, raise_transient)
-        elif piece.rows:
+        elif piece.rows:  # a Parquet file's rows, or an archive's Parquet member's
             recs = read_rows(
-                piece.path,
+                piece.source,
                 piece.start,
                 (piece.end or piece.start) - piece.start,
                 max_bytes,
                 raise_transient,
+                piece.opener,
             )
         elif piece.header:  # a CSV file's records, or an archive's CSV member's
             recs = read_csv_range(

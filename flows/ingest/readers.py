@@ -27,6 +27,7 @@ from stat import S_ISDIR, S_ISREG
 from typing import IO, Any
 
 import polars as pl
+import pyarrow.parquet as pq
 
 from flows.ingest.archives import (
     BROKEN,
@@ -763,6 +764,24 @@ def _parquet_records(
             yield _record_from_mapping(path, "parquet", "parquet", index, row, payload)
 
 
+def _stream_rows(opener: Opener, first_row: int, count: int) -> pl.DataFrame:
+    """Rows [first_row, first_row + count) of the Parquet file in a stream: only the
+    row groups that hold them are read (pyarrow; polars reads a stream whole)."""
+    with opener() as fh:
+        parquet = pq.ParquetFile(fh)
+        groups, skip, row = [], 0, 0
+        for k in range(parquet.metadata.num_row_groups):
+            rows = parquet.metadata.row_group(k).num_rows
+            if row + rows > first_row and row < first_row + count:
+                skip = skip if groups else first_row - row
+                groups.append(k)
+            row += rows
+        table = parquet.read_row_groups(groups) if groups else parquet.schema_arrow.empty_table()
+    frame = pl.from_arrow(table.slice(skip, count))
+    assert isinstance(frame, pl.DataFrame)  # a table, not an array
+    return frame
+
+
 def read_parquet(path: Path, data: bytes, max_bytes: int | None = None) -> Iterator[RawRecord]:
     """One article per row; a file without a `text` column is one error record; a
     row above `max_bytes` is an error record of its own."""
@@ -785,16 +804,27 @@ def read_rows(
     count: int,
     max_bytes: int | None = None,
     raise_transient: bool = False,
+    opener: Opener | None = None,
 ) -> list[RawRecord]:
     """The records of rows [first_row, first_row + count) of a Parquet file (cut by
     the unit planner from its footer), numbered as in the whole file; the size
-    limit holds per row, as for a JSONL line."""
+    limit holds per row, as for a JSONL line. `opener` as for `read_range` (an
+    archive's Parquet member)."""
     try:
-        frame = pl.scan_parquet(path).slice(first_row, count).collect()
-    except OSError as exc:
-        return [unreadable(path, "parquet", exc, raise_transient, first_row)]
-    except Exception as exc:  # polars raises several error types for bad files
-        reason = f"unreadable Parquet (rows {first_row + 1}-{first_row + count}): {exc}"
+        if opener is None:
+            frame = pl.scan_parquet(path).slice(first_row, count).collect()
+        else:
+            frame = _stream_rows(opener, first_row, count)
+    except Exception as exc:  # polars and pyarrow raise several error types for bad files
+        if isinstance(exc, OSError) and (opener is None or is_io_error(exc)):
+            return [unreadable(path, "parquet", exc, raise_transient, first_row)]
+        # Damage in the archive's stream; pyarrow's own errors (bad pages) are plain
+        # OSErrors or ArrowExceptions, about the Parquet file.
+        if opener is not None and isinstance(exc, DAMAGED) and type(exc) is not OSError:
+            where = f"row {first_row}" if first_row else ""
+            reason = damage_reason(path, exc, where, member=True)
+        else:
+            reason = f"unreadable Parquet (rows {first_row + 1}-{first_row + count}): {exc}"
         return [error_record(path, "parquet", reason, index=first_row)]
     return list(_parquet_records(path, frame, first_row, max_bytes))
 

@@ -230,7 +230,7 @@ def _scan_jsonl(
 
 
 def _scan_parquet(
-    path: Path, batch_size: int, batch_bytes: int
+    path: Path, batch_size: int, batch_bytes: int, opener: Opener | None = None
 ) -> tuple[list[Piece], FileState] | None:
     """Cut a Parquet file into row ranges of at most `batch_size` rows and about
     `batch_bytes`, from its footer alone: each row group's row count and
@@ -240,19 +240,22 @@ def _scan_parquet(
     reason. A file without a text column is one piece that says so. polars reads a
     row range without decoding the rest of the file, even inside one large row
     group (measured: 2,000 rows from the middle of a single 116 MB row group in
-    17 ms, 115 MB peak)."""
+    17 ms, 115 MB peak). `opener`: the Parquet file is an archive's member, read
+    through that stream (`_scan_jsonl`)."""
     try:
-        stat = path.stat()
-        meta = pq.ParquetFile(path).metadata
+        file_size, mtime_ns = _stat(path, opener)
+        if opener is None:
+            meta = pq.ParquetFile(path).metadata
+        else:
+            with opener() as fh:
+                meta = pq.ParquetFile(fh).metadata
         names = meta.schema.to_arrow_schema().names
-        sha = sha256_file(path)
+        sha = sha256_file(path) if opener is None else ""
     except (OSError, pa.ArrowException):
         return None
     if field_name(names, "text") is None:
         reason = f"Parquet has {no_text_field(names, 'column')}"
-        return [Piece(path, error=reason)], FileState(
-            str(path), stat.st_size, stat.st_mtime_ns, sha, 1
-        )
+        return [Piece(path, error=reason)], FileState(str(path), file_size, mtime_ns, sha, 1)
     pieces: list[Piece] = []
     start = row = taken = 0  # the open piece starts at row `start` and holds `taken`
     size = 0.0
@@ -275,7 +278,7 @@ def _scan_parquet(
                 close()
     if taken or not pieces:
         close()
-    state = FileState(str(path), stat.st_size, stat.st_mtime_ns, sha, meta.num_rows)
+    state = FileState(str(path), file_size, mtime_ns, sha, meta.num_rows)
     return pieces, state
 
 
@@ -466,10 +469,11 @@ def _stat(path: Path, opener: Opener | None) -> tuple[int, int]:
 def _scan_member(
     archive: Path, member: Member, fmt: str, batch_size: int, batch_bytes: int
 ) -> tuple[list[Piece], int] | None:
-    """The pieces of a JSONL or CSV member (`fmt`) of an archive, cut in its own
-    stream, and its record count; None when it must be read whole."""
+    """The pieces of a JSONL, CSV or Parquet member (`fmt`) of an archive, cut in its
+    own stream (a Parquet member into row ranges from its footer), and its record
+    count; None when it must be read whole."""
     opener = functools.partial(archives.open_member, archive, member)
-    scan = _scan_jsonl if fmt == "jsonl" else _scan_csv
+    scan = {"jsonl": _scan_jsonl, "csv": _scan_csv, "parquet": _scan_parquet}[fmt]
     try:
         scanned = scan(member_path(archive, member.name), batch_size, batch_bytes, opener)
     except (*archives.BROKEN, NotImplementedError, RuntimeError):
@@ -480,25 +484,15 @@ def _scan_member(
     return [replace(p, path=archive, members=(member,)) for p in pieces], state.records
 
 
-def _parquet_rows(archive: Path, member: Member) -> int | None:
-    """The row count in a Parquet member's footer; None when it cannot be read (the
-    reader then says why)."""
-    try:
-        with archives.open_member(archive, member) as fh:
-            return int(pq.ParquetFile(fh).metadata.num_rows)
-    except (*archives.BROKEN, pa.ArrowException, NotImplementedError, RuntimeError):
-        return None
-
-
 def _scan_archive(
     path: Path, batch_size: int, batch_bytes: int
 ) -> tuple[list[Piece], FileState] | None:
-    """Cut a ZIP or tar archive into pieces: a JSONL or CSV member in line or record
-    ranges of its own stream (`_scan_member`), the other members grouped up to
-    `batch_size` members and about `batch_bytes`, in the archive's order; a Parquet
-    member is read whole in a batch of its own, its rows counted from its footer.
-    The manifest counts any other member read whole as one record (a JSON member may
-    hold more). None if the archive cannot be listed: read whole, it says why."""
+    """Cut a ZIP or tar archive into pieces: a JSONL, CSV or Parquet member in line,
+    record or row ranges of its own stream (`_scan_member`), the other members
+    grouped up to `batch_size` members and about `batch_bytes`, in the archive's
+    order. The manifest counts any other member read whole as one record (a JSON
+    member may hold more). None if the archive cannot be listed: read whole, it
+    says why."""
     try:
         stat = path.stat()
         listing = archives.members(path)
@@ -522,14 +516,8 @@ def _scan_archive(
 
     for member in listing:
         fmt = None if member.problem else format_of(member_path(path, member.name))
-        rows = _parquet_rows(path, member) if fmt == "parquet" else None
-        if rows is not None:  # read whole, but a batch of its own with its rows counted
-            close_group()
-            pieces.append(Piece(path, lines=max(rows, 1), nbytes=member.size, members=(member,)))
-            records += rows
-            continue
         scanned = None
-        if fmt in ("jsonl", "csv"):
+        if fmt in ("jsonl", "csv", "parquet"):
             scanned = _scan_member(path, member, fmt, batch_size, batch_bytes)
         if scanned is None:
             group.append(member)
