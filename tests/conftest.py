@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -104,3 +106,22 @@ def real_texts() -> list[str]:
 def real_lines() -> list[str]:
     """Every non-blank line of the seeds and the dev set's pages."""
     return [s for text in real_texts() for line in text.split("\n") if (s := line.strip())]
+
+
+class CountingFile(io.FileIO):
+    """A file that counts the bytes read from it (how often a compressed input is
+    decompressed)."""
+
+    def __init__(self, path: Path, counter: list[int]) -> None:
+        super().__init__(path, "rb")
+        self._counter = counter
+
+    def read(self, size: int = -1) -> bytes:
+        data = super().read(size)
+        self._counter[0] += len(data)
+        return data
+
+    def readinto(self, buffer: Any) -> int:
+        n = super().readinto(buffer) or 0
+        self._counter[0] += n
+        return n

@@ -12,7 +12,6 @@ import tempfile
 import zipfile
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 import pytest
@@ -25,6 +24,7 @@ from flows.ingest.compressed import OPENERS, compression_of
 from flows.ingest.readers import format_of, read_file
 from flows.ingest.units import plan_units
 from flows.pipeline import news_etl
+from tests.conftest import CountingFile
 from warehouse import Warehouse
 
 WHEN = datetime(2026, 11, 30)
@@ -142,24 +142,6 @@ def test_an_archive_read_in_batches_reads_as_it_does_whole(
     assert _planned(path).equals(_records_frame(path))
 
 
-class _CountingFile(io.FileIO):
-    """A file that counts the bytes read from it."""
-
-    def __init__(self, path: Path, counter: list[int]) -> None:
-        super().__init__(path, "rb")
-        self._counter = counter
-
-    def read(self, size: int = -1) -> bytes:
-        data = super().read(size)
-        self._counter[0] += len(data)
-        return data
-
-    def readinto(self, buffer: Any) -> int:
-        n = super().readinto(buffer) or 0
-        self._counter[0] += n
-        return n
-
-
 @pytest.mark.parametrize("name, mode", [("pages.tar.gz", "w:gz"), ("pages.tar.xz", "w:xz")])
 def test_a_compressed_tar_is_decompressed_once_for_its_batches_in_order(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, mode: str
@@ -178,7 +160,7 @@ def test_a_compressed_tar_is_decompressed_once_for_its_batches_in_order(
     read = [0]
     opener = OPENERS[compression_of(path)]
     monkeypatch.setattr(
-        archives_module, "_tar_stream", lambda p: opener(_CountingFile(p, read), "rb")
+        archives_module, "_tar_stream", lambda p: opener(CountingFile(p, read), "rb")
     )
     units = list(plan_units([path], batch_size=4, batch_bytes=1 << 20))
     read[0] = 0

@@ -19,27 +19,10 @@ from hypothesis import strategies as st
 from flows.ingest import ingest_files, ingest_unit, kept_streams, plan_units, readers
 from flows.ingest.compressed import OPENERS, open_decompressed
 from flows.ingest.kept_streams import HEAD_BYTES, TAIL_BYTES, Rewindable, StreamView
+from tests.conftest import CountingFile
 from tests.test_compressed import COMPRESSORS, STORY, _comparable
 
 WHEN = datetime(2026, 11, 30)
-
-
-class _Counting(io.FileIO):
-    """A file that counts the bytes read from it."""
-
-    def __init__(self, path: Path, counter: list[int]) -> None:
-        super().__init__(path, "rb")
-        self._counter = counter
-
-    def read(self, size: int = -1) -> bytes:
-        data = super().read(size)
-        self._counter[0] += len(data)
-        return data
-
-    def readinto(self, buffer: Any) -> int:
-        n = super().readinto(buffer) or 0
-        self._counter[0] += n
-        return n
 
 
 @pytest.fixture(autouse=True)
@@ -53,7 +36,7 @@ def _counted_opens(monkeypatch: pytest.MonkeyPatch, suffix: str) -> list[int]:
     """Make the range reader open compressed files through a byte counter."""
     read = [0]
     opener = OPENERS[suffix]
-    monkeypatch.setattr(readers, "open_decompressed", lambda p: opener(_Counting(p, read), "rb"))
+    monkeypatch.setattr(readers, "open_decompressed", lambda p: opener(CountingFile(p, read), "rb"))
     return read
 
 

@@ -33,7 +33,24 @@ HEAD_BYTES = 1 << 16
 TAIL_BYTES = 1 << 20
 
 
-class Rewindable(io.RawIOBase):
+class _Placed(io.RawIOBase):
+    """A readable, seekable raw stream that keeps its own place."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._pos
+
+
+class Rewindable(_Placed):
     """A forward-seekable stream (a decompressor) that also seeks back cheaply into
     its first HEAD_BYTES and its last TAIL_BYTES; further back, it asks the stream
     (which starts over). Reads may be short."""
@@ -44,16 +61,6 @@ class Rewindable(io.RawIOBase):
         self._head = bytearray()  # bytes [0, len(head)) of the stream
         self._tail = bytearray()  # the bytes just before the inner stream's place
         self._at = 0  # the inner stream's place
-        self._pos = 0  # ours
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._pos
 
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
         if whence == io.SEEK_CUR:
@@ -155,7 +162,7 @@ def _forget_in_child() -> None:
 os.register_at_fork(after_in_child=_forget_in_child)
 
 
-class StreamView(io.RawIOBase):
+class StreamView(_Placed):
     """The bytes of a seekable stream from `base` on: `size` of them (a tar member's;
     a stream that ends before them raises EOFError, the archive was cut short), or
     all to its end (None). Reads are whole, up to the view's end. `owns`: closing
@@ -168,7 +175,6 @@ class StreamView(io.RawIOBase):
     ) -> None:
         super().__init__()
         self._inner, self._base, self._size, self._owns = inner, base, size, owns
-        self._pos = 0
         self._guarded(inner.seek, base)
 
     def _guarded(self, call: Callable[..., Any], *args: Any) -> Any:
@@ -177,15 +183,6 @@ class StreamView(io.RawIOBase):
         except BaseException:
             forget(self._inner)
             raise
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._pos
 
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
         if whence == io.SEEK_END:
