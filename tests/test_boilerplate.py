@@ -18,6 +18,7 @@ from flows.clean.boilerplate import (
     line_scores,
     main_block,
     remove_boilerplate,
+    repeated_copies,
     site_repeated_lines,
     weight,
 )
@@ -505,3 +506,58 @@ def test_other_lists_after_the_body_stay_out(after: list[str]) -> None:
     text = "\n\n".join(["Bridge to close for repairs", PROSE, MORE_PROSE, *after])
     body = main_block(text)[0]
     assert body.endswith(MORE_PROSE)
+
+
+PARAGRAPHS = [
+    "The bridge inquiry heard on Tuesday that the contract had been signed before the "
+    "tender closed, and that two of the bidders were never told why their offers were "
+    "set aside. The council said it would publish every document the inquiry asks for, "
+    "and its leader apologised to both firms in a letter read out at the hearing. "
+    "Residents who had asked about the plans for months said they wanted the whole "
+    "process run again from the start, with the minutes of each meeting put online "
+    "within a week, and an independent engineer to check the costs. Their petition, "
+    "signed by more than four thousand people, was handed in at the town hall on Friday.",
+    "Engineers told the hearing that the old crossing could carry traffic for another "
+    "five years at most. Lorries have been banned from it since the spring, when a "
+    "survey found cracks in two of its piers, and buses now take a detour of eleven "
+    "miles through the villages to the north. Shopkeepers on the high street say their "
+    "takings have fallen by a third, and the chamber of commerce has written to the "
+    "minister asking for help with business rates until the new bridge opens. The "
+    "ferry that once ran across the estuary could be brought back, one trader suggested.",
+    "The minister's office said on Wednesday that no decision on funding would be made "
+    "until the inquiry reports in the new year. A spokesman added that the department "
+    "had offered to send its own auditors, an offer the council accepted the same day. "
+    "Opposition members called for the leader to step aside while the inquiry sits, "
+    "which she refused, saying that the mistakes had been made by officers before she "
+    "took office and that she had ordered the review herself. The inquiry sits again "
+    "next month, when the former chief executive is due to give evidence under oath.",
+]
+
+
+def test_a_copy_of_the_article_in_the_pages_metadata_leaves_the_body() -> None:
+    """Text dumps print schema.org's articleBody (JSON-LD, microdata) as one line,
+    after the article's own paragraphs: the article came out two or three times."""
+    body = "\n\n".join(PARAGRAPHS)
+    copy = " ".join(PARAGRAPHS)
+    meta = "\n".join(["Bridge deal inquiry", "2019-11-13T23:06:00+01:00", copy])
+    page = f"Bridge deal inquiry\n\n{body}\n\n{copy}\n{meta}\n\nShare this"
+    df = _frame([page]).with_columns(pl.lit([], dtype=REPAIRS).alias("repairs"))
+    out = remove_boilerplate(df)
+    text = out["text"].to_list()[0]
+    assert all(text.count(p) == 1 for p in PARAGRAPHS)  # each paragraph once
+    assert copy not in text
+    assert main_block(page)[0] == text
+    details = [r["detail"] for r in out["repairs"].to_list()[0]]
+    assert "1 line(s) repeating the article (a copy in the page's metadata)" in details
+
+
+def test_a_paragraph_printed_twice_is_kept_once_and_prose_is_not_a_copy() -> None:
+    twice = [PARAGRAPHS[0], PARAGRAPHS[1], PARAGRAPHS[0], PARAGRAPHS[2]]
+    assert repeated_copies(twice) == {2}
+    # A teaser that shares a paragraph's start does not make the paragraph a copy,
+    # nor does a single long line that is the whole article.
+    teaser = PARAGRAPHS[1][:120] + "…"
+    assert repeated_copies([PARAGRAPHS[0], teaser, PARAGRAPHS[1], PARAGRAPHS[2]]) == set()
+    assert repeated_copies([" ".join(PARAGRAPHS)]) == set()
+    # Short lines are never copies, however often they repeat.
+    assert repeated_copies(["Share this", "Share this"]) == set()

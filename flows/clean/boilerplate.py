@@ -30,6 +30,12 @@ repeated on its own page. Long lines are exempt: a paragraph in several document
 is a story printed twice, not furniture (the warehouse's `duplicate_articles` view
 finds articles whose whole body another one has).
 
+Within the kept lines, a long line that repeats the rest of the article is dropped:
+pages carry the story again in their metadata (schema.org's `articleBody`, as
+JSON-LD or microdata, which text dumps print as one line), so the article came out
+twice, once in paragraphs and once or twice more as a single line
+(`repeated_copies`).
+
 The weights were set on the dev set's pages by a coarse grid with a broad plateau
 (F1 moves < 0.005 around them), not per page. Measured with `newsclean eval`.
 """
@@ -632,29 +638,92 @@ def main_block(
     site_lines: frozenset[str] = frozenset(),
     scored: ScoredLines | None = None,
 ) -> tuple[str, int]:
-    """The article's lines (blank lines kept as paragraph breaks) and lines dropped.
+    """The article's lines (blank lines kept as paragraph breaks) and lines dropped
+    (furniture, and copies of the article: `repeated_copies`).
 
     `site_lines` are stripped lines that recur across this source's documents;
     `scored`, when given, is the text's ScoredLines (with these weights).
     """
     scored = scored or _score_page(text, w)
     body, kept = _select(scored, w, site_lines)
-    return "\n".join(body), len(scored.idx) - len(kept)
+    copies = repeated_copies(body)
+    body = [line for k, line in enumerate(body) if k not in copies]
+    return "\n".join(body), len(scored.idx) - len(kept) + len(copies)
+
+
+# A copy of the article is a line of at least COPY_MIN_CHARS whose 5-word shingles
+# are COPY_SHARE or more in the other kept lines; only a line whose first
+# COPY_PROBE characters occur again in the body is looked at so closely.
+COPY_MIN_CHARS = 600
+COPY_PROBE = 60
+COPY_SHARE = 0.9
+COPY_WINDOWS = 5  # 40-character stretches looked for elsewhere before words are counted
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = WORD.findall(text.casefold())
+    return {tuple(words[i : i + 5]) for i in range(max(1, len(words) - 4))}
+
+
+def repeated_copies(lines: list[str]) -> set[int]:
+    """The indices of the lines that repeat the rest of `lines`: a long line equal
+    to an earlier one, or most of whose word sequences the other lines hold (the
+    single-line copy of paragraphs). Those are tried longest first, and a line
+    found to be a copy no longer counts for the others: the copy goes and the
+    paragraphs it repeats stay. Most pages have no long line whose start occurs
+    twice, and are answered by `str.find` alone."""
+    if max(map(len, lines), default=0) < COPY_MIN_CHARS:  # most pages: no long line
+        return set()
+    long = [k for k, line in enumerate(lines) if len(line) >= COPY_MIN_CHARS]
+    text = "\n".join(lines)
+    probes = [(k, lines[k].strip()[:COPY_PROBE]) for k in long]
+    # its start occurs again
+    suspects = [k for k, probe in probes if text.find(probe, text.find(probe) + 1) >= 0]
+    if not suspects:
+        return set()
+    copies: set[int] = set()
+    first: dict[str, int] = {}
+    for k in suspects:  # a paragraph printed twice: the later goes
+        key = lines[k].strip()
+        if key in first:
+            copies.add(k)
+        first.setdefault(key, k)
+    left = [k for k in suspects if k not in copies]
+    flat_all = " ".join(text.split())
+    flat_copies = " ".join(" ".join(lines[k].split()) for k in copies)
+    for k in sorted(left, key=lambda j: len(lines[j].strip()), reverse=True):
+        flat = " ".join(lines[k].split())
+        step = len(flat) // (COPY_WINDOWS + 1)
+        spots = [flat[i * step : i * step + 40] for i in range(1, COPY_WINDOWS + 1)]
+        # In other lines, spaces aside: all the text's, less this line's and the copies'.
+        elsewhere = [flat_all.count(x) - flat.count(x) - flat_copies.count(x) for x in spots]
+        if sum(n > 0 for n in elsewhere) < COPY_WINDOWS - 2:  # cheap, then exact
+            continue
+        mine = _shingles(lines[k])
+        rest = " ".join(x for j, x in enumerate(lines) if j != k and j not in copies)
+        if len(mine & _shingles(rest)) >= COPY_SHARE * len(mine):
+            copies.add(k)
+            flat_copies += " " + flat
+    return copies
 
 
 def _strip(text: str, site_lines: list[str] | None, scored: ScoredLines) -> dict[str, Any]:
     body, kept = _select(scored, WEIGHTS, frozenset(site_lines or ()))
     dropped = len(scored.idx) - len(kept)
-    if not dropped:
-        return {"text": "\n".join(body), "repairs": []}
-    content = scored.content
-    kept_lines = {content[k] for k in kept}
-    sample = [line for line in content if line not in kept_lines][:6]
-    detail = f"{dropped} line(s) of page furniture"
-    return {
-        "text": "\n".join(body),
-        "repairs": [repair("boilerplate_removed", detail, " ⏎ ".join(sample), "")],
-    }
+    repairs = []
+    if dropped:
+        content = scored.content
+        kept_lines = {content[k] for k in kept}
+        sample = [line for line in content if line not in kept_lines][:6]
+        detail = f"{dropped} line(s) of page furniture"
+        repairs.append(repair("boilerplate_removed", detail, " ⏎ ".join(sample), ""))
+    copies = repeated_copies(body)
+    if copies:
+        detail = f"{len(copies)} line(s) repeating the article (a copy in the page's metadata)"
+        sample = [body[k][:80] for k in sorted(copies)]
+        repairs.append(repair("boilerplate_removed", detail, " ⏎ ".join(sample), ""))
+        body = [line for k, line in enumerate(body) if k not in copies]
+    return {"text": "\n".join(body), "repairs": repairs}
 
 
 SITE_REPEAT_DOCS = 3  # distinct documents of one source a line must recur in
