@@ -548,7 +548,7 @@ def test_a_copy_of_the_article_in_the_pages_metadata_leaves_the_body() -> None:
     assert copy not in text
     assert main_block(page)[0] == text
     details = [r["detail"] for r in out["repairs"].to_list()[0]]
-    assert "1 line(s) repeating the article (a copy in the page's metadata)" in details
+    assert "1 line(s) repeating the article (a copy in its metadata, a paragraph twice)" in details
 
 
 def test_a_paragraph_printed_twice_is_kept_once_and_prose_is_not_a_copy() -> None:

@@ -719,7 +719,8 @@ def _strip(text: str, site_lines: list[str] | None, scored: ScoredLines) -> dict
         repairs.append(repair("boilerplate_removed", detail, " ⏎ ".join(sample), ""))
     copies = repeated_copies(body)
     if copies:
-        detail = f"{len(copies)} line(s) repeating the article (a copy in the page's metadata)"
+        why = "a copy in its metadata, a paragraph twice"
+        detail = f"{len(copies)} line(s) repeating the article ({why})"
         sample = [body[k][:80] for k in sorted(copies)]
         repairs.append(repair("boilerplate_removed", detail, " ⏎ ".join(sample), ""))
         body = [line for k, line in enumerate(body) if k not in copies]
