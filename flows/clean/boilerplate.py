@@ -645,10 +645,21 @@ def main_block(
     `scored`, when given, is the text's ScoredLines (with these weights).
     """
     scored = scored or _score_page(text, w)
+    body, kept, copies = _article_lines(scored, w, site_lines)
+    return "\n".join(body), len(scored.idx) - len(kept) + len(copies)
+
+
+def _article_lines(
+    scored: ScoredLines, w: Weights, site_lines: frozenset[str]
+) -> tuple[list[str], list[int], list[str]]:
+    """`_select`'s lines without the article's copies (`repeated_copies`): the body,
+    the content lines `_select` kept, and the copies dropped from them."""
     body, kept = _select(scored, w, site_lines)
     copies = repeated_copies(body)
-    body = [line for k, line in enumerate(body) if k not in copies]
-    return "\n".join(body), len(scored.idx) - len(kept) + len(copies)
+    if not copies:
+        return body, kept, []
+    article = [line for k, line in enumerate(body) if k not in copies]
+    return article, kept, [body[k] for k in sorted(copies)]
 
 
 # A copy of the article is a line of at least COPY_MIN_CHARS whose 5-word shingles
@@ -708,7 +719,7 @@ def repeated_copies(lines: list[str]) -> set[int]:
 
 
 def _strip(text: str, site_lines: list[str] | None, scored: ScoredLines) -> dict[str, Any]:
-    body, kept = _select(scored, WEIGHTS, frozenset(site_lines or ()))
+    body, kept, copies = _article_lines(scored, WEIGHTS, frozenset(site_lines or ()))
     dropped = len(scored.idx) - len(kept)
     repairs = []
     if dropped:
@@ -717,13 +728,11 @@ def _strip(text: str, site_lines: list[str] | None, scored: ScoredLines) -> dict
         sample = [line for line in content if line not in kept_lines][:6]
         detail = f"{dropped} line(s) of page furniture"
         repairs.append(repair("boilerplate_removed", detail, " ⏎ ".join(sample), ""))
-    copies = repeated_copies(body)
     if copies:
         why = "a copy in its metadata, a paragraph twice"
         detail = f"{len(copies)} line(s) repeating the article ({why})"
-        sample = [body[k][:80] for k in sorted(copies)]
-        repairs.append(repair("boilerplate_removed", detail, " ⏎ ".join(sample), ""))
-        body = [line for k, line in enumerate(body) if k not in copies]
+        sample = " ⏎ ".join(copy[:80] for copy in copies)
+        repairs.append(repair("boilerplate_removed", detail, sample, ""))
     return {"text": "\n".join(body), "repairs": repairs}
 
 
