@@ -773,7 +773,8 @@ def _stream_rows(opener: Opener, first_row: int, count: int) -> pl.DataFrame:
         for k in range(parquet.metadata.num_row_groups):
             rows = parquet.metadata.row_group(k).num_rows
             if row + rows > first_row and row < first_row + count:
-                skip = skip if groups else first_row - row
+                if not groups:  # the first group read: its rows before first_row
+                    skip = first_row - row
                 groups.append(k)
             row += rows
         table = parquet.read_row_groups(groups) if groups else parquet.schema_arrow.empty_table()
