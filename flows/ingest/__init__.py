@@ -150,6 +150,7 @@ def ingest_unit(
                 max_bytes,
                 raise_transient,
                 piece.opener,
+                piece.footer_key,
             )
         elif piece.header:  # a CSV file's records, or an archive's CSV member's
             recs = read_csv_range(

@@ -16,7 +16,9 @@ members. A tar archive has no directory: listing it reads it once, and a batch
 seeks to its members' offsets. In a compressed tar (`.tar.gz`, `.tgz`) a seek
 decompresses the stream up to there, so each thread keeps the stream open for its
 next batch of the archive (`flows/ingest/kept_streams.py`): each worker
-decompresses the archive about once.
+decompresses the archive about once. A ZIP member is a compressed stream of its
+own, and so is a tar member compressed on its own (`feed.jsonl.gz` in a `.tar`):
+the thread keeps the stream of such a member for its next batch of it.
 
 Folders, hidden files (as on disk) and macOS's `__MACOSX/` copies are not inputs.
 Members that cannot be read here are quarantined with the reason and, where one
@@ -189,12 +191,28 @@ def _inner_stream(member: Member, stream: IO[bytes]) -> IO[bytes]:
     return OPENERS[suffix](stream, "rb") if suffix else stream
 
 
-def open_member(archive: Path, member: Member) -> IO[bytes]:
+def open_member(archive: Path, member: Member, size: int | None = None) -> IO[bytes]:
     """The bytes of a member as a seekable stream, decompressed when the member's own
-    name says it is compressed (`a.jsonl.gz`)."""
-    if member.offset is not None:
+    name says it is compressed (`a.jsonl.gz`). The stream of a ZIP member, and of a
+    tar member compressed on its own, is the thread's kept stream of that member
+    (`kept_streams`): a seek in it decompresses up to there, so a stream per batch
+    made the batches of a large member cost the square of their number. `size`: the
+    length of the member's decompressed stream when the planner measured it (the
+    stream itself cannot tell; a Parquet reader needs it)."""
+    own = compression_of(Path(member.name)) is not None
+    if member.offset is not None and not own:
         if _is_compressed_tar(archive):
             return _tar_member(kept_stream(archive, _tar_stream), member, owns=False)
+        return _tar_member(_tar_stream(archive), member, owns=True)
+    kept = kept_stream(archive, lambda _: _fresh_member(archive, member), member.name)
+    # A ZIP member's own reader checks its length and checksum; a tar member
+    # compressed on its own ends where its decompressor does.
+    return StreamView(kept, 0, size if own else member.size, owns=False, exact=False)
+
+
+def _fresh_member(archive: Path, member: Member) -> IO[bytes]:
+    """A member's bytes, in a stream of its own (the tar's own stream too)."""
+    if member.offset is not None:
         return _tar_member(_tar_stream(archive), member, owns=True)
     with zipfile.ZipFile(archive) as zf:  # the open member keeps the file open
         return _inner_stream(member, zf.open(member.name))

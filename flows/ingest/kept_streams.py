@@ -8,7 +8,9 @@ decompressed k/N of it, and a run decompressed it about N/2 times: the cost grew
 with the square of the batches (a million documents in one `.jsonl.zst` shard are
 500 batches). Here each thread keeps the streams it read last open, and its next
 batch of the same file goes on from where the last one stopped: each worker
-decompresses a file about once.
+decompresses a file about once. The same holds for a member of an archive that is
+a compressed stream of its own (a ZIP member, `feed.jsonl.gz` in a tar): its
+stream is kept under the archive's path and the member's name.
 
 A kept stream also holds the first HEAD_BYTES of the file (a CSV range reads its
 header row again) and the last TAIL_BYTES before its place (a buffered reader
@@ -28,7 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-KEEP_FILES = 2  # files a thread keeps open (a shard and an archive, say)
+KEEP_FILES = 2  # streams a thread keeps open (a shard and an archive, say)
 HEAD_BYTES = 1 << 16
 TAIL_BYTES = 1 << 20
 
@@ -111,25 +113,27 @@ class Rewindable(_Placed):
 
 
 class _Kept(threading.local):
-    """This thread's kept streams by (path, size, mtime), the latest used last."""
+    """This thread's kept streams by (path, size, mtime, member), the latest used last."""
 
     def __init__(self) -> None:
-        self.streams: OrderedDict[tuple[str, int, int], Rewindable] = OrderedDict()
+        self.streams: OrderedDict[tuple[str, int, int, str], Rewindable] = OrderedDict()
 
 
 _kept = _Kept()
 
 
-def kept_stream(path: Path, open_fn: Callable[[Path], IO[bytes]]) -> Rewindable:
+def kept_stream(path: Path, open_fn: Callable[[Path], IO[bytes]], member: str = "") -> Rewindable:
     """This thread's open stream of `path` (`open_fn(path)`, kept: see the module),
-    opened anew when it has none, or one of the file before it changed."""
+    opened anew when it has none, or one of the file before it changed. `member`
+    names a stream of one file inside an archive (a ZIP member's), kept apart from
+    the archive's own and from its other members'."""
     stat = path.stat()
-    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    key = (str(path), stat.st_size, stat.st_mtime_ns, member)
     streams = _kept.streams
     stream = streams.pop(key, None)
     if stream is None or stream.closed:
-        for old in [k for k in streams if k[0] == key[0]]:  # the file as it was
-            streams.pop(old).close()
+        for old in [k for k in streams if k[0] == key[0] and k[1:3] != key[1:3]]:
+            streams.pop(old).close()  # the file as it was
         stream = Rewindable(open_fn(path))
     streams[key] = stream
     while len(streams) > KEEP_FILES:
@@ -168,13 +172,22 @@ class StreamView(_Placed):
     all to its end (None). Reads are whole, up to the view's end. `owns`: closing
     the view closes the stream (not a kept stream's view, nor where several views
     share a stream: each reads from its own place, so they may be read in turns).
-    Reading a kept stream that fails closes it (`forget`)."""
+    `exact` False: `size` is only what the stream says it holds, for a seek from
+    the end (a ZIP member's, whose own reader checks its length), and the view
+    ends where the stream does. Reading a kept stream that fails closes it
+    (`forget`)."""
 
     def __init__(
-        self, inner: IO[bytes], base: int = 0, size: int | None = None, owns: bool = True
+        self,
+        inner: IO[bytes],
+        base: int = 0,
+        size: int | None = None,
+        owns: bool = True,
+        exact: bool = True,
     ) -> None:
         super().__init__()
         self._inner, self._base, self._size, self._owns = inner, base, size, owns
+        self._exact = exact
         self._guarded(inner.seek, base)
 
     def _guarded(self, call: Callable[..., Any], *args: Any) -> Any:
@@ -205,7 +218,7 @@ class StreamView(_Placed):
                 self._guarded(self._inner.seek, self._base + self._pos)
             data = self._guarded(self._inner.read, want - got)
             if not data:
-                if self._size is None or got:  # a cut is raised on the next read
+                if self._size is None or got or not self._exact:  # a cut: on the next read
                     break
                 left = self._size - self._pos
                 raise EOFError(f"the archive ends {left:,} bytes before this file does")

@@ -27,7 +27,6 @@ from stat import S_ISDIR, S_ISREG
 from typing import IO, Any
 
 import polars as pl
-import pyarrow.parquet as pq
 
 from flows.ingest.archives import (
     BROKEN,
@@ -57,6 +56,7 @@ from flows.ingest.html import (
     read_page,
 )
 from flows.ingest.kept_streams import StreamView, kept_stream
+from flows.ingest.parquet_streams import stream_rows
 
 TEXT_SUFFIXES = {".txt", ".md", ".text"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
@@ -764,25 +764,6 @@ def _parquet_records(
             yield _record_from_mapping(path, "parquet", "parquet", index, row, payload)
 
 
-def _stream_rows(opener: Opener, first_row: int, count: int) -> pl.DataFrame:
-    """Rows [first_row, first_row + count) of the Parquet file in a stream: only the
-    row groups that hold them are read (pyarrow; polars reads a stream whole)."""
-    with opener() as fh:
-        parquet = pq.ParquetFile(fh)
-        groups, skip, row = [], 0, 0
-        for k in range(parquet.metadata.num_row_groups):
-            rows = parquet.metadata.row_group(k).num_rows
-            if row + rows > first_row and row < first_row + count:
-                if not groups:  # the first group read: its rows before first_row
-                    skip = first_row - row
-                groups.append(k)
-            row += rows
-        table = parquet.read_row_groups(groups) if groups else parquet.schema_arrow.empty_table()
-    frame = pl.from_arrow(table.slice(skip, count))
-    assert isinstance(frame, pl.DataFrame)  # a table, not an array
-    return frame
-
-
 def read_parquet(path: Path, data: bytes, max_bytes: int | None = None) -> Iterator[RawRecord]:
     """One article per row; a file without a `text` column is one error record; a
     row above `max_bytes` is an error record of its own."""
@@ -806,16 +787,18 @@ def read_rows(
     max_bytes: int | None = None,
     raise_transient: bool = False,
     opener: Opener | None = None,
+    where: tuple[Path, str] | None = None,
 ) -> list[RawRecord]:
     """The records of rows [first_row, first_row + count) of a Parquet file (cut by
     the unit planner from its footer), numbered as in the whole file; the size
-    limit holds per row, as for a JSONL line. `opener` as for `read_range` (an
-    archive's Parquet member)."""
+    limit holds per row, as for a JSONL line. `opener`: the file is a stream (an
+    archive's member, or compressed: `open_kept`), named by `where` for the
+    footers kept (`parquet_streams`)."""
     try:
         if opener is None:
             frame = pl.scan_parquet(path).slice(first_row, count).collect()
         else:
-            frame = _stream_rows(opener, first_row, count)
+            frame = stream_rows(opener, first_row, count, where)
     except Exception as exc:  # polars and pyarrow raise several error types for bad files
         if isinstance(exc, OSError) and (opener is None or is_io_error(exc)):
             return [unreadable(path, "parquet", exc, raise_transient, first_row)]
@@ -945,7 +928,7 @@ def records_of(path: Path, fmt: str, data: bytes, max_bytes: int | None) -> list
     """The records of a file's bytes (decompressed), by the reader of its format."""
     if fmt == "jsonl":  # many records: the size limit holds per record
         return list(read_jsonl(path, data, max_bytes=max_bytes))
-    if fmt == "parquet":  # whole, not in row ranges: compressed, or inside an archive
+    if fmt == "parquet":  # whole: read without the planner, or one it could not cut
         return list(read_parquet(path, data, max_bytes))
     return list(READERS[fmt](path, data))
 
@@ -1103,6 +1086,12 @@ def open_stream(path: Path, opener: Opener | None = None) -> IO[bytes]:
     return open_decompressed(path) if compression_of(path) else path.open("rb")
 
 
+def open_kept(path: Path, size: int | None = None) -> IO[bytes]:
+    """A compressed file's decompressed stream, from the thread's kept stream
+    (`kept_streams`); `size`: the stream's length, when the planner measured it."""
+    return StreamView(kept_stream(path, open_decompressed), 0, size, owns=False)
+
+
 def _read_spans(
     path: Path, spans: list[tuple[int, int]], opener: Opener | None = None
 ) -> list[bytes]:
@@ -1111,7 +1100,7 @@ def _read_spans(
     middle: a seek decompresses up to there, so the thread keeps the stream for its
     next range, `flows/ingest/kept_streams.py`). Raises what reading raises."""
     if opener is None and compression_of(path):  # kept for this thread's next range
-        stream: IO[bytes] = StreamView(kept_stream(path, open_decompressed), owns=False)
+        stream: IO[bytes] = open_kept(path)
     else:
         stream = open_stream(path, opener)
     with stream as fh:

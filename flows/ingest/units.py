@@ -8,8 +8,8 @@ file is cut at line boundaries into pieces of at most `batch_size` lines and abo
 makes smaller batches than one of short articles, and units can be read in
 parallel. A CSV file is cut the same way at record boundaries (both in the
 decompressed stream of a compressed file; in UTF-16 and UTF-32 too), and a Parquet
-file into row ranges from its footer; a compressed Parquet file is read whole, as
-one piece.
+file into row ranges from its footer (a compressed one's or an archive member's
+read through its stream, `parquet_streams`).
 
 The cut points, the record count and the file's sha256 come from one streaming
 pass over the file (JSONL: bytes only, no parsing; CSV: the csv module's record
@@ -44,6 +44,7 @@ from flows.ingest.compressed import (
     compression_of,
     damage_reason,
     is_io_error,
+    open_decompressed,
     read_some,
 )
 from flows.ingest.encoding import piece_hint, wide_encoding
@@ -54,6 +55,7 @@ from flows.ingest.readers import (
     format_of,
     header_delimiter,
     no_text_field,
+    open_kept,
     open_stream,
     sha256_file,
 )
@@ -82,6 +84,9 @@ class Piece:
     header: int = 0  # a CSV piece: its file's header row is bytes [0, header)
     encoding: str | None = None  # the file's legacy code page (encoding.piece_hint)
     warc: str | None = None  # a WARC piece: how its offsets count (warc.MEMBERS, STREAM)
+    # Rows of a compressed Parquet stream: the stream's length, which the planner
+    # measured (it cannot tell it; pyarrow needs it to find the footer).
+    stream_bytes: int | None = None
     # An archive's piece: the members it reads whole, or the one its range is in.
     members: tuple[Member, ...] = ()
 
@@ -100,10 +105,19 @@ class Piece:
     @property
     def opener(self) -> Opener | None:
         """Where a range piece's bytes are when not in its file: the one member of an
-        archive it is a range of."""
+        archive it is a range of, or a compressed Parquet file's decompressed stream."""
         if len(self.members) == 1 and not self.whole:
-            return functools.partial(archives.open_member, self.path, self.members[0])
+            member = self.members[0]
+            return functools.partial(archives.open_member, self.path, member, self.stream_bytes)
+        if self.rows and compression_of(self.path) is not None:
+            return functools.partial(open_kept, self.path, self.stream_bytes)
         return None
+
+    @property
+    def footer_key(self) -> tuple[Path, str]:
+        """Which Parquet stream a rows piece reads: its file, and the member's name
+        in an archive (`readers.read_rows` keeps the footers it read by it)."""
+        return self.path, self.members[0].name if self.members else ""
 
 
 @dataclass(frozen=True)
@@ -241,18 +255,25 @@ def _scan_parquet(
     row range without decoding the rest of the file, even inside one large row
     group (measured: 2,000 rows from the middle of a single 116 MB row group in
     17 ms, 115 MB peak). `opener`: the Parquet file is an archive's member, read
-    through that stream (`_scan_jsonl`)."""
+    through that stream (`_scan_jsonl`). A compressed Parquet file (or member) is
+    decompressed once here to measure its stream, whose length its pieces carry;
+    a batch then reads its row groups from the stream its thread keeps (until
+    session 23 such a file went whole into one batch, however large)."""
+    compressed = opener is None and compression_of(path) is not None
+    measured: int | None = None
     try:
         file_size, mtime_ns = _stat(path, opener)
-        if opener is None:
+        if opener is None and not compressed:
             meta = pq.ParquetFile(path).metadata
         else:
-            with opener() as fh:
-                meta = pq.ParquetFile(fh).metadata
+            fresh = opener or (lambda: kept_streams.Rewindable(open_decompressed(path)))
+            with fresh() as fh:
+                size, measured = _stream_length(fh)
+                meta = pq.ParquetFile(kept_streams.StreamView(fh, 0, size, owns=False)).metadata
         names = meta.schema.to_arrow_schema().names
         sha = sha256_file(path) if opener is None else ""
-    except (OSError, pa.ArrowException):
-        return None
+    except (*DAMAGED, pa.ArrowException):
+        return None  # damaged or no Parquet: read whole, the reader says why
     if field_name(names, "text") is None:
         reason = f"Parquet has {no_text_field(names, 'column')}"
         return [Piece(path, error=reason)], FileState(str(path), file_size, mtime_ns, sha, 1)
@@ -262,7 +283,11 @@ def _scan_parquet(
 
     def close() -> None:
         nonlocal start, taken, size
-        pieces.append(Piece(path, start, row, start, taken, rows=True, nbytes=int(size)))
+        pieces.append(
+            Piece(
+                path, start, row, start, taken, rows=True, nbytes=int(size), stream_bytes=measured
+            )
+        )
         start, taken, size = row, 0, 0.0
 
     for k in range(meta.num_row_groups):
@@ -280,6 +305,21 @@ def _scan_parquet(
         close()
     state = FileState(str(path), file_size, mtime_ns, sha, meta.num_rows)
     return pieces, state
+
+
+def _stream_length(fh: IO[bytes]) -> tuple[int, int | None]:
+    """The length of a stream, and that length again when it had to be measured by
+    reading the stream to its end (a decompressor cannot seek from its end), else
+    None."""
+    try:
+        return fh.seek(0, io.SEEK_END), None
+    except (io.UnsupportedOperation, ValueError):  # gzip's GzipFile raises ValueError
+        pass
+    fh.seek(0)
+    size = 0
+    while block := read_some(fh, SCAN_BLOCK):
+        size += len(block)
+    return size, size
 
 
 def _scan_csv(
@@ -546,7 +586,7 @@ def _scan(path: Path, batch_size: int, batch_bytes: int) -> tuple[list[Piece], F
         return _scan_warc(path, batch_size, batch_bytes)
     if fmt == "jsonl":
         return _scan_jsonl(path, batch_size, batch_bytes)
-    if fmt == "parquet" and compression_of(path) is None:
+    if fmt == "parquet":
         return _scan_parquet(path, batch_size, batch_bytes)
     if fmt == "csv":
         return _scan_csv(path, batch_size, batch_bytes)
