@@ -380,3 +380,29 @@ def test_a_parquet_member_is_cut_into_row_ranges_from_its_footer(tmp_path: Path)
         # Read whole (no planner), the member gives the same records.
         unlimited = pl.concat([ingest_unit(u, "r", WHEN)[0] for u in units])
         assert unlimited.drop("ingested_at").equals(_records_frame(path))
+
+
+@pytest.mark.parametrize("name", ["wide.zip", "wide.tar.gz"])
+def test_a_utf16_jsonl_member_is_cut_into_batches_in_its_codec(tmp_path: Path, name: str) -> None:
+    """As a UTF-16 shard on disk is (until session 23 such a member was read whole,
+    in one batch): each piece starts on a whole character and names its codec."""
+    lines = [json.dumps({"id": f"w{i}", "text": f"{STORY}Été {i}, Zürich."}) for i in range(10)]
+    data = "\n".join(lines).encode("utf-16")  # with its byte-order mark
+    files = {"a.txt": STORY.encode(), "feeds/wide.jsonl": data}
+    path = (
+        _zip(tmp_path / name, files)
+        if name.endswith(".zip")
+        else _tar(tmp_path / name, files, "w:gz")
+    )
+    units = list(plan_units([path], batch_size=4, batch_bytes=1 << 20))
+    pieces = [p for u in units for p in u.pieces if p.members[0].name == "feeds/wide.jsonl"]
+    assert [(p.lines, p.encoding) for p in pieces] == [(4, "utf-16-le")] * 2 + [(2, "utf-16-le")]
+    frame = _planned(path)
+    assert frame.filter(pl.col("error").is_null())["raw_text"].to_list()[1:] == [
+        f"{STORY}Été {i}, Zürich." for i in range(10)
+    ]
+    # Read whole, the same; a piece names the byte order its codec reads, as a
+    # piece of a UTF-16 file on disk does.
+    assert frame["encoding"].to_list()[1:] == ["utf-16-le"] * 10
+    assert frame.drop("encoding").equals(_records_frame(path).drop("encoding"))
+    assert units[-1].completes[0].records == 11

@@ -195,11 +195,9 @@ def _scan_jsonl(
             while block := _read_block(fh):
                 if not offset:
                     wide = _wide_codec(block)
-                    if wide and opener is not None:  # a UTF-16 member is read whole
-                        return None
                     if wide:  # a b"\n" byte is half a UTF-16 newline
                         fh.seek(0)
-                        return _scan_wide_jsonl(path, fh, *wide, batch_size, batch_bytes)
+                        return _scan_wide_jsonl(path, fh, *wide, batch_size, batch_bytes, opener)
                     hint = piece_hint(block[:HINT_SAMPLE])
                 if not compressed:
                     digest.update(block)
@@ -419,16 +417,23 @@ def _scan_csv(
 
 
 def _scan_wide_jsonl(
-    path: Path, fh: IO[bytes], codec: str, skip: int, batch_size: int, batch_bytes: int
+    path: Path,
+    fh: IO[bytes],
+    codec: str,
+    skip: int,
+    batch_size: int,
+    batch_bytes: int,
+    opener: Opener | None = None,
 ) -> tuple[list[Piece], FileState] | None:
     """`_scan_jsonl` for a file in UTF-16 or UTF-32: its lines are read in `codec`
     (after a byte-order mark of `skip` bytes) and each one's bytes counted, so that a
     piece starts and ends on a whole character and names the codec it is read in.
-    None when the stream cannot be read or decoded (read whole, the reader says why)."""
-    compressed = compression_of(path) is not None
+    None when the stream cannot be read or decoded (read whole, the reader says why).
+    `opener` as for `_scan_jsonl` (until session 23 such a member was read whole)."""
+    compressed = opener is not None or compression_of(path) is not None
     try:
-        stat = path.stat()
-        sha = sha256_file(path) if compressed else ""
+        size, mtime_ns = _stat(path, opener)
+        sha = sha256_file(path) if compressed and opener is None else ""
         digest = hashlib.sha256(fh.read(skip))
         pos = cut_at = skip
         lines = cut_line = blank = 0
@@ -451,9 +456,8 @@ def _scan_wide_jsonl(
         for (start, first), (end, stop) in pairwise([*cuts, (pos, lines)])
         if end > start
     ]
-    state = FileState(
-        str(path), stat.st_size, stat.st_mtime_ns, sha or digest.hexdigest(), lines - blank
-    )
+    digest_hex = sha if compressed else digest.hexdigest()
+    state = FileState(str(path), size, mtime_ns, digest_hex, lines - blank)
     return pieces or [Piece(path, 0, 0, 0, 0)], state
 
 
