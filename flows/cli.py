@@ -555,8 +555,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         metavar="N",
         help="documents per batch (one task): up to N files, or N records of a JSONL, "
-        "CSV or Parquet file (default 2000); batches are loaded into DuckDB a few at a "
-        "time, ~8,000 documents per transaction",
+        "JSON-array, CSV or Parquet file (default 2000); batches are loaded into DuckDB "
+        "a few at a time, ~8,000 documents per transaction",
     )
     run_options.add_argument(
         "--batch-bytes",

@@ -21,6 +21,7 @@ from flows.ingest.readers import (
     read_archive,
     read_csv_range,
     read_input,
+    read_json_items,
     read_range,
     read_rows,
     unreadable,
@@ -142,6 +143,16 @@ def ingest_unit(
             recs = read_archive(piece.path, piece.members, max_bytes, raise_transient)
         elif piece.warc is not None:
             recs = read_warc_piece(piece, max_bytes, raise_transient)
+        elif piece.items:  # a JSON array's items, or an archive's JSON member's
+            recs = read_json_items(
+                piece.source,
+                piece.start,
+                piece.end or piece.start,
+                piece.first_line,
+                max_bytes,
+                raise_transient,
+                piece.opener,
+            )
         elif piece.rows:  # a Parquet file's rows, or an archive's Parquet member's
             recs = read_rows(
                 piece.source,

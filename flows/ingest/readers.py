@@ -55,6 +55,7 @@ from flows.ingest.html import (
     is_html_page,
     read_page,
 )
+from flows.ingest.json_arrays import NotAnArray, split_items
 from flows.ingest.kept_streams import StreamView, kept_stream
 from flows.ingest.parquet_streams import stream_rows
 
@@ -605,6 +606,70 @@ def read_json(path: Path, data: bytes) -> Iterator[RawRecord]:
             yield error_record(path, "json", problem, payload, index)
         else:
             yield _record_from_mapping(path, "json", decoded.encoding, index, item, payload)
+
+
+def read_json_items(
+    path: Path,
+    start: int,
+    end: int,
+    first_item: int,
+    max_bytes: int | None = None,
+    raise_transient: bool = False,
+    opener: Opener | None = None,
+) -> list[RawRecord]:
+    """The records of items [first_item, …) of a JSON array, at bytes [start, end)
+    of the file (cut by the planner between them, `json_arrays`), numbered by their
+    place in the array, as when the file is read whole; the size limit holds per
+    item, and an item that is not a JSON object is an error record of its own."""
+    try:
+        (data,) = _read_spans(path, [(start, end)], opener)
+    except DAMAGED as exc:
+        where = f"item {first_item + 1}" if first_item else ""
+        return [_span_error(path, "json", exc, raise_transient, first_item, where, opener)]
+    try:  # valid UTF-8 JSON, as almost every piece is: one parse for all its items
+        parsed = json.loads(b"[" + data + b"]")
+    except ValueError:  # the items one by one, so that only a bad one is an error
+        pass
+    else:
+        limit = max_bytes is not None and len(data) > max_bytes  # then sized one by one
+        if not limit:
+            return [
+                _json_item(path, index, item, "utf-8")
+                for index, item in enumerate(parsed, start=first_item)
+            ]
+    try:
+        items = split_items(data)
+    except NotAnArray as exc:  # the file changed since it was planned
+        reason = f"items {first_item + 1}-: not the JSON array planned ({exc}); run again"
+        return [error_record(path, "json", reason, index=first_item)]
+    records = []
+    for index, raw in enumerate(items, start=first_item):
+        if max_bytes is not None and len(raw) > max_bytes:
+            reason = _too_large(f"item {index + 1}", len(raw), max_bytes)
+            records.append(error_record(path, "json", reason, raw, index))
+            continue
+        try:
+            text, encoding = raw.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:  # a stray cp1252 byte: the item is read as a file is
+            decoded = decode_bytes(raw)
+            text, encoding = decoded.text or "", decoded.encoding
+        try:
+            item = json.loads(text)
+        except json.JSONDecodeError as exc:
+            reason = f"item {index + 1}: invalid JSON ({exc.msg})"
+            records.append(error_record(path, "json", reason, raw, index))
+            continue
+        records.append(_json_item(path, index, item, encoding))
+    return records
+
+
+def _json_item(path: Path, index: int, item: Any, encoding: str) -> RawRecord:
+    """The record of item `index` of a JSON array (`read_json` reads it alike)."""
+    payload = json.dumps(item, ensure_ascii=False).encode("utf-8", errors="surrogatepass")
+    if not isinstance(item, dict):
+        problem = f"item {index + 1}: expected a JSON object, got {type(item).__name__}"
+        return error_record(path, "json", problem, payload, index)
+    return _record_from_mapping(path, "json", encoding, index, item, payload)
 
 
 def _json_records(document: Any) -> tuple[list[Any] | None, str]:

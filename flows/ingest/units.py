@@ -9,7 +9,8 @@ makes smaller batches than one of short articles, and units can be read in
 parallel. A CSV file is cut the same way at record boundaries (both in the
 decompressed stream of a compressed file; in UTF-16 and UTF-32 too), and a Parquet
 file into row ranges from its footer (a compressed one's or an archive member's
-read through its stream, `parquet_streams`).
+read through its stream, `parquet_streams`). A JSON document that is one array is
+cut between its items (`json_arrays`).
 
 The cut points, the record count and the file's sha256 come from one streaming
 pass over the file (JSONL: bytes only, no parsing; CSV: the csv module's record
@@ -48,6 +49,7 @@ from flows.ingest.compressed import (
     read_some,
 )
 from flows.ingest.encoding import piece_hint, wide_encoding
+from flows.ingest.json_arrays import ArrayScan, NotAnArray
 from flows.ingest.readers import (
     FileState,
     Opener,
@@ -84,6 +86,7 @@ class Piece:
     header: int = 0  # a CSV piece: its file's header row is bytes [0, header)
     encoding: str | None = None  # the file's legacy code page (encoding.piece_hint)
     warc: str | None = None  # a WARC piece: how its offsets count (warc.MEMBERS, STREAM)
+    items: bool = False  # items [first_line, first_line + lines) of a JSON array
     # Rows of a compressed Parquet stream: the stream's length, which the planner
     # measured (it cannot tell it; pyarrow needs it to find the footer).
     stream_bytes: int | None = None
@@ -305,6 +308,59 @@ def _scan_parquet(
     return pieces, state
 
 
+def _scan_json(
+    path: Path, batch_size: int, batch_bytes: int, opener: Opener | None = None
+) -> tuple[list[Piece], FileState] | None:
+    """Cut a JSON document that is one array of records between its items, after
+    every `batch_size` items or sooner after the item that brings a piece to
+    `batch_bytes`, in one pass (`json_arrays.ArrayScan`). None when it is no such
+    array (an object, JSON Lines named .json), is not UTF-8, or cannot be read to
+    its end: it is then read whole, and the reader says what it holds. A compressed
+    file is hashed as it is and cut in its decompressed stream; `opener` as for
+    `_scan_jsonl`."""
+    compressed = opener is not None or compression_of(path) is not None
+    scan = ArrayScan()
+    separators: list[int] = []  # of the open piece: where it starts, where its items end
+    pieces: list[Piece] = []
+    items = 0  # items before the open piece
+    try:
+        stat = _stat(path, opener)
+        digest = hashlib.sha256()
+        sha = sha256_file(path) if compressed and opener is None else ""
+        utf8 = codecs.getincrementaldecoder("utf-8")()
+        with open_stream(path, opener) as fh:
+            while block := _read_block(fh):
+                if not compressed:
+                    digest.update(block)
+                if scan.offset < HINT_SAMPLE:
+                    utf8.decode(block[:HINT_SAMPLE])  # raises when it is no UTF-8
+                for offset in scan.feed(block):
+                    separators.append(offset)
+                    taken = len(separators) - 1
+                    if taken >= batch_size or offset - separators[0] >= batch_bytes:
+                        pieces.append(_items(path, separators, items))
+                        items += taken
+                        separators = [offset]
+        scan.finish()
+    except (_Damaged, NotAnArray, UnicodeDecodeError, OSError):
+        return None
+    if not scan.has_items:  # "[ ]"
+        pieces, separators = [], []
+    if len(separators) > 1:
+        pieces.append(_items(path, separators, items))
+        items += len(separators) - 1
+    digest_hex = sha if compressed else digest.hexdigest()
+    state = FileState(str(path), stat[0], stat[1], digest_hex, items)
+    return pieces or [Piece(path, 0, 0, 0, 0)], state
+
+
+def _items(path: Path, separators: list[int], first: int) -> Piece:
+    """The piece of a JSON array between the first and the last of `separators`,
+    which has an item between each two."""
+    start, end = separators[0] + 1, separators[-1]
+    return Piece(path, start, end, first, len(separators) - 1, items=True)
+
+
 def _stream_length(fh: IO[bytes]) -> tuple[int, int | None]:
     """The length of a stream, and that length again when it had to be measured by
     reading the stream to its end (a decompressor cannot seek from its end), else
@@ -513,11 +569,13 @@ def _stat(path: Path, opener: Opener | None) -> tuple[int, int]:
 def _scan_member(
     archive: Path, member: Member, fmt: str, batch_size: int, batch_bytes: int
 ) -> tuple[list[Piece], int] | None:
-    """The pieces of a JSONL, CSV or Parquet member (`fmt`) of an archive, cut in its
+    """The pieces of a JSONL, JSON, CSV or Parquet member (`fmt`) of an archive, cut in its
     own stream (a Parquet member into row ranges from its footer), and its record
     count; None when it must be read whole."""
     opener = functools.partial(archives.open_member, archive, member)
-    scan = {"jsonl": _scan_jsonl, "csv": _scan_csv, "parquet": _scan_parquet}[fmt]
+    scan = {"jsonl": _scan_jsonl, "json": _scan_json, "csv": _scan_csv, "parquet": _scan_parquet}[
+        fmt
+    ]
     try:
         scanned = scan(member_path(archive, member.name), batch_size, batch_bytes, opener)
     except (*archives.BROKEN, NotImplementedError, RuntimeError):
@@ -531,12 +589,12 @@ def _scan_member(
 def _scan_archive(
     path: Path, batch_size: int, batch_bytes: int
 ) -> tuple[list[Piece], FileState] | None:
-    """Cut a ZIP or tar archive into pieces: a JSONL, CSV or Parquet member in line,
-    record or row ranges of its own stream (`_scan_member`), the other members
-    grouped up to `batch_size` members and about `batch_bytes`, in the archive's
-    order. The manifest counts any other member read whole as one record (a JSON
-    member may hold more). None if the archive cannot be listed: read whole, it
-    says why."""
+    """Cut a ZIP or tar archive into pieces: a JSONL, JSON-array, CSV or Parquet
+    member in line, item, record or row ranges of its own stream (`_scan_member`),
+    the other members grouped up to `batch_size` members and about `batch_bytes`,
+    in the archive's order. The manifest counts any other member read whole as one
+    record (a JSON member that is no array may hold more). None if the archive
+    cannot be listed: read whole, it says why."""
     try:
         stat = path.stat()
         listing = archives.members(path)
@@ -561,7 +619,7 @@ def _scan_archive(
     for member in listing:
         fmt = None if member.problem else format_of(member_path(path, member.name))
         scanned = None
-        if fmt in ("jsonl", "csv", "parquet"):
+        if fmt in ("jsonl", "json", "csv", "parquet"):
             scanned = _scan_member(path, member, fmt, batch_size, batch_bytes)
         if scanned is None:
             group.append(member)
@@ -590,6 +648,8 @@ def _scan(path: Path, batch_size: int, batch_bytes: int) -> tuple[list[Piece], F
         return _scan_warc(path, batch_size, batch_bytes)
     if fmt == "jsonl":
         return _scan_jsonl(path, batch_size, batch_bytes)
+    if fmt == "json":
+        return _scan_json(path, batch_size, batch_bytes)
     if fmt == "parquet":
         return _scan_parquet(path, batch_size, batch_bytes)
     if fmt == "csv":

@@ -1,0 +1,157 @@
+"""A JSON array of records (a scraper's `items.json`) is cut between its items and
+read in batches, as a JSONL shard is; until session 23 it was read whole, and a file
+above `max_document_bytes` was quarantined."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import zipfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from flows.ingest import ingest_files, ingest_unit, plan_units
+from flows.ingest.json_arrays import ArrayScan, NotAnArray, split_items
+
+WHEN = datetime(2026, 11, 30)
+STORY = (
+    'The council said on Monday that the "old" harbour wall, built in 1854, would be '
+    "rebuilt [in two phases] {after the storms}, at a cost of £2.4m.\n\nWork starts in May."
+)
+
+# Strings with what a scanner can trip on: quotes, backslashes, brackets, commas.
+TRICKY = st.text(alphabet=st.sampled_from(list('a",\\[]{}: é\n\t')), max_size=12)
+VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | TRICKY,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TRICKY, inner, max_size=3),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    items=st.lists(VALUES, max_size=8),
+    indent=st.sampled_from([None, 1, 4]),
+    ascii_only=st.booleans(),
+    block=st.integers(min_value=1, max_value=64),
+)
+def test_the_scan_finds_the_items_wherever_the_blocks_end(
+    items: list[Any], indent: int | None, ascii_only: bool, block: int
+) -> None:
+    data = json.dumps(items, indent=indent, ensure_ascii=ascii_only).encode()
+    scan = ArrayScan()
+    separators = [o for i in range(0, len(data), block) for o in scan.feed(data[i : i + block])]
+    scan.finish()
+    assert len(separators) == max(len(items) + 1, 2)
+    assert scan.has_items == bool(items)
+    inside = data[separators[0] + 1 : separators[-1]]
+    assert [json.loads(item) for item in split_items(inside)] == items
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b'{"text": "one record"}', b'[{"a": 1}]\n[{"a": 2}]', b'[{"a": 1}', b"[1]]", b"[1] x"],
+)
+def test_a_document_that_is_not_one_array_is_not_cut(data: bytes) -> None:
+    with pytest.raises(NotAnArray):
+        scan = ArrayScan()
+        scan.feed(data)
+        scan.finish()
+
+
+def _items(n: int) -> list[dict[str, Any]]:
+    return [
+        {"id": f"s{i}", "url": f"https://example.org/{i}", "title": f"Story {i}", "text": STORY}
+        for i in range(n)
+    ]
+
+
+def _scrapy(items: list[Any]) -> bytes:
+    """As Scrapy's JSON exporter writes its items: one per line inside the array."""
+    return ("[\n" + ",\n".join(json.dumps(i, ensure_ascii=False) for i in items) + "\n]").encode()
+
+
+def _read(path: Path, batch_size: int, max_bytes: int | None = None) -> pl.DataFrame:
+    units = list(plan_units([path], batch_size, 1 << 20))
+    frames = [ingest_unit(u, "r", WHEN, max_bytes)[0] for u in units]
+    return pl.concat(frames).drop("ingested_at")
+
+
+@pytest.mark.parametrize("name", ["items.json", "items.json.gz", "crawl.zip"])
+def test_a_json_array_is_read_in_batches_as_it_is_whole(tmp_path: Path, name: str) -> None:
+    items: list[Any] = _items(95)
+    items[10] = ["not", "a", "record"]
+    data = _scrapy(items)
+    path = tmp_path / name
+    if name.endswith(".gz"):
+        path.write_bytes(gzip.compress(data))
+    elif name.endswith(".zip"):
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("export/items.json", data)
+    else:
+        path.write_bytes(data)
+    units = list(plan_units([path], 20, 1 << 20))
+    pieces = [p for u in units for p in u.pieces]
+    assert [(p.items, p.first_line, p.lines) for p in pieces] == [
+        (True, k, min(20, 95 - k)) for k in range(0, 95, 20)
+    ]
+    assert units[-1].completes[0].records == 95
+    frame = _read(path, 20)
+    assert frame["record_index"].to_list() == list(range(95))
+    assert frame["error"][10] == "item 11: expected a JSON object, got list"
+    loaded = frame.filter(pl.col("error").is_null())
+    assert loaded["raw_text"].to_list() == [STORY] * 94
+    assert loaded["title"].to_list() == [i["title"] for i in items if isinstance(i, dict)]
+    assert frame.equals(ingest_files([path], "r", WHEN).drop("ingested_at"))
+
+
+def test_a_json_array_above_the_document_limit_is_loaded_item_by_item(tmp_path: Path) -> None:
+    """The limit holds per item, as per JSONL line: a 4 kB file of 300-byte items
+    loads under a 2 kB limit (whole, it was quarantined), and only a larger item is
+    an error record of its own."""
+    items: list[Any] = _items(14)
+    items[5]["text"] = STORY * 20
+    path = tmp_path / "items.json"
+    path.write_bytes(_scrapy(items))
+    assert path.stat().st_size > 4_000
+    whole = ingest_files([path], "r", WHEN, max_bytes=2_000)
+    assert whole.height == 1 and "document too large" in whole["error"][0]
+    frame = _read(path, 4, max_bytes=2_000)
+    assert frame.height == 14
+    assert frame["error"][5].startswith("item 6: record too large")
+    assert frame["error"].null_count() == 13
+
+
+def test_a_bad_item_costs_only_itself(tmp_path: Path) -> None:
+    data = _scrapy(_items(6)).replace(b'"id": "s2"', b'"id": s2')
+    path = tmp_path / "items.json"
+    path.write_bytes(data)
+    frame = _read(path, 4)
+    assert frame["error"].to_list()[2].startswith("item 3: invalid JSON")
+    assert frame["error"].null_count() == 5
+
+
+@pytest.mark.parametrize(
+    "data, records",
+    [
+        (b"[ ]\n", 0),
+        (json.dumps({"articles": _items(3)}).encode(), 3),  # records in an object's list
+        (json.dumps(_items(1)[0]).encode(), 1),  # one record
+        (b"\n".join(json.dumps(i).encode() for i in _items(4)), 4),  # JSON Lines
+    ],
+)
+def test_other_json_documents_are_read_whole_as_before(
+    tmp_path: Path, data: bytes, records: int
+) -> None:
+    path = tmp_path / "doc.json"
+    path.write_bytes(data)
+    frame = _read(path, 2)
+    whole = ingest_files([path], "r", WHEN).drop("ingested_at")
+    assert whole.height == records and frame.equals(whole)
+    assert frame["error"].null_count() == records
