@@ -600,12 +600,7 @@ def read_json(path: Path, data: bytes) -> Iterator[RawRecord]:
         yield error_record(path, "json", where, data)
         return
     for index, item in enumerate(items):
-        payload = json.dumps(item, ensure_ascii=False).encode("utf-8", errors="surrogatepass")
-        if not isinstance(item, dict):
-            problem = f"{where} {index + 1}: expected a JSON object, got {type(item).__name__}"
-            yield error_record(path, "json", problem, payload, index)
-        else:
-            yield _record_from_mapping(path, "json", decoded.encoding, index, item, payload)
+        yield _json_item(path, index, item, decoded.encoding, where)
 
 
 def read_json_items(
@@ -663,11 +658,12 @@ def read_json_items(
     return records
 
 
-def _json_item(path: Path, index: int, item: Any, encoding: str) -> RawRecord:
-    """The record of item `index` of a JSON array (`read_json` reads it alike)."""
+def _json_item(path: Path, index: int, item: Any, encoding: str, where: str = "item") -> RawRecord:
+    """The record of a JSON document's record `index`; `where` names one in an error
+    ("item" of an array, "'articles' record" of an object's list)."""
     payload = json.dumps(item, ensure_ascii=False).encode("utf-8", errors="surrogatepass")
     if not isinstance(item, dict):
-        problem = f"item {index + 1}: expected a JSON object, got {type(item).__name__}"
+        problem = f"{where} {index + 1}: expected a JSON object, got {type(item).__name__}"
         return error_record(path, "json", problem, payload, index)
     return _record_from_mapping(path, "json", encoding, index, item, payload)
 
