@@ -155,3 +155,38 @@ def test_other_json_documents_are_read_whole_as_before(
     whole = ingest_files([path], "r", WHEN).drop("ingested_at")
     assert whole.height == records and frame.equals(whole)
     assert frame["error"].null_count() == records
+
+
+@pytest.mark.parametrize(
+    "encoding, cut",
+    [
+        ("utf-8", True),
+        ("cp1252", True),  # one byte a character: the brackets are its own
+        ("shift_jis", False),  # "[" and "\" can be halves of characters: read whole
+    ],
+)
+def test_a_json_array_in_a_legacy_code_page(tmp_path: Path, encoding: str, cut: bool) -> None:
+    words = "Café, naïve — «été»" if encoding != "shift_jis" else "東京の港、防波堤を再建へ"
+    items = [{"id": f"e{i}", "text": f"{words} {i}. {STORY}"} for i in range(9)]
+    path = tmp_path / "items.json"
+    path.write_bytes(_scrapy(items).decode().encode(encoding))
+    pieces = [p for u in plan_units([path], 4, 1 << 20) for p in u.pieces]
+    assert all(p.items for p in pieces) is cut and len(pieces) == (3 if cut else 1)
+    frame = _read(path, 4)
+    assert frame["raw_text"].to_list() == [i["text"] for i in items]
+    assert frame.drop("encoding").equals(
+        ingest_files([path], "r", WHEN).drop("ingested_at", "encoding")
+    )
+
+
+def test_a_stray_cp1252_byte_costs_the_batch_nothing(tmp_path: Path) -> None:
+    """UTF-8 with one item holding a cp1252 byte (a scraper's mixed sources): the
+    array is still cut, and that item is read as such a file is."""
+    items = _items(6)
+    data = _scrapy(items).replace(b"Story 2", b"Caf\xe9 2")
+    path = tmp_path / "items.json"
+    path.write_bytes(data)
+    assert all(p.items for u in plan_units([path], 4, 1 << 20) for p in u.pieces)
+    frame = _read(path, 4)
+    assert frame["error"].null_count() == 6
+    assert frame["title"].to_list()[2] == "Café 2"

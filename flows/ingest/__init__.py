@@ -152,6 +152,7 @@ def ingest_unit(
                 max_bytes,
                 raise_transient,
                 piece.opener,
+                piece.encoding,
             )
         elif piece.rows:  # a Parquet file's rows, or an archive's Parquet member's
             recs = read_rows(

@@ -6,12 +6,15 @@ Scrapers save their items as one JSON array (Scrapy's `-o items.json` writes
 in memory and under `max_document_bytes` (above it, it was quarantined with a `jq`
 command to turn it into JSON Lines), and went into one batch. Its items are
 separated by the commas of the array's own level: outside strings, at depth one.
-`ArrayScan` finds them a block at a time with numpy: a quote is escaped when an
-unescaped backslash precedes it (backslashes are few: a Python loop over them), a
-byte is inside a string when the quotes before it are odd in number, and the depth
-is the running count of brackets and braces outside strings. UTF-8 bytes above
-0x7F never look like these characters; a file that is not UTF-8 is not cut here
-(read whole: legacy multi-byte code pages use "[", "]" and "\\" as trail bytes).
+`ArrayScan` finds them a block at a time with numpy: a quote is escaped when a
+run of backslashes of odd length precedes it, a bracket, brace or comma is inside
+a string when the unescaped quotes before it are odd in number, and the depth is
+the running count of brackets and braces outside strings; only the positions of
+these few bytes are handled, not every byte (3.8 → 0.9 s for a 241 MB array).
+UTF-8 bytes above 0x7F never look like these characters, nor do those of a code
+page of one byte a character; a file in UTF-16 or a multi-byte legacy code page
+is not cut here (read whole: Shift_JIS, Big5 and GBK use "[", "]" and "\\" as
+halves of characters).
 """
 
 from __future__ import annotations

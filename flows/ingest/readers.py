@@ -611,25 +611,28 @@ def read_json_items(
     max_bytes: int | None = None,
     raise_transient: bool = False,
     opener: Opener | None = None,
+    encoding: str | None = None,
 ) -> list[RawRecord]:
     """The records of items [first_item, …) of a JSON array, at bytes [start, end)
     of the file (cut by the planner between them, `json_arrays`), numbered by their
     place in the array, as when the file is read whole; the size limit holds per
-    item, and an item that is not a JSON object is an error record of its own."""
+    item, and an item that is not a JSON object is an error record of its own.
+    `encoding`: the file's legacy code page (`piece_hint`); None: UTF-8."""
     try:
         (data,) = _read_spans(path, [(start, end)], opener)
     except DAMAGED as exc:
         where = f"item {first_item + 1}" if first_item else ""
         return [_span_error(path, "json", exc, raise_transient, first_item, where, opener)]
-    try:  # valid UTF-8 JSON, as almost every piece is: one parse for all its items
-        parsed = json.loads(b"[" + data + b"]")
+    codec = encoding or "utf-8"
+    try:  # valid JSON in its encoding, as almost every piece is: one parse for all
+        parsed = json.loads("[" + data.decode(codec) + "]")
     except ValueError:  # the items one by one, so that only a bad one is an error
         pass
     else:
         limit = max_bytes is not None and len(data) > max_bytes  # then sized one by one
         if not limit:
             return [
-                _json_item(path, index, item, "utf-8")
+                _json_item(path, index, item, codec)
                 for index, item in enumerate(parsed, start=first_item)
             ]
     try:
@@ -644,17 +647,17 @@ def read_json_items(
             records.append(error_record(path, "json", reason, raw, index))
             continue
         try:
-            text, encoding = raw.decode("utf-8"), "utf-8"
+            text, used = raw.decode(codec), codec
         except UnicodeDecodeError:  # a stray cp1252 byte: the item is read as a file is
-            decoded = decode_bytes(raw)
-            text, encoding = decoded.text or "", decoded.encoding
+            decoded = decode_bytes(raw, encoding)
+            text, used = decoded.text or "", decoded.encoding
         try:
             item = json.loads(text)
         except json.JSONDecodeError as exc:
             reason = f"item {index + 1}: invalid JSON ({exc.msg})"
             records.append(error_record(path, "json", reason, raw, index))
             continue
-        records.append(_json_item(path, index, item, encoding))
+        records.append(_json_item(path, index, item, used))
     return records
 
 

@@ -314,8 +314,9 @@ def _scan_json(
     """Cut a JSON document that is one array of records between its items, after
     every `batch_size` items or sooner after the item that brings a piece to
     `batch_bytes`, in one pass (`json_arrays.ArrayScan`). None when it is no such
-    array (an object, JSON Lines named .json), is not UTF-8, or cannot be read to
-    its end: it is then read whole, and the reader says what it holds. A compressed
+    array (an object, JSON Lines named .json), is in a code page of several bytes
+    a character (UTF-16, Shift_JIS …), or cannot be read to its end: it is then
+    read whole, and the reader says what it holds. A compressed
     file is hashed as it is and cut in its decompressed stream; `opener` as for
     `_scan_jsonl`."""
     compressed = opener is not None or compression_of(path) is not None
@@ -327,38 +328,49 @@ def _scan_json(
         stat = _stat(path, opener)
         digest = hashlib.sha256()
         sha = sha256_file(path) if compressed and opener is None else ""
-        utf8 = codecs.getincrementaldecoder("utf-8")()
+        hint: str | None = None
         with open_stream(path, opener) as fh:
             while block := _read_block(fh):
                 if not compressed:
                     digest.update(block)
-                if scan.offset < HINT_SAMPLE:
-                    utf8.decode(block[:HINT_SAMPLE])  # raises when it is no UTF-8
+                if not scan.offset:
+                    hint = piece_hint(block[:HINT_SAMPLE])
+                    if not _ascii_safe(hint):
+                        return None
                 for offset in scan.feed(block):
                     separators.append(offset)
                     taken = len(separators) - 1
                     if taken >= batch_size or offset - separators[0] >= batch_bytes:
-                        pieces.append(_items(path, separators, items))
+                        pieces.append(_items(path, separators, items, hint))
                         items += taken
                         separators = [offset]
         scan.finish()
-    except (_Damaged, NotAnArray, UnicodeDecodeError, OSError):
+    except (_Damaged, NotAnArray, OSError):
         return None
     if not scan.has_items:  # "[ ]"
         pieces, separators = [], []
     if len(separators) > 1:
-        pieces.append(_items(path, separators, items))
+        pieces.append(_items(path, separators, items, hint))
         items += len(separators) - 1
     digest_hex = sha if compressed else digest.hexdigest()
     state = FileState(str(path), stat[0], stat[1], digest_hex, items)
     return pieces or [Piece(path, 0, 0, 0, 0)], state
 
 
-def _items(path: Path, separators: list[int], first: int) -> Piece:
+def _items(path: Path, separators: list[int], first: int, hint: str | None) -> Piece:
     """The piece of a JSON array between the first and the last of `separators`,
     which has an item between each two."""
     start, end = separators[0] + 1, separators[-1]
-    return Piece(path, start, end, first, len(separators) - 1, items=True)
+    return Piece(path, start, end, first, len(separators) - 1, encoding=hint, items=True)
+
+
+def _ascii_safe(hint: str | None) -> bool:
+    """Whether a file read in `hint` (`piece_hint`; None: UTF-8) has no byte below
+    0x80 inside a character: a code page of one byte a character. In Shift_JIS,
+    Big5 or GBK a "[" or a backslash can be half of one."""
+    if hint is None:
+        return True
+    return len(bytes(range(256)).decode(hint, errors="replace")) == 256
 
 
 def _stream_length(fh: IO[bytes]) -> tuple[int, int | None]:
