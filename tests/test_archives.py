@@ -406,3 +406,23 @@ def test_a_utf16_jsonl_member_is_cut_into_batches_in_its_codec(tmp_path: Path, n
     assert frame["encoding"].to_list()[1:] == ["utf-16-le"] * 10
     assert frame.drop("encoding").equals(_records_frame(path).drop("encoding"))
     assert units[-1].completes[0].records == 11
+
+
+def test_a_name_a_tar_holds_twice_is_two_members_in_their_own_streams(tmp_path: Path) -> None:
+    """A tar appended to (`tar -rf`) can hold one name twice: each copy is read from
+    its own place, also when its stream is kept for the next batch."""
+    versions = [
+        gzip.compress(
+            b"".join(json.dumps({"text": f"{STORY}V{v} {i}."}).encode() + b"\n" for i in range(6))
+        )
+        for v in (1, 2)
+    ]
+    path = tmp_path / "appended.tar"
+    with tarfile.open(path, "w") as archive:
+        for data in versions:
+            info = tarfile.TarInfo("feeds/day.jsonl.gz")
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    frame = _planned(path, batch_size=4)
+    assert frame["raw_text"].to_list() == [f"{STORY}V{v} {i}." for v in (1, 2) for i in range(6)]
+    assert frame.equals(_records_frame(path))

@@ -72,6 +72,12 @@ class Member:
     offset: int | None = None  # None: a ZIP member, opened by its name
     problem: str | None = None
 
+    @property
+    def key(self) -> str:
+        """What tells the member from the archive's others: its name, and a tar
+        member's offset too (a tar appended to holds a name twice)."""
+        return self.name if self.offset is None else f"{self.name}@{self.offset}"
+
 
 def archive_kind(path: Path) -> str | None:
     """Which archive `path` is named as ("zip", "tar"), or None."""
@@ -204,7 +210,7 @@ def open_member(archive: Path, member: Member, size: int | None = None) -> IO[by
         if _is_compressed_tar(archive):
             return _tar_member(kept_stream(archive, _tar_stream), member, owns=False)
         return _tar_member(_tar_stream(archive), member, owns=True)
-    kept = kept_stream(archive, lambda _: _fresh_member(archive, member), member.name)
+    kept = kept_stream(archive, lambda _: _fresh_member(archive, member), member.key)
     # A ZIP member's own reader checks its length and checksum; a tar member
     # compressed on its own ends where its decompressor does.
     return StreamView(kept, 0, size if own else member.size, owns=False, exact=False)

@@ -118,9 +118,9 @@ class Piece:
 
     @property
     def footer_key(self) -> tuple[Path, str]:
-        """Which Parquet stream a rows piece reads: its file, and the member's name
-        in an archive (`readers.read_rows` keeps the footers it read by it)."""
-        return self.path, self.members[0].name if self.members else ""
+        """Which Parquet stream a rows piece reads: its file, and the member in an
+        archive (`readers.read_rows` keeps the footers it read by it)."""
+        return self.path, self.members[0].key if self.members else ""
 
 
 @dataclass(frozen=True)
