@@ -969,7 +969,9 @@ def read_input(
             sha = sha256_file(path)
             records_hint = (
                 ", or save its records as JSON Lines, which are read one by one: "
-                "jq -c '.[]' FILE.json > FILE.jsonl"
+                "jq -c '.[]' FILE.json > FILE.jsonl, or '.KEY[]' for an object holding "
+                "them under KEY; a run reads a JSON array item by item, unless it is "
+                "damaged or cut short, or in a code page of several bytes a character"
                 if fmt == "json"
                 else ""
             )
