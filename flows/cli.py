@@ -47,7 +47,11 @@ command-line flags win over both.
 
 
 def _prepare_environment(verbose: bool) -> None:
+    """Settings Prefect reads when it is imported: no telemetry from its server
+    (PREFECT_SERVER_ANALYTICS_ENABLED) nor from its client (DO_NOT_TRACK, which
+    Prefect's SDK analytics honour), and its log level."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
     logging.basicConfig(format="%(message)s", stream=sys.stderr)
     logging.getLogger("newsclean").setLevel(logging.INFO)

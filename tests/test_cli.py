@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -112,3 +113,19 @@ def test_a_chained_signal_is_found_and_other_errors_are_not_swallowed(
     monkeypatch.setattr(cli, "cmd_eval", _raising(ValueError("Terminated by the user")))
     with pytest.raises(ValueError, match="Terminated by the user"):
         main(["eval", "--dataset", "x.jsonl"])
+
+
+def test_a_command_turns_prefects_telemetry_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both of Prefect's telemetry channels: its server's analytics and its client's
+    (SDK analytics, on in an interactive terminal unless DO_NOT_TRACK is set). There
+    is no internet here, and a user's data tool should not phone home."""
+    from prefect._internal.analytics.enabled import is_telemetry_enabled
+
+    monkeypatch.delenv("DO_NOT_TRACK", raising=False)
+    monkeypatch.delenv("PREFECT_SERVER_ANALYTICS_ENABLED", raising=False)
+    monkeypatch.delenv("PREFECT_LOGGING_LEVEL", raising=False)  # also set: undone after
+    monkeypatch.setattr("prefect._internal.analytics.enabled.is_ci_environment", lambda: False)
+    assert is_telemetry_enabled()  # what a user's terminal would have had
+    cli._prepare_environment(verbose=False)
+    assert not is_telemetry_enabled()
+    assert os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] == "false"
