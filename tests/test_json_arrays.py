@@ -56,7 +56,14 @@ def test_the_scan_finds_the_items_wherever_the_blocks_end(
 
 @pytest.mark.parametrize(
     "data",
-    [b'{"text": "one record"}', b'[{"a": 1}]\n[{"a": 2}]', b'[{"a": 1}', b"[1]]", b"[1] x"],
+    [
+        b'{"text": "one record"}',
+        b'[{"a": 1}]\n[{"a": 2}]',
+        b'[{"a": 1}',
+        b"[1]]",
+        b"[1] x",
+        b'[{"a": 1}}',
+    ],
 )
 def test_a_document_that_is_not_one_array_is_not_cut(data: bytes) -> None:
     with pytest.raises(NotAnArray):

@@ -94,6 +94,8 @@ class ArrayScan:
             end = int(ends[0]) if not self.ended else -1
             if ends.size > (0 if self.ended else 1) or (depth[-1] if depth.size else 0) > 0:
                 raise NotAnArray("a second value after the array")
+            if not self.ended and b[end] != CLOSES[0]:
+                raise NotAnArray("the array is closed by '}'")
             if (~SPACE[b[end + 1 :]]).any():
                 raise NotAnArray("more after the array's closing ']'")
             self.ended = True
