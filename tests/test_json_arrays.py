@@ -197,3 +197,29 @@ def test_a_stray_cp1252_byte_costs_the_batch_nothing(tmp_path: Path) -> None:
     frame = _read(path, 4)
     assert frame["error"].null_count() == 6
     assert frame["title"].to_list()[2] == "Café 2"
+
+
+@pytest.mark.parametrize("name", ["items.jsonl", "items.jsonl.gz"])
+def test_a_json_array_saved_as_jsonl_is_read_as_an_array(tmp_path: Path, name: str) -> None:
+    """Read line by line, Scrapy's array export named .jsonl gave error records for
+    its "[" and "]" lines and for every item but the last ("Extra data": each of
+    their lines ends with a comma)."""
+    data = _scrapy(_items(9))
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    pieces = [p for u in plan_units([path], 4, 1 << 20) for p in u.pieces]
+    assert [(p.items, p.lines) for p in pieces] == [(True, 4), (True, 4), (True, 1)]
+    frame = _read(path, 4)
+    assert frame["error"].null_count() == 9 and set(frame["format"]) == {"json"}
+    assert frame["title"].to_list() == [f"Story {i}" for i in range(9)]
+    assert frame.equals(ingest_files([path], "r", WHEN).drop("ingested_at"))
+
+
+def test_json_lines_whose_lines_are_arrays_stay_json_lines(tmp_path: Path) -> None:
+    path = tmp_path / "rows.jsonl"
+    path.write_bytes(b"\n".join(json.dumps([i]).encode() for i in _items(3)) + b"\n")
+    frame = _read(path, 4)
+    assert frame["error"].to_list() == [
+        f"line {n}: expected a JSON object, got list" for n in (1, 2, 3)
+    ]
+    assert frame.equals(ingest_files([path], "r", WHEN).drop("ingested_at"))

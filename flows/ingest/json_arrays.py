@@ -150,6 +150,12 @@ class ArrayScan:
             raise NotAnArray("the array is not closed (the file is cut short or damaged)")
 
 
+def opens_array(head: bytes) -> bool:
+    """Whether a document's first bytes open a JSON array: a "[" after spaces (and
+    a UTF-8 byte-order mark). A JSON array saved as `.jsonl` is read as one."""
+    return head.removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"["
+
+
 def split_items(data: bytes) -> list[bytes]:
     """The items of a piece of an array (the bytes between two of its separators),
     each as its bytes; an empty piece (the inside of "[]") has none."""

@@ -55,7 +55,7 @@ from flows.ingest.html import (
     is_html_page,
     read_page,
 )
-from flows.ingest.json_arrays import NotAnArray, split_items
+from flows.ingest.json_arrays import NotAnArray, opens_array, split_items
 from flows.ingest.kept_streams import StreamView, kept_stream
 from flows.ingest.parquet_streams import stream_rows
 
@@ -603,6 +603,14 @@ def read_json(path: Path, data: bytes) -> Iterator[RawRecord]:
         yield _json_item(path, index, item, decoded.encoding, where)
 
 
+def _one_json_array(data: bytes) -> bool:
+    """Whether `data` is one JSON array (not JSON Lines whose first line is one)."""
+    try:
+        return isinstance(json.loads(data), list)
+    except ValueError:
+        return False
+
+
 def read_json_items(
     path: Path,
     start: int,
@@ -992,6 +1000,8 @@ def read_input(
 
 def records_of(path: Path, fmt: str, data: bytes, max_bytes: int | None) -> list[RawRecord]:
     """The records of a file's bytes (decompressed), by the reader of its format."""
+    if fmt == "jsonl" and opens_array(data[:64]) and _one_json_array(data):
+        return list(read_json(path, data))  # a JSON array saved as .jsonl
     if fmt == "jsonl":  # many records: the size limit holds per record
         return list(read_jsonl(path, data, max_bytes=max_bytes))
     if fmt == "parquet":  # whole: read without the planner, or one it could not cut

@@ -49,7 +49,7 @@ from flows.ingest.compressed import (
     read_some,
 )
 from flows.ingest.encoding import piece_hint, wide_encoding
-from flows.ingest.json_arrays import ArrayScan, NotAnArray
+from flows.ingest.json_arrays import ArrayScan, NotAnArray, opens_array
 from flows.ingest.readers import (
     FileState,
     Opener,
@@ -197,6 +197,10 @@ def _scan_jsonl(
         with open_stream(path, opener) as fh:
             while block := _read_block(fh):
                 if not offset:
+                    if opens_array(block) and (
+                        arrayed := _scan_json(path, batch_size, batch_bytes, opener)
+                    ):
+                        return arrayed  # a JSON array saved as .jsonl: read as one
                     wide = _wide_codec(block)
                     if wide:  # a b"\n" byte is half a UTF-16 newline
                         fh.seek(0)
