@@ -151,9 +151,10 @@ class ArrayScan:
 
 
 def opens_array(head: bytes) -> bool:
-    """Whether a document's first bytes open a JSON array: a "[" after spaces (and
-    a UTF-8 byte-order mark). A JSON array saved as `.jsonl` is read as one."""
-    return head.removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"["
+    """Whether a document's first bytes (4 KiB are looked at) open a JSON array: a
+    "[" after spaces and a UTF-8 byte-order mark. A JSON array saved as `.jsonl`
+    is read as one."""
+    return head[:4096].removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"["
 
 
 def split_items(data: bytes) -> list[bytes]:

@@ -1000,7 +1000,7 @@ def read_input(
 
 def records_of(path: Path, fmt: str, data: bytes, max_bytes: int | None) -> list[RawRecord]:
     """The records of a file's bytes (decompressed), by the reader of its format."""
-    if fmt == "jsonl" and opens_array(data[:64]) and _one_json_array(data):
+    if fmt == "jsonl" and opens_array(data) and _one_json_array(data):
         return list(read_json(path, data))  # a JSON array saved as .jsonl
     if fmt == "jsonl":  # many records: the size limit holds per record
         return list(read_jsonl(path, data, max_bytes=max_bytes))

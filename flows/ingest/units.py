@@ -197,7 +197,7 @@ def _scan_jsonl(
         with open_stream(path, opener) as fh:
             while block := _read_block(fh):
                 if not offset:
-                    if opens_array(block[:4096]) and (
+                    if opens_array(block) and (
                         arrayed := _scan_json(path, batch_size, batch_bytes, opener)
                     ):
                         return arrayed  # a JSON array saved as .jsonl: read as one
