@@ -187,16 +187,21 @@ def test_a_json_array_in_a_legacy_code_page(tmp_path: Path, encoding: str, cut: 
 
 
 def test_a_stray_cp1252_byte_costs_the_batch_nothing(tmp_path: Path) -> None:
-    """UTF-8 with one item holding a cp1252 byte (a scraper's mixed sources): the
-    array is still cut, and that item is read as such a file is."""
+    """UTF-8 with one item holding two stray bytes (a scraper's mixed sources): the
+    array is still cut, and that item is read as its piece reads, UTF-8 with the
+    strays as cp1252. Alone, the item was too short to tell (its one "é" against
+    two strays), and a guess read it in another code page ("ÿ©" as "ĸĐ")."""
     items = _items(6)
-    data = _scrapy(items).replace(b"Story 2", b"Caf\xe9 2")
+    for item in items:
+        item["text"] = "Un café, then the council met."
+    data = _scrapy(items).replace(b"Story 2", b"Story 2 \xff\xa9")
     path = tmp_path / "items.json"
     path.write_bytes(data)
     assert all(p.items for u in plan_units([path], 4, 1 << 20) for p in u.pieces)
     frame = _read(path, 4)
     assert frame["error"].null_count() == 6
-    assert frame["title"].to_list()[2] == "Café 2"
+    assert frame["title"].to_list()[2] == "Story 2 ÿ©"
+    assert frame["raw_text"].to_list() == ["Un café, then the council met."] * 6
 
 
 @pytest.mark.parametrize("name", ["items.jsonl", "items.jsonl.gz"])

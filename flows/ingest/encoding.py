@@ -124,6 +124,16 @@ def _cp1252_fallback(err: UnicodeError) -> tuple[str, int]:
 
 
 codecs.register_error("newsclean-cp1252", _cp1252_fallback)
+UTF8_WITH_STRAYS = "utf-8+cp1252"  # the name `decode_bytes` gives that reading
+
+
+def decode_as(data: bytes, name: str) -> str:
+    """`data` read as `decode_bytes` read a text it named `name` (UTF8_WITH_STRAYS
+    too): a part of that text (a JSON array's item) reads alike. Raises
+    UnicodeDecodeError or LookupError when it does not decode so."""
+    if name == UTF8_WITH_STRAYS:
+        return data.decode("utf-8", errors="newsclean-cp1252")
+    return data.decode(name)
 
 
 @dataclass(frozen=True)
@@ -458,7 +468,7 @@ def decode_bytes(data: bytes, hint: str | None = None) -> Decoded:
     except UnicodeDecodeError:
         pass
     if _utf8_with_strays(data):
-        return Decoded(data.decode("utf-8", errors="newsclean-cp1252"), "utf-8+cp1252")
+        return Decoded(data.decode("utf-8", errors="newsclean-cp1252"), UTF8_WITH_STRAYS)
     if hint:
         try:
             return Decoded(data.decode(hint), hint)
@@ -468,7 +478,7 @@ def decode_bytes(data: bytes, hint: str | None = None) -> Decoded:
 
 
 WIDE_CODECS = frozenset({"utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"})
-NOT_HINTS = frozenset({"utf-8", "utf-8-sig", "utf-8+cp1252", "empty", "binary"})
+NOT_HINTS = frozenset({"utf-8", "utf-8-sig", UTF8_WITH_STRAYS, "empty", "binary"})
 
 
 def piece_hint(head: bytes) -> str | None:

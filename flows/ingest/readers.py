@@ -45,7 +45,7 @@ from flows.ingest.compressed import (
     open_decompressed,
     read_decompressed,
 )
-from flows.ingest.encoding import Decoded, decode_bytes
+from flows.ingest.encoding import Decoded, decode_as, decode_bytes
 from flows.ingest.feeds import FEED_SUFFIXES, is_feed, not_a_feed, read_feed_bytes, xml_root
 from flows.ingest.front_matter import split_front_matter
 from flows.ingest.html import (
@@ -648,6 +648,9 @@ def read_json_items(
     except NotAnArray as exc:  # the file changed since it was planned
         reason = f"items {first_item + 1}-: not the JSON array planned ({exc}); run again"
         return [error_record(path, "json", reason, index=first_item)]
+    # How the piece reads as a whole (UTF-8 with a stray cp1252 byte, say): an item
+    # alone is too short to tell, and a guess on it read a good "é" as "Ă©".
+    read_as = decode_bytes(data, encoding).encoding
     records = []
     for index, raw in enumerate(items, start=first_item):
         if max_bytes is not None and len(raw) > max_bytes:
@@ -655,8 +658,8 @@ def read_json_items(
             records.append(error_record(path, "json", reason, raw, index))
             continue
         try:
-            text, used = raw.decode(codec), codec
-        except UnicodeDecodeError:  # a stray cp1252 byte: the item is read as a file is
+            text, used = decode_as(raw, read_as), read_as
+        except (UnicodeDecodeError, LookupError):  # read as a file is
             decoded = decode_bytes(raw, encoding)
             text, used = decoded.text or "", decoded.encoding
         try:
