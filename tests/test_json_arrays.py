@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -228,3 +229,20 @@ def test_json_lines_whose_lines_are_arrays_stay_json_lines(tmp_path: Path) -> No
         f"line {n}: expected a JSON object, got list" for n in (1, 2, 3)
     ]
     assert frame.equals(ingest_files([path], "r", WHEN).drop("ingested_at"))
+
+
+def test_damage_found_by_a_batch_says_how_many_items_came_before(tmp_path: Path) -> None:
+    """A gzipped array cut short after it was planned: the batches before the cut
+    load, and the one it hits says where, counted as JSONL lines and CSV rows are
+    (the items before it)."""
+    rng = random.Random(2)
+    items = [{"id": f"d{i}", "text": rng.randbytes(2_000).hex()} for i in range(12)]
+    path = tmp_path / "items.json.gz"
+    data = gzip.compress(_scrapy(items))
+    path.write_bytes(data)
+    units = list(plan_units([path], 4, 1 << 20))
+    path.write_bytes(data[: int(len(data) * 0.85)])
+    frame = pl.concat([ingest_unit(u, "r", WHEN)[0] for u in units])
+    assert frame["error"].to_list()[:8] == [None] * 8
+    assert frame.height == 9 and frame["record_index"][8] == 8
+    assert frame["error"][8].startswith("gzip data damaged or not gzip after item 8:")

@@ -629,8 +629,7 @@ def read_json_items(
     try:
         (data,) = _read_spans(path, [(start, end)], opener)
     except DAMAGED as exc:
-        where = f"item {first_item + 1}" if first_item else ""
-        return [_span_error(path, "json", exc, raise_transient, first_item, where, opener)]
+        return [_span_error(path, "json", exc, raise_transient, first_item, "item", opener)]
     codec = encoding or "utf-8"
     try:  # valid JSON in its encoding, as almost every piece is: one parse for all
         parsed = json.loads("[" + data.decode(codec) + "]")
@@ -816,8 +815,7 @@ def read_csv_range(
     try:
         head, data = _read_spans(path, [(0, header_end), (start, end)], opener)
     except DAMAGED as exc:
-        where = f"row {first_row}" if first_row else ""
-        return [_span_error(path, "csv", exc, raise_transient, first_row, where, opener)]
+        return [_span_error(path, "csv", exc, raise_transient, first_row, "row", opener)]
     decoded = decode_bytes(head + data, encoding)
     if decoded.text is None:
         reason = decoded.error or "undecodable"
@@ -1152,8 +1150,7 @@ def read_range(
     try:
         (data,) = _read_spans(path, [(start, end)], opener)
     except DAMAGED as exc:
-        where = f"line {first_line}" if first_line else ""
-        return [_span_error(path, "jsonl", exc, raise_transient, first_line, where, opener)]
+        return [_span_error(path, "jsonl", exc, raise_transient, first_line, "line", opener)]
     return list(read_jsonl(path, data, first_line, max_bytes, encoding))
 
 
@@ -1196,14 +1193,16 @@ def _span_error(
     exc: BaseException,
     raise_transient: bool,
     index: int,
-    where: str,
+    unit: str,
     opener: Opener | None = None,
 ) -> RawRecord:
     """The error record of a span that could not be read: damage in a compressed
-    stream (a compressed file's or an archive member's), or the file system's error
-    (`unreadable`)."""
+    stream (a compressed file's or an archive member's), said to come after the
+    `index` records (`unit`: "line", "row", "item") before the span, or the file
+    system's error (`unreadable`)."""
     compressed = opener is not None or compression_of(path) is not None
     if compressed and not is_io_error(exc):
+        where = f"{unit} {index}" if index else ""
         reason = damage_reason(path, exc, where, opener is not None)
         return error_record(path, fmt, reason, index=index)
     if not isinstance(exc, OSError):
