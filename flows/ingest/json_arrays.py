@@ -54,7 +54,7 @@ class ArrayScan:
         self.ended = False  # the array's "]" was seen
         self.started = depth > 0  # a non-space byte was seen
         self.items: bool | None = None  # whether the array holds any (None: not known yet)
-        self.open_at: int | None = None  # where the array's "[" is
+        self.opened = False  # the array's "[" was seen
 
     def feed(self, block: bytes) -> list[int]:
         """The structural offsets in `block`; raises NotAnArray as soon as the
@@ -113,10 +113,10 @@ class ArrayScan:
         """Whether the array is empty ("[ ]"): only spaces between its "[" and the
         next separator, which is its "]"."""
         lo = 0
-        if self.open_at is None:
+        if not self.opened:
             if not opening.size:
                 return
-            self.open_at = self.offset + int(opening[0])
+            self.opened = True
             lo = int(opening[0]) + 1
         after = found[found >= lo]
         hi = int(after[0]) if after.size else len(b)
