@@ -193,7 +193,6 @@ def _scan_jsonl(
         offset = 0
         last_end = 0  # the byte after the last newline seen
         last_byte = b"\n"
-        sha = sha256_file(path) if compressed and opener is None else ""
         with open_stream(path, opener) as fh:
             while block := _read_block(fh):
                 if not offset:
@@ -227,6 +226,10 @@ def _scan_jsonl(
                 last_byte = block[-1:]
     except _Damaged as damaged:
         damage = damaged.cause
+    except OSError:
+        return None
+    try:  # hashed only now: a UTF-16 file or a JSON array hashes it in its own scan
+        sha = sha256_file(path) if compressed and opener is None else ""
     except OSError:
         return None
     if damage is not None:  # the partial line before the damage goes with it
