@@ -49,10 +49,15 @@ command-line flags win over both.
 def _prepare_environment(verbose: bool) -> None:
     """Settings Prefect reads when it is imported: no telemetry from its server
     (PREFECT_SERVER_ANALYTICS_ENABLED) nor from its client (DO_NOT_TRACK, which
-    Prefect's SDK analytics honour), and its log level."""
+    Prefect's SDK analytics honour), and its log level: WARNING unless set, INFO
+    or finer with --verbose."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    level = os.environ.get("PREFECT_LOGGING_LEVEL", "").upper()
+    if verbose and level not in ("DEBUG", "INFO"):  # the flag wins over the environment
+        os.environ["PREFECT_LOGGING_LEVEL"] = "INFO"
+    elif not level:
+        os.environ["PREFECT_LOGGING_LEVEL"] = "WARNING"
     logging.basicConfig(format="%(message)s", stream=sys.stderr)
     logging.getLogger("newsclean").setLevel(logging.INFO)
 
@@ -111,7 +116,13 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     # With no Prefect server given, a local one boots while the flow's code loads.
     with local_server.for_this_run() as server:
-        from flows.pipeline import QualityGateFailed, news_etl, stopped_by, summary_rows
+        from flows.pipeline import (
+            QualityGateFailed,
+            news_etl,
+            send_pending_logs,
+            stopped_by,
+            summary_rows,
+        )
 
         if not args.verbose:  # the CLI prints why a run failed; Prefect's traceback is noise
             logging.getLogger("prefect.flow_runs").setLevel(logging.CRITICAL)
@@ -135,6 +146,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             return_state=True,
         )
         outcome = state.result(raise_on_failure=False)
+        send_pending_logs()  # while the local server still answers
     if isinstance(outcome, QualityGateFailed):
         _print_table(summary_rows(outcome.summary), "newsclean run summary")
         print(f"\nnewsclean: run FAILED — {outcome.message}", file=sys.stderr)

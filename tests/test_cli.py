@@ -129,3 +129,24 @@ def test_a_command_turns_prefects_telemetry_off(monkeypatch: pytest.MonkeyPatch)
     cli._prepare_environment(verbose=False)
     assert not is_telemetry_enabled()
     assert os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] == "false"
+
+
+@pytest.mark.parametrize(
+    ("before", "verbose", "after"),
+    [
+        (None, False, "WARNING"),
+        (None, True, "INFO"),
+        ("WARNING", True, "INFO"),  # the flag wins over the environment
+        ("DEBUG", True, "DEBUG"),  # finer than the flag asks: kept
+        ("ERROR", False, "ERROR"),  # the user's own setting, without the flag
+    ],
+)
+def test_verbose_sets_prefects_log_level(
+    monkeypatch: pytest.MonkeyPatch, before: str | None, verbose: bool, after: str
+) -> None:
+    if before is None:
+        monkeypatch.delenv("PREFECT_LOGGING_LEVEL", raising=False)
+    else:
+        monkeypatch.setenv("PREFECT_LOGGING_LEVEL", before)
+    cli._prepare_environment(verbose=verbose)
+    assert os.environ["PREFECT_LOGGING_LEVEL"] == after

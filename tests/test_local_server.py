@@ -62,8 +62,11 @@ def prefect_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("prefect-home")
 
 
-def _run(prefect_home: Path, out: Path, *extra: str) -> subprocess.Popen[str]:
+def _run(
+    prefect_home: Path, out: Path, *extra: str, env_extra: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env.update(env_extra or {})
     env["PREFECT_HOME"] = str(prefect_home)
     # The run's temporary files land here: a SIGKILLed run cannot remove them.
     (out / "tmp").mkdir(exist_ok=True)
@@ -188,3 +191,27 @@ def test_a_server_that_cannot_start_is_a_clear_error(monkeypatch: pytest.MonkeyP
         server.wait_ready(timeout=60)
     assert "PREFECT_API_URL" in str(failure.value)
     assert server.process.poll() is not None
+
+
+def test_a_verbose_run_says_each_line_once_and_its_logs_reach_the_server(
+    prefect_home: Path, tmp_path: Path
+) -> None:
+    """With --verbose, the run's progress goes to the console once (it was printed
+    twice), and its logs are sent while the server is up: Prefect sent the last of
+    them at exit, found no server, and retried for over a minute before printing
+    "Error logging to API". Prefect sends them every few seconds; given 10 minutes,
+    they are all still queued when the flow ends."""
+    run = _run(
+        prefect_home, tmp_path, "--batch-size", "2", "--runner", "processes", "-v",
+        env_extra={"PREFECT_LOGGING_TO_API_BATCH_INTERVAL": "600"},
+    )  # fmt: skip
+    output, _ = run.communicate(timeout=300)
+    assert run.returncode == 0, output[-3000:]
+    assert "Error logging to API" not in output, output[-3000:]
+    progress = [line for line in output.splitlines() if line.startswith("batch ")]
+    assert sorted(progress) == sorted(set(progress)), progress
+    assert len(progress) == 3, output[-3000:]  # five seeds in batches of two
+    with sqlite3.connect(prefect_home / "prefect.db") as db:
+        logged = [message for (message,) in db.execute("select message from log")]
+    assert sum(m.startswith("batch ") and "documents cleaned" in m for m in logged) >= 3
+    assert any(m.startswith("loaded batches 1-3/3") for m in logged), logged[-20:]

@@ -245,7 +245,7 @@ def _child(argv: list[str]) -> int:
     from flows import local_server
 
     with local_server.for_this_run() as server:
-        from flows.pipeline import news_etl
+        from flows.pipeline import news_etl, send_pending_logs
 
         if server is not None:
             server.wait_ready()
@@ -264,6 +264,7 @@ def _child(argv: list[str]) -> int:
                 "max_duplicate_share": 1.0,
             },
         )
+        send_pending_logs()  # while the local server still answers
     seconds = time.perf_counter() - started
     c = summary.counts
     Path(args.child).write_text(
