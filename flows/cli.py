@@ -556,10 +556,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="a file or folder (recursive) to read; repeatable. Formats: .txt/.md "
         "(one article per file), .html/.htm (one per page, dated by its markup), "
         ".rss/.atom (one per entry), .warc (one per archived page), .jsonl/.ndjson, "
-        ".json (an array), .csv, .parquet (one per record; 'text' required, 'id', "
-        "'url', 'title', 'date' optional), each also gzip/bzip2/xz/zstd-compressed "
-        "(feed.jsonl.gz); .zip and .tar/.tar.gz/.tgz archives of such files are read "
-        "without unpacking. Default: seeds/",
+        ".json (an array, or an object holding a list of them), .csv, .parquet (one "
+        "per record; 'text' required, 'id', 'url', 'title', 'date' optional), each "
+        "also gzip/bzip2/xz/zstd-compressed (feed.jsonl.gz); .zip and "
+        ".tar/.tar.gz/.tgz archives of such files are read without unpacking. "
+        "Default: seeds/",
     )
     run_options.add_argument(
         "--warehouse",
@@ -571,7 +572,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         metavar="N",
         help="documents per batch (one task): up to N files, or N records of a JSONL, "
-        "JSON-array, CSV or Parquet file (default 2000); batches are loaded into DuckDB "
+        "JSON, CSV or Parquet file (default 2000); batches are loaded into DuckDB "
         "a few at a time, ~8,000 documents per transaction",
     )
     run_options.add_argument(

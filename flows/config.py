@@ -28,7 +28,7 @@ class Settings:
     inputs: tuple[str, ...] = ("seeds",)
     warehouse: str = "warehouse/news.duckdb"
     reports_dir: str = "reports"
-    # Documents per batch (files, or records of a JSONL, JSON-array, CSV or Parquet file):
+    # Documents per batch (files, or records of a JSONL, JSON, CSV or Parquet file):
     # a batch is the unit of a Prefect task, so it bounds memory. Batches are loaded
     # a few at a time (one DuckDB transaction per ~8,000 documents,
     # `load_group_ready`): a crash loses at most the groups not yet committed, which

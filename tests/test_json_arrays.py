@@ -18,7 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from flows.ingest import ingest_files, ingest_unit, plan_units
-from flows.ingest.json_arrays import ArrayScan, NotAnArray, split_items
+from flows.ingest.json_arrays import ArrayScan, NotAnArray, ObjectScan, split_items
+from flows.ingest.readers import _json_records
 
 WHEN = datetime(2026, 11, 30)
 STORY = (
@@ -107,7 +108,7 @@ def test_a_json_array_is_read_in_batches_as_it_is_whole(tmp_path: Path, name: st
     units = list(plan_units([path], 20, 1 << 20))
     pieces = [p for u in units for p in u.pieces]
     assert [(p.items, p.first_line, p.lines) for p in pieces] == [
-        (True, k, min(20, 95 - k)) for k in range(0, 95, 20)
+        ("item", k, min(20, 95 - k)) for k in range(0, 95, 20)
     ]
     assert units[-1].completes[0].records == 95
     frame = _read(path, 20)
@@ -149,7 +150,6 @@ def test_a_bad_item_costs_only_itself(tmp_path: Path) -> None:
     "data, records",
     [
         (b"[ ]\n", 0),
-        (json.dumps({"articles": _items(3)}).encode(), 3),  # records in an object's list
         (json.dumps(_items(1)[0]).encode(), 1),  # one record
         (b"\n".join(json.dumps(i).encode() for i in _items(4)), 4),  # JSON Lines
     ],
@@ -214,7 +214,7 @@ def test_a_json_array_saved_as_jsonl_is_read_as_an_array(tmp_path: Path, name: s
     path = tmp_path / name
     path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
     pieces = [p for u in plan_units([path], 4, 1 << 20) for p in u.pieces]
-    assert [(p.items, p.lines) for p in pieces] == [(True, 4), (True, 4), (True, 1)]
+    assert [(p.items, p.lines) for p in pieces] == [("item", 4), ("item", 4), ("item", 1)]
     frame = _read(path, 4)
     assert frame["error"].null_count() == 9 and set(frame["format"]) == {"json"}
     assert frame["title"].to_list() == [f"Story {i}" for i in range(9)]
@@ -246,3 +246,144 @@ def test_damage_found_by_a_batch_says_how_many_items_came_before(tmp_path: Path)
     assert frame["error"].to_list()[:8] == [None] * 8
     assert frame.height == 9 and frame["record_index"][8] == 8
     assert frame["error"][8].startswith("gzip data damaged or not gzip after item 8:")
+
+
+# An API's answer: its records in a list under a key (NewsAPI's shape), after other
+# lists that are not the records (empty, of strings, mixed) and an object.
+def _api_answer(records: list[Any], indent: int | None = None) -> bytes:
+    answer = {
+        "status": "ok",
+        "sources": [],
+        "tags": ["news", 'a \\"quoted\\" [tag]'],
+        "mixed": [{"id": 1}, "two"],
+        "query": {"q": "harbour", "pages": [{"n": 1}]},
+        "totalResults": len(records),
+        "articles": records,
+        "related": [{"id": "not these"}],
+    }
+    return json.dumps(answer, indent=indent, ensure_ascii=False).encode()
+
+
+@pytest.mark.parametrize("name", ["answer.json", "answer.json.gz", "answers.zip"])
+def test_the_records_an_object_holds_are_read_in_batches_as_whole(
+    tmp_path: Path, name: str
+) -> None:
+    """NewsAPI keeps its articles under "articles"; until session 24 such a file was
+    read whole, and one above `max_document_bytes` was quarantined."""
+    records = _items(45)
+    data = _api_answer(records, indent=2)
+    path = tmp_path / name
+    if name.endswith(".gz"):
+        path.write_bytes(gzip.compress(data))
+    elif name.endswith(".zip"):
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("api/answer.json", data)
+    else:
+        path.write_bytes(data)
+    units = list(plan_units([path], 20, 1 << 20))
+    pieces = [p for u in units for p in u.pieces]
+    assert [(p.items, p.first_line, p.lines) for p in pieces] == [
+        ("'articles' record", 0, 20),
+        ("'articles' record", 20, 20),
+        ("'articles' record", 40, 5),
+    ]
+    assert units[-1].completes[0].records == 45
+    frame = _read(path, 20)
+    assert frame["error"].null_count() == 45
+    assert frame["title"].to_list() == [r["title"] for r in records]
+    assert frame.equals(ingest_files([path], "r", WHEN).drop("ingested_at"))
+
+
+def test_an_object_s_records_above_the_document_limit_load_one_by_one(tmp_path: Path) -> None:
+    records: list[Any] = _items(14)
+    records[5]["text"] = STORY * 20
+    records[9] = "not a record"  # the list is then not the records: "related" is
+    path = tmp_path / "answer.json"
+    path.write_bytes(_api_answer(records))
+    whole = ingest_files([path], "r", WHEN, max_bytes=2_000)
+    assert whole.height == 1 and "document too large" in whole["error"][0]
+    records[9] = _items(10)[9]
+    path.write_bytes(_api_answer(records))
+    frame = _read(path, 4, max_bytes=2_000)
+    assert frame.height == 14
+    assert frame["error"][5].startswith("'articles' record 6: record too large")
+    assert frame["error"].null_count() == 13
+
+
+def test_a_bad_record_in_an_object_s_list_costs_only_itself(tmp_path: Path) -> None:
+    data = _api_answer(_items(6)).replace(b'"id": "s2"', b'"id": s2')
+    path = tmp_path / "answer.json"
+    path.write_bytes(data)
+    frame = _read(path, 4)
+    assert frame["error"].to_list()[2].startswith("'articles' record 3: invalid JSON")
+    assert frame["error"].null_count() == 5
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"text": "an object that is one record", "articles": [{"text": "not this"}]},
+        {"articles": [], "tags": ["a"]},  # no list of records: the reader says so
+        {"articles": [{"text": "a"}, ["b"]]},
+    ],
+)
+def test_an_object_without_a_list_of_records_to_cut_is_read_whole(
+    tmp_path: Path, document: dict[str, Any]
+) -> None:
+    path = tmp_path / "doc.json"
+    path.write_bytes(json.dumps(document).encode())
+    units = list(plan_units([path], 2, 1 << 20))
+    assert [p.whole for u in units for p in u.pieces] == [True]
+    assert _read(path, 2).equals(ingest_files([path], "r", WHEN).drop("ingested_at"))
+
+
+KEYS = st.text(alphabet=st.sampled_from(list('ab",\\[]{}: é')), max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    document=st.dictionaries(
+        KEYS, VALUES | st.lists(st.dictionaries(TRICKY, VALUES, max_size=3), max_size=4)
+    ),
+    indent=st.sampled_from([None, 1]),
+    block=st.integers(min_value=1, max_value=64),
+    batch=st.integers(min_value=1, max_value=3),
+)
+def test_the_object_scan_takes_the_list_the_reader_takes(
+    document: dict[str, Any], indent: int | None, block: int, batch: int
+) -> None:
+    data = json.dumps(document, indent=indent, ensure_ascii=False).encode()
+    scan = ObjectScan(batch, 1 << 20)
+    for i in range(0, len(data), block):
+        scan.feed(data[i : i + block])
+    scan.finish()
+    assert scan.keys == list(document)
+    records, where = _json_records(document)  # KEYS spell no text field
+    if records is None:
+        assert scan.cuts is None
+        return
+    assert scan.cuts is not None and where == f"{scan.chosen!r} record"
+    found = [json.loads(item) for a, b, _, _ in scan.cuts.spans for item in split_items(data[a:b])]
+    assert found == records
+    assert [n for _, _, _, n in scan.cuts.spans] == [
+        min(batch, len(records) - k) for k in range(0, len(records), batch)
+    ]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'[{"text": "an array"}]',
+        b'{"a": [{"b": 1}]}\n{"a": [{"b": 2}]}',  # JSON Lines named .json
+        b'{"a": [{"b": 1}]',  # cut short
+        b'{"a": [{"b": 1}}}',
+        b'{"a": [{"b": 1}]]',
+        b'{"a": 1, "a": [{"b": 1}]}',  # json.loads keeps the last: read whole
+        b'{"a": [{"b": 1}]} x',
+    ],
+)
+def test_a_document_that_is_not_one_object_is_not_cut(data: bytes) -> None:
+    with pytest.raises(NotAnArray):
+        scan = ObjectScan(2, 1 << 20)
+        scan.feed(data)
+        scan.finish()

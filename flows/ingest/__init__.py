@@ -143,7 +143,7 @@ def ingest_unit(
             recs = read_archive(piece.path, piece.members, max_bytes, raise_transient)
         elif piece.warc is not None:
             recs = read_warc_piece(piece, max_bytes, raise_transient)
-        elif piece.items:  # a JSON array's items, or an archive's JSON member's
+        elif piece.items:  # a JSON array's items or an object's list's; also a member's
             recs = read_json_items(
                 piece.source,
                 piece.start,
@@ -153,6 +153,7 @@ def ingest_unit(
                 raise_transient,
                 piece.opener,
                 piece.encoding,
+                piece.items,
             )
         elif piece.rows:  # a Parquet file's rows, or an archive's Parquet member's
             recs = read_rows(

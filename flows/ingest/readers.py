@@ -620,16 +620,19 @@ def read_json_items(
     raise_transient: bool = False,
     opener: Opener | None = None,
     encoding: str | None = None,
+    where: str = "item",
 ) -> list[RawRecord]:
-    """The records of items [first_item, …) of a JSON array, at bytes [start, end)
-    of the file (cut by the planner between them, `json_arrays`), numbered by their
-    place in the array, as when the file is read whole; the size limit holds per
-    item, and an item that is not a JSON object is an error record of its own.
-    `encoding`: the file's legacy code page (`piece_hint`); None: UTF-8."""
+    """The records of items [first_item, …) of a JSON array (or of the list of
+    records an object holds), at bytes [start, end) of the file (cut by the planner
+    between them, `json_arrays`), numbered by their place in the list, as when the
+    file is read whole; the size limit holds per item, and an item that is not a
+    JSON object is an error record of its own. `encoding`: the file's legacy code
+    page (`piece_hint`); None: UTF-8. `where`: what an error calls an item ("item",
+    "'articles' record")."""
     try:
         (data,) = _read_spans(path, [(start, end)], opener)
     except DAMAGED as exc:
-        return [_span_error(path, "json", exc, raise_transient, first_item, "item", opener)]
+        return [_span_error(path, "json", exc, raise_transient, first_item, where, opener)]
     codec = encoding or "utf-8"
     try:  # valid JSON in its encoding, as almost every piece is: one parse for all
         parsed = json.loads("[" + data.decode(codec) + "]")
@@ -639,13 +642,13 @@ def read_json_items(
         limit = max_bytes is not None and len(data) > max_bytes  # then sized one by one
         if not limit:
             return [
-                _json_item(path, index, item, codec)
+                _json_item(path, index, item, codec, where)
                 for index, item in enumerate(parsed, start=first_item)
             ]
     try:
         items = split_items(data)
     except NotAnArray as exc:  # the file changed since it was planned
-        reason = f"items {first_item + 1}-: not the JSON array planned ({exc}); run again"
+        reason = f"{where}s {first_item + 1}-: not the JSON list planned ({exc}); run again"
         return [error_record(path, "json", reason, index=first_item)]
     # How the piece reads as a whole (UTF-8 with a stray cp1252 byte, say): an item
     # alone is too short to tell, and a guess on it read a good "é" as "Ă©".
@@ -653,7 +656,7 @@ def read_json_items(
     records = []
     for index, raw in enumerate(items, start=first_item):
         if max_bytes is not None and len(raw) > max_bytes:
-            reason = _too_large(f"item {index + 1}", len(raw), max_bytes)
+            reason = _too_large(f"{where} {index + 1}", len(raw), max_bytes)
             records.append(error_record(path, "json", reason, raw, index))
             continue
         try:
@@ -664,10 +667,10 @@ def read_json_items(
         try:
             item = json.loads(text)
         except json.JSONDecodeError as exc:
-            reason = f"item {index + 1}: invalid JSON ({exc.msg})"
+            reason = f"{where} {index + 1}: invalid JSON ({exc.msg})"
             records.append(error_record(path, "json", reason, raw, index))
             continue
-        records.append(_json_item(path, index, item, used))
+        records.append(_json_item(path, index, item, used, where))
     return records
 
 
@@ -979,8 +982,9 @@ def read_input(
             records_hint = (
                 ", or save its records as JSON Lines, which are read one by one: "
                 "jq -c '.[]' FILE.json > FILE.jsonl, or '.KEY[]' for an object holding "
-                "them under KEY; a run reads a JSON array item by item, unless it is "
-                "damaged or cut short, or in a code page of several bytes a character"
+                "them under KEY; a run reads a JSON array, or an object's list of "
+                "records, item by item, unless the file is damaged or cut short, or in "
+                "a code page of several bytes a character"
                 if fmt == "json"
                 else ""
             )

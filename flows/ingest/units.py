@@ -10,7 +10,8 @@ parallel. A CSV file is cut the same way at record boundaries (both in the
 decompressed stream of a compressed file; in UTF-16 and UTF-32 too), and a Parquet
 file into row ranges from its footer (a compressed one's or an archive member's
 read through its stream, `parquet_streams`). A JSON document that is one array is
-cut between its items (`json_arrays`).
+cut between its items, and so is the list of records an object holds
+(`{"articles": […]}`, `json_arrays`).
 
 The cut points, the record count and the file's sha256 come from one streaming
 pass over the file (JSONL: bytes only, no parsing; CSV: the csv module's record
@@ -49,7 +50,14 @@ from flows.ingest.compressed import (
     read_some,
 )
 from flows.ingest.encoding import piece_hint, wide_encoding
-from flows.ingest.json_arrays import ArrayScan, NotAnArray, opens_array
+from flows.ingest.json_arrays import (
+    ArrayScan,
+    Cuts,
+    NotAnArray,
+    ObjectScan,
+    opens_array,
+    opens_object,
+)
 from flows.ingest.readers import (
     FileState,
     Opener,
@@ -86,7 +94,9 @@ class Piece:
     header: int = 0  # a CSV piece: its file's header row is bytes [0, header)
     encoding: str | None = None  # the file's legacy code page (encoding.piece_hint)
     warc: str | None = None  # a WARC piece: how its offsets count (warc.MEMBERS, STREAM)
-    items: bool = False  # items [first_line, first_line + lines) of a JSON array
+    # Items [first_line, first_line + lines) of a JSON array ("item") or of the list
+    # an object holds ("'articles' record"): what the reader calls one in an error.
+    items: str | None = None
     # Rows of a compressed Parquet stream: the stream's length, which the planner
     # measured (it cannot tell it; pyarrow needs it to find the footer).
     stream_bytes: int | None = None
@@ -318,19 +328,18 @@ def _scan_parquet(
 def _scan_json(
     path: Path, batch_size: int, batch_bytes: int, opener: Opener | None = None
 ) -> tuple[list[Piece], FileState] | None:
-    """Cut a JSON document that is one array of records between its items, after
-    every `batch_size` items or sooner after the item that brings a piece to
-    `batch_bytes`, in one pass (`json_arrays.ArrayScan`). None when it is no such
-    array (an object, JSON Lines named .json), is in a code page of several bytes
-    a character (UTF-16, Shift_JIS …), or cannot be read to its end: it is then
-    read whole, and the reader says what it holds. A compressed
-    file is hashed as it is and cut in its decompressed stream; `opener` as for
-    `_scan_jsonl`."""
+    """Cut a JSON document's records between its items, after every `batch_size`
+    items or sooner after the item that brings a piece to `batch_bytes`, in one
+    pass: an array of records (`json_arrays.ArrayScan`), or the list of records an
+    object holds (`ObjectScan`: the first key whose value is a list of objects,
+    as the reader takes it). None when it is neither (an object that is one record,
+    JSON Lines named .json), is in a code page of several bytes a character
+    (UTF-16, Shift_JIS …), or cannot be read to its end: it is then read whole, and
+    the reader says what it holds. A compressed file is hashed as it is and cut in
+    its decompressed stream; `opener` as for `_scan_jsonl`."""
     compressed = opener is not None or compression_of(path) is not None
-    scan = ArrayScan()
-    separators: list[int] = []  # of the open piece: where it starts, where its items end
-    pieces: list[Piece] = []
-    items = 0  # items before the open piece
+    scan: ArrayScan | ObjectScan | None = None
+    cuts = Cuts(batch_size, batch_bytes)
     try:
         stat = _stat(path, opener)
         digest = hashlib.sha256()
@@ -340,35 +349,38 @@ def _scan_json(
             while block := _read_block(fh):
                 if not compressed:
                     digest.update(block)
-                if not scan.offset:
+                if scan is None:
                     hint = piece_hint(block[:HINT_SAMPLE])
                     if not _ascii_safe(hint):
                         return None
-                for offset in scan.feed(block):
-                    separators.append(offset)
-                    taken = len(separators) - 1
-                    if taken >= batch_size or offset - separators[0] >= batch_bytes:
-                        pieces.append(_items(path, separators, items, hint))
-                        items += taken
-                        separators = [offset]
+                    keyed = opens_object(block)
+                    scan = ObjectScan(batch_size, batch_bytes, hint) if keyed else ArrayScan()
+                if isinstance(scan, ArrayScan):
+                    for offset in scan.feed(block):
+                        cuts.add(offset)
+                else:
+                    scan.feed(block)
+        if scan is None:  # an empty file: read whole, the reader says so
+            return None
         scan.finish()
     except (_Damaged, NotAnArray, OSError):
         return None
-    if not scan.has_items:  # "[ ]"
-        pieces, separators = [], []
-    if len(separators) > 1:
-        pieces.append(_items(path, separators, items, hint))
-        items += len(separators) - 1
+    where = "item"
+    if isinstance(scan, ObjectScan):
+        if scan.cuts is None or field_name(scan.keys, "text") is not None:
+            return None  # one record, or no list of records: read whole
+        cuts, where = scan.cuts, f"{scan.chosen!r} record"
+    elif scan.has_items:
+        cuts.finish()
+    else:  # "[ ]": its "[" and "]" make no item
+        cuts = Cuts(batch_size, batch_bytes)
+    pieces = [
+        Piece(path, start, end, first, taken, encoding=hint, items=where)
+        for start, end, first, taken in cuts.spans
+    ]
     digest_hex = sha if compressed else digest.hexdigest()
-    state = FileState(str(path), stat[0], stat[1], digest_hex, items)
+    state = FileState(str(path), stat[0], stat[1], digest_hex, cuts.items)
     return pieces or [Piece(path, 0, 0, 0, 0)], state
-
-
-def _items(path: Path, separators: list[int], first: int, hint: str | None) -> Piece:
-    """The piece of a JSON array between the first and the last of `separators`,
-    which has an item between each two."""
-    start, end = separators[0] + 1, separators[-1]
-    return Piece(path, start, end, first, len(separators) - 1, encoding=hint, items=True)
 
 
 def _ascii_safe(hint: str | None) -> bool:
