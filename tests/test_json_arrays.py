@@ -151,7 +151,6 @@ def test_a_bad_item_costs_only_itself(tmp_path: Path) -> None:
     [
         (b"[ ]\n", 0),
         (json.dumps(_items(1)[0]).encode(), 1),  # one record
-        (b"\n".join(json.dumps(i).encode() for i in _items(4)), 4),  # JSON Lines
     ],
 )
 def test_other_json_documents_are_read_whole_as_before(
@@ -387,3 +386,50 @@ def test_a_document_that_is_not_one_object_is_not_cut(data: bytes) -> None:
         scan = ObjectScan(2, 1 << 20)
         scan.feed(data)
         scan.finish()
+
+
+@pytest.mark.parametrize("name", ["feed.json", "feed.json.gz"])
+@pytest.mark.parametrize("lines", ["objects", "arrays"])
+def test_json_lines_named_json_are_cut_as_json_lines(tmp_path: Path, name: str, lines: str) -> None:
+    """The reader reads them as JSON Lines; until session 24 the planner left them
+    whole, so one above `max_document_bytes` was quarantined."""
+    records: list[Any] = _items(9) if lines == "objects" else [[i] for i in _items(9)]
+    data = b"\n".join(json.dumps(r).encode() for r in records) + b"\n"
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    units = list(plan_units([path], 4, 1 << 20))
+    pieces = [p for u in units for p in u.pieces]
+    assert [(p.whole, p.items, p.first_line, p.lines) for p in pieces] == [
+        (False, None, 0, 4),
+        (False, None, 4, 4),
+        (False, None, 8, 1),
+    ]
+    assert units[-1].completes[0].records == 9
+    frame = _read(path, 4, max_bytes=len(data) // 2)  # whole, it would be too large
+    assert frame.equals(ingest_files([path], "r", WHEN).drop("ingested_at"))
+    if lines == "objects":
+        assert frame["error"].null_count() == 9
+    else:
+        assert frame["error"][0] == "line 1: expected a JSON object, got list"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'{"text": "a"} {"text": "b"}\n',
+        b'[{"text": "a"}] x\n',
+        b'{"text": "a"}\n]\n',
+        # A raw line break in a string: the first value is not JSON, so the reader
+        # does not read the document as JSON Lines (found by a fuzzer).
+        b'{"text": "a\nb"}\n{"text": "c"}\n',
+    ],
+)
+def test_more_after_a_value_that_is_no_json_lines_is_read_whole(
+    tmp_path: Path, data: bytes
+) -> None:
+    """Not JSON Lines for the reader either: one error record, or its lines."""
+    path = tmp_path / "doc.json"
+    path.write_bytes(data)
+    units = list(plan_units([path], 4, 1 << 20))
+    assert [p.whole for u in units for p in u.pieces] == [True]
+    assert _read(path, 4).equals(ingest_files([path], "r", WHEN).drop("ingested_at"))

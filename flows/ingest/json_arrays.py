@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-QUOTE, BACKSLASH, COMMA, COLON = 0x22, 0x5C, 0x2C, 0x3A
+QUOTE, BACKSLASH, COMMA, COLON, NEWLINE = 0x22, 0x5C, 0x2C, 0x3A, 0x0A
 OPENS = (0x5B, 0x7B)  # [ {
 CLOSES = (0x5D, 0x7D)  # ] }
 WHITESPACE = frozenset(b" \t\r\n")
@@ -50,6 +50,18 @@ class NotAnArray(ValueError):
     """The document is not one JSON array: an object, JSON Lines, or damaged."""
 
 
+class MoreAfter(NotAnArray):
+    """More than spaces after the document's first value, which ends at offset
+    `value_end`. `line_break`: a line break is the last byte before the more, as in
+    JSON Lines (which the reader then reads the document as, when the first value
+    is valid JSON: `read_json`)."""
+
+    def __init__(self, message: str, value_end: int, line_break: bool) -> None:
+        super().__init__(message)
+        self.value_end = value_end
+        self.line_break = line_break
+
+
 class _Structure:
     """What a scan knows between blocks: where the next block starts, the depth,
     and whether it ended inside a string or after an escaping backslash."""
@@ -59,6 +71,19 @@ class _Structure:
         self.depth = depth
         self.in_string = False
         self.escape_next = False  # the last block ended with an unescaped backslash
+        self.last_byte = 0  # of the last block
+        self.closed_at = -1  # the offset of the document's closing byte, once seen
+
+    def _nothing_after(self, b: np.ndarray, end: int, what: str) -> None:
+        """Raise MoreAfter when the block holds more than spaces after offset `end`
+        (the document's closing byte; -1 when an earlier block closed it)."""
+        if end >= 0:
+            self.closed_at = self.offset + end
+        rest = np.flatnonzero(~SPACE[b[end + 1 :]])
+        if rest.size:
+            at = end + 1 + int(rest[0])
+            before = int(b[at - 1]) if at else self.last_byte
+            raise MoreAfter(f"more after the {what}", self.closed_at + 1, before == NEWLINE)
 
     def _marks(
         self, b: np.ndarray, table: np.ndarray
@@ -144,15 +169,13 @@ class ArrayScan(_Structure):
         ends = marks[(step == -1) & (depth == 0)]
         if self.ended or ends.size:
             end = int(ends[0]) if not self.ended else -1
-            if ends.size > (0 if self.ended else 1) or (depth[-1] if depth.size else 0) > 0:
-                raise NotAnArray("a second value after the array")
             if not self.ended and b[end] != CLOSES[0]:
                 raise NotAnArray("the array is closed by '}'")
-            if (~SPACE[b[end + 1 :]]).any():
-                raise NotAnArray("more after the array's closing ']'")
+            self._nothing_after(b, end, "array")  # a second value, say
             self.ended = True
         offsets = (found + self.offset).tolist()
         self.offset += len(b)
+        self.last_byte = int(b[-1])
         return offsets
 
     @property
@@ -266,9 +289,9 @@ class ObjectScan(_Structure):
                 raise NotAnArray("the document does not start with '{'")
             self.started = opens is not None
         if self.ended:
-            if (~SPACE[b]).any():
-                raise NotAnArray("more after the object's closing '}'")
+            self._nothing_after(b, -1, "object")
             self.offset += len(b)
+            self.last_byte = int(b[-1])
             return
         marks, kinds, step, depth = self._marks(b, KEYED)
         level = np.minimum(depth - step, depth)  # an open's level is outside it
@@ -287,6 +310,7 @@ class ObjectScan(_Structure):
             if len(self._key_head) > self.MAX_KEY_BYTES:
                 raise NotAnArray("a key of the object is too long to read")
         self.offset += len(b)
+        self.last_byte = int(b[-1])
 
     def _event(self, block: bytes, at: int, kind: int, step: int, depth: int) -> None:
         """One byte of the object's own level: its "{" and "}", a comma before a
@@ -298,8 +322,7 @@ class ObjectScan(_Structure):
                 raise NotAnArray("the object is closed by ']'")
             self.ended = True
             self._key_start = None
-            if (~SPACE[np.frombuffer(block, dtype=np.uint8)[at + 1 :]]).any():
-                raise NotAnArray("more after the object's closing '}'")
+            self._nothing_after(np.frombuffer(block, dtype=np.uint8), at, "object")
         elif (step == 1 and depth == 1) or kind == COMMA:  # a key follows
             self._key_start, self._key_head = at + 1, bytearray()
         elif kind == COLON:

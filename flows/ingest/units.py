@@ -27,6 +27,7 @@ import csv
 import functools
 import hashlib
 import io
+import json
 import math
 import os
 from collections.abc import Iterable, Iterator
@@ -49,10 +50,11 @@ from flows.ingest.compressed import (
     open_decompressed,
     read_some,
 )
-from flows.ingest.encoding import piece_hint, wide_encoding
+from flows.ingest.encoding import decode_bytes, piece_hint, wide_encoding
 from flows.ingest.json_arrays import (
     ArrayScan,
     Cuts,
+    MoreAfter,
     NotAnArray,
     ObjectScan,
     opens_array,
@@ -71,6 +73,7 @@ from flows.ingest.readers import (
 )
 
 SCAN_BLOCK = 8 << 20
+MAX_JSON_HEAD = 64 << 20  # a first JSON value longer than this is no JSONL line
 # A file's code page is judged on its first MiB (`piece_hint`): decoding the whole
 # 8 MiB first block would make an 8-32 MB string per file in the planning process.
 HINT_SAMPLE = 1 << 20
@@ -178,11 +181,16 @@ def _has_content(block: bytes, start: int, end: int) -> bool:
 
 
 def _scan_jsonl(
-    path: Path, batch_size: int, batch_bytes: int, opener: Opener | None = None
+    path: Path,
+    batch_size: int,
+    batch_bytes: int,
+    opener: Opener | None = None,
+    arrays: bool = True,
 ) -> tuple[list[Piece], FileState] | None:
     """Cut a JSONL file after every `batch_size` lines, or sooner after the line that
     brings a piece to `batch_bytes`, in one pass (`_scan_wide_jsonl` for UTF-16 and
-    UTF-32); None if it cannot be
+    UTF-32; `_scan_json` for a file that opens with "[", unless `arrays` is False:
+    JSON Lines named .json that `_scan_json` hands on); None if it cannot be
     read (the reader will then quarantine it with the reason). A compressed file is
     hashed as it is and cut in its decompressed stream; damage in that stream ends
     the last piece at the last whole line before it, and a piece that says so
@@ -206,8 +214,10 @@ def _scan_jsonl(
         with open_stream(path, opener) as fh:
             while block := _read_block(fh):
                 if not offset:
-                    if opens_array(block) and (
-                        arrayed := _scan_json(path, batch_size, batch_bytes, opener)
+                    if (
+                        arrays
+                        and opens_array(block)
+                        and (arrayed := _scan_json(path, batch_size, batch_bytes, opener))
                     ):
                         return arrayed  # a JSON array saved as .jsonl: read as one
                     wide = _wide_codec(block)
@@ -332,8 +342,9 @@ def _scan_json(
     items or sooner after the item that brings a piece to `batch_bytes`, in one
     pass: an array of records (`json_arrays.ArrayScan`), or the list of records an
     object holds (`ObjectScan`: the first key whose value is a list of objects,
-    as the reader takes it). None when it is neither (an object that is one record,
-    JSON Lines named .json), is in a code page of several bytes a character
+    as the reader takes it); JSON Lines named .json are cut as JSONL (`_scan_jsonl`).
+    None when it is none of these (an object that is one record), is in a code page
+    of several bytes a character
     (UTF-16, Shift_JIS …), or cannot be read to its end: it is then read whole, and
     the reader says what it holds. A compressed file is hashed as it is and cut in
     its decompressed stream; `opener` as for `_scan_jsonl`."""
@@ -343,7 +354,6 @@ def _scan_json(
     try:
         stat = _stat(path, opener)
         digest = hashlib.sha256()
-        sha = sha256_file(path) if compressed and opener is None else ""
         hint: str | None = None
         with open_stream(path, opener) as fh:
             while block := _read_block(fh):
@@ -363,7 +373,15 @@ def _scan_json(
         if scan is None:  # an empty file: read whole, the reader says so
             return None
         scan.finish()
+    except MoreAfter as more:  # JSON Lines named .json, as the reader reads them
+        if more.line_break and _valid_json_head(path, more.value_end, opener):
+            return _scan_jsonl(path, batch_size, batch_bytes, opener, arrays=False)
+        return None
     except (_Damaged, NotAnArray, OSError):
+        return None
+    try:  # hashed only now: JSON Lines hash it in their own scan
+        sha = sha256_file(path) if compressed and opener is None else ""
+    except OSError:
         return None
     where = "item"
     if isinstance(scan, ObjectScan):
@@ -381,6 +399,22 @@ def _scan_json(
     digest_hex = sha if compressed else digest.hexdigest()
     state = FileState(str(path), stat[0], stat[1], digest_hex, cuts.items)
     return pieces or [Piece(path, 0, 0, 0, 0)], state
+
+
+def _valid_json_head(path: Path, end: int, opener: Opener | None) -> bool:
+    """Whether the first `end` bytes of a document are one valid JSON value (as the
+    reader decodes the document): the reader reads it as JSON Lines only then, and
+    as one invalid document (a raw line break in a string, say) otherwise."""
+    if end > MAX_JSON_HEAD:
+        return False  # not a line of JSON Lines: read whole, the reader says what it is
+    try:
+        with open_stream(path, opener) as fh:
+            head = fh.read(end)
+        text = decode_bytes(head).text
+        json.loads(text if text is not None else "")
+    except (*DAMAGED, ValueError):
+        return False
+    return True
 
 
 def _ascii_safe(hint: str | None) -> bool:
