@@ -216,7 +216,7 @@ class Cuts:
     batch_bytes: int
     spans: list[tuple[int, int, int, int]] = field(default_factory=list)
     items: int = 0  # before the open piece
-    _open: list[int] = field(default_factory=list)  # the open piece's separators
+    _open: list[int] = field(default_factory=list, init=False)  # the open piece's separators
 
     def add(self, offset: int) -> None:
         self._open.append(offset)
@@ -272,6 +272,7 @@ class ObjectScan(_Structure):
         self.encoding = encoding or "utf-8"
         self.started = self.ended = False
         self.keys: list[str] = []
+        self._seen: set[str] = set()  # the keys, to find one that is there twice
         self.chosen: str | None = None
         self.cuts: Cuts | None = None
         self._key_start: int | None = None  # in the block: where the open key begins
@@ -350,9 +351,10 @@ class ObjectScan(_Structure):
             key = json.loads(raw.decode(self.encoding))
         except ValueError as exc:
             raise NotAnArray(f"a key of the object is not a JSON string ({exc})") from None
-        if not isinstance(key, str) or key in self.keys:  # json.loads keeps the last
+        if not isinstance(key, str) or key in self._seen:  # json.loads keeps the last
             raise NotAnArray("a key of the object is not a string, or is there twice")
         self.keys.append(key)
+        self._seen.add(key)
 
     def _list_marks(
         self, marks: np.ndarray, kinds: np.ndarray, step: np.ndarray, depth: np.ndarray
