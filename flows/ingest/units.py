@@ -344,10 +344,10 @@ def _scan_json(
     object holds (`ObjectScan`: the first key whose value is a list of objects,
     as the reader takes it); JSON Lines named .json are cut as JSONL (`_scan_jsonl`).
     None when it is none of these (an object that is one record), is in a code page
-    of several bytes a character
-    (UTF-16, Shift_JIS …), or cannot be read to its end: it is then read whole, and
-    the reader says what it holds. A compressed file is hashed as it is and cut in
-    its decompressed stream; `opener` as for `_scan_jsonl`."""
+    of several bytes a character (UTF-16, Shift_JIS …), or cannot be read to its
+    end: it is then read whole, and the reader says what it holds. A compressed file
+    is hashed as it is and cut in its decompressed stream; `opener` as for
+    `_scan_jsonl`."""
     compressed = opener is not None or compression_of(path) is not None
     scan: ArrayScan | ObjectScan | None = None
     cuts = Cuts(batch_size, batch_bytes)
