@@ -521,9 +521,16 @@ def cmd_bench_run(args: argparse.Namespace) -> int:
             f"{r.peak_rss_bytes / 2**20:>6,.0f} MB {r.peak_pss_bytes / 2**20:>6,.0f} MB  {r.note}"
         )
     ours = report.by_name("newsclean")
+    if ours and ours.flow_seconds is not None:
+        outside = ours.seconds - ours.flow_seconds
+        print(
+            f"\nnewsclean wall time {ours.seconds:.1f} s: {ours.flow_seconds:.1f} s in the flow, "
+            f"{outside:.1f} s around it (loading its code, starting and stopping the local "
+            "Prefect server; the same for a run of any size)"
+        )
     if ours and ours.stage_seconds:
         stages = ", ".join(f"{k} {v:.1f} s" for k, v in ours.stage_seconds.items())
-        print(f"\nnewsclean busy time per stage (summed over workers): {stages}")
+        print(f"newsclean busy time per stage (summed over workers): {stages}")
         parts = ", ".join(f"{k} {v / 2**20:,.0f} MB" for k, v in ours.rss_parts.items())
         print(f"newsclean peak RSS by process (each kind's own peak): {parts}")
         cpu = sum(ours.cpu_parts.values())

@@ -408,6 +408,8 @@ def test_bench_run_compares_the_pipeline_with_both_peers(
     # PSS splits shared library pages among the processes: less than RSS, not nothing.
     assert 50 << 20 < ours["peak_pss_bytes"] < ours["peak_rss_bytes"]
     assert set(ours["stage_seconds"]) >= {"ingest", "clean", "validate", "load", "report"}
+    # The flow's own time, and around it the fixed cost of a run (imports, server).
+    assert 0 < ours["flow_seconds"] < ours["seconds"]
     # CPU time by kind of process: the flow (imports, loading) and its batch workers
     # both work, and together they cannot have used more than the machine's cores.
     cpu = ours["cpu_parts"]
@@ -422,6 +424,7 @@ def test_bench_run_compares_the_pipeline_with_both_peers(
     assert "newsclean / datatrove:" in printed and "peak RSS" in printed and "peak PSS" in printed
     assert "600 documents; peers on the first 120" in printed
     assert "newsclean CPU time by process: flow" in printed
+    assert f"{ours['flow_seconds']:.1f} s in the flow" in printed
 
 
 def test_bench_run_without_peers_says_so(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -43,6 +43,9 @@ class Result:
     rss_parts: dict[str, int] = field(default_factory=dict)
     cpu_parts: dict[str, float] = field(default_factory=dict)  # CPU seconds by process kind
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    # Of `seconds`, those the flow itself ran (the rest: loading its code, starting
+    # and stopping the local Prefect server: a fixed cost per run, whatever its size).
+    flow_seconds: float | None = None
     note: str = ""
     skipped: str | None = None
 
@@ -220,6 +223,7 @@ def run_newsclean(
         rss_parts=usage.parts,
         cpu_parts=usage.cpu,
         stage_seconds=data["stage_seconds"],
+        flow_seconds=data["flow_seconds"],
         note=f"full pipeline; batches on {data['runner']}; "
         f"{data['articles']} loaded, {data['quarantined']} quarantined",
     )
@@ -276,6 +280,7 @@ def _child(argv: list[str]) -> int:
                 "input_bytes": summary.input_bytes,
                 "seconds": seconds,
                 "stage_seconds": summary.stage_seconds,
+                "flow_seconds": summary.seconds,
                 "runner": summary.runner,
             }
         )
