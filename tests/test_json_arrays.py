@@ -92,19 +92,23 @@ def _read(path: Path, batch_size: int, max_bytes: int | None = None) -> pl.DataF
     return pl.concat(frames).drop("ingested_at")
 
 
-@pytest.mark.parametrize("name", ["items.json", "items.json.gz", "crawl.zip"])
-def test_a_json_array_is_read_in_batches_as_it_is_whole(tmp_path: Path, name: str) -> None:
-    items: list[Any] = _items(95)
-    items[10] = ["not", "a", "record"]
-    data = _scrapy(items)
-    path = tmp_path / name
-    if name.endswith(".gz"):
+def _saved(path: Path, data: bytes) -> Path:
+    """`data` saved as `path`: gzipped for a .gz, as a JSON member of a .zip."""
+    if path.suffix == ".gz":
         path.write_bytes(gzip.compress(data))
-    elif name.endswith(".zip"):
+    elif path.suffix == ".zip":
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
             zf.writestr("export/items.json", data)
     else:
         path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize("name", ["items.json", "items.json.gz", "crawl.zip"])
+def test_a_json_array_is_read_in_batches_as_it_is_whole(tmp_path: Path, name: str) -> None:
+    items: list[Any] = _items(95)
+    items[10] = ["not", "a", "record"]
+    path = _saved(tmp_path / name, _scrapy(items))
     units = list(plan_units([path], 20, 1 << 20))
     pieces = [p for u in units for p in u.pieces]
     assert [(p.items, p.first_line, p.lines) for p in pieces] == [
@@ -120,29 +124,43 @@ def test_a_json_array_is_read_in_batches_as_it_is_whole(tmp_path: Path, name: st
     assert frame.equals(ingest_files([path], "r", WHEN).drop("ingested_at"))
 
 
-def test_a_json_array_above_the_document_limit_is_loaded_item_by_item(tmp_path: Path) -> None:
+# The two shapes a JSON file's records are cut in: an array, and an object's list.
+SHAPES = pytest.mark.parametrize(
+    "shape, word", [("array", "item"), ("object", "'articles' record")]
+)
+
+
+def _document(shape: str, items: list[Any]) -> bytes:
+    return _scrapy(items) if shape == "array" else _api_answer(items)
+
+
+@SHAPES
+def test_json_records_above_the_document_limit_are_loaded_one_by_one(
+    tmp_path: Path, shape: str, word: str
+) -> None:
     """The limit holds per item, as per JSONL line: a 4 kB file of 300-byte items
     loads under a 2 kB limit (whole, it was quarantined), and only a larger item is
     an error record of its own."""
     items: list[Any] = _items(14)
     items[5]["text"] = STORY * 20
     path = tmp_path / "items.json"
-    path.write_bytes(_scrapy(items))
+    path.write_bytes(_document(shape, items))
     assert path.stat().st_size > 4_000
     whole = ingest_files([path], "r", WHEN, max_bytes=2_000)
     assert whole.height == 1 and "document too large" in whole["error"][0]
     frame = _read(path, 4, max_bytes=2_000)
     assert frame.height == 14
-    assert frame["error"][5].startswith("item 6: record too large")
+    assert frame["error"][5].startswith(f"{word} 6: record too large")
     assert frame["error"].null_count() == 13
 
 
-def test_a_bad_item_costs_only_itself(tmp_path: Path) -> None:
-    data = _scrapy(_items(6)).replace(b'"id": "s2"', b'"id": s2')
+@SHAPES
+def test_a_bad_item_costs_only_itself(tmp_path: Path, shape: str, word: str) -> None:
+    data = _document(shape, _items(6)).replace(b'"id": "s2"', b'"id": s2')
     path = tmp_path / "items.json"
     path.write_bytes(data)
     frame = _read(path, 4)
-    assert frame["error"].to_list()[2].startswith("item 3: invalid JSON")
+    assert frame["error"].to_list()[2].startswith(f"{word} 3: invalid JSON")
     assert frame["error"].null_count() == 5
 
 
@@ -210,8 +228,7 @@ def test_a_json_array_saved_as_jsonl_is_read_as_an_array(tmp_path: Path, name: s
     its "[" and "]" lines and for every item but the last ("Extra data": each of
     their lines ends with a comma)."""
     data = _scrapy(_items(9))
-    path = tmp_path / name
-    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    path = _saved(tmp_path / name, data)
     pieces = [p for u in plan_units([path], 4, 1 << 20) for p in u.pieces]
     assert [(p.items, p.lines) for p in pieces] == [("item", 4), ("item", 4), ("item", 1)]
     frame = _read(path, 4)
@@ -270,15 +287,7 @@ def test_the_records_an_object_holds_are_read_in_batches_as_whole(
     """NewsAPI keeps its articles under "articles"; until session 24 such a file was
     read whole, and one above `max_document_bytes` was quarantined."""
     records = _items(45)
-    data = _api_answer(records, indent=2)
-    path = tmp_path / name
-    if name.endswith(".gz"):
-        path.write_bytes(gzip.compress(data))
-    elif name.endswith(".zip"):
-        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-            zf.writestr("api/answer.json", data)
-    else:
-        path.write_bytes(data)
+    path = _saved(tmp_path / name, _api_answer(records, indent=2))
     units = list(plan_units([path], 20, 1 << 20))
     pieces = [p for u in units for p in u.pieces]
     assert [(p.items, p.first_line, p.lines) for p in pieces] == [
@@ -291,31 +300,6 @@ def test_the_records_an_object_holds_are_read_in_batches_as_whole(
     assert frame["error"].null_count() == 45
     assert frame["title"].to_list() == [r["title"] for r in records]
     assert frame.equals(ingest_files([path], "r", WHEN).drop("ingested_at"))
-
-
-def test_an_object_s_records_above_the_document_limit_load_one_by_one(tmp_path: Path) -> None:
-    records: list[Any] = _items(14)
-    records[5]["text"] = STORY * 20
-    records[9] = "not a record"  # the list is then not the records: "related" is
-    path = tmp_path / "answer.json"
-    path.write_bytes(_api_answer(records))
-    whole = ingest_files([path], "r", WHEN, max_bytes=2_000)
-    assert whole.height == 1 and "document too large" in whole["error"][0]
-    records[9] = _items(10)[9]
-    path.write_bytes(_api_answer(records))
-    frame = _read(path, 4, max_bytes=2_000)
-    assert frame.height == 14
-    assert frame["error"][5].startswith("'articles' record 6: record too large")
-    assert frame["error"].null_count() == 13
-
-
-def test_a_bad_record_in_an_object_s_list_costs_only_itself(tmp_path: Path) -> None:
-    data = _api_answer(_items(6)).replace(b'"id": "s2"', b'"id": s2')
-    path = tmp_path / "answer.json"
-    path.write_bytes(data)
-    frame = _read(path, 4)
-    assert frame["error"].to_list()[2].startswith("'articles' record 3: invalid JSON")
-    assert frame["error"].null_count() == 5
 
 
 @pytest.mark.parametrize(
@@ -395,8 +379,7 @@ def test_json_lines_named_json_are_cut_as_json_lines(tmp_path: Path, name: str, 
     whole, so one above `max_document_bytes` was quarantined."""
     records: list[Any] = _items(9) if lines == "objects" else [[i] for i in _items(9)]
     data = b"\n".join(json.dumps(r).encode() for r in records) + b"\n"
-    path = tmp_path / name
-    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    path = _saved(tmp_path / name, data)
     units = list(plan_units([path], 4, 1 << 20))
     pieces = [p for u in units for p in u.pieces]
     assert [(p.whole, p.items, p.first_line, p.lines) for p in pieces] == [

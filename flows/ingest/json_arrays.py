@@ -73,6 +73,18 @@ class _Structure:
         self.escape_next = False  # the last block ended with an unescaped backslash
         self.last_byte = 0  # of the last block
         self.closed_at = -1  # the offset of the document's closing byte, once seen
+        self.started = depth > 0  # a non-space byte was seen
+
+    def _opens_with(self, block: bytes, opening: int) -> None:
+        """Raise NotAnArray unless the document's first non-space byte (after a
+        UTF-8 byte-order mark) is `opening`; a block of spaces does not tell."""
+        if self.started:
+            return
+        start = 3 if self.offset == 0 and block.startswith(codecs.BOM_UTF8) else 0
+        first = next((i for i in range(start, len(block)) if block[i] not in WHITESPACE), None)
+        if first is not None and block[first] != opening:
+            raise NotAnArray(f"the document does not start with {chr(opening)!r}")
+        self.started = first is not None
 
     def _nothing_after(self, b: np.ndarray, end: int, what: str) -> None:
         """Raise MoreAfter when the block holds more than spaces after offset `end`
@@ -128,14 +140,6 @@ class _Structure:
         return escaped[:n]
 
 
-def _first_byte(block: bytes, offset: int, opening: int) -> bool | None:
-    """Whether a document's first non-space byte (after a UTF-8 byte-order mark) is
-    `opening`; None when this block of it holds none."""
-    start = 3 if offset == 0 and block.startswith(codecs.BOM_UTF8) else 0
-    first = next((i for i in range(start, len(block)) if block[i] not in WHITESPACE), None)
-    return None if first is None else block[first] == opening
-
-
 class ArrayScan(_Structure):
     """Feed a JSON document's bytes in order (`feed`); get the offsets of its array's
     own structure: the opening "[", each comma between two items, the closing "]".
@@ -144,7 +148,6 @@ class ArrayScan(_Structure):
     def __init__(self, depth: int = 0) -> None:
         super().__init__(depth)
         self.ended = False  # the array's "]" was seen
-        self.started = depth > 0  # a non-space byte was seen
         self.items: bool | None = None  # whether the array holds any (None: not known yet)
         self.opened = False  # the array's "[" was seen
 
@@ -154,11 +157,7 @@ class ArrayScan(_Structure):
         if not block:
             return []
         b = np.frombuffer(block, dtype=np.uint8)
-        if not self.started:
-            opens = _first_byte(block, self.offset, OPENS[0])
-            if opens is False:
-                raise NotAnArray("the document does not start with '['")
-            self.started = opens is not None
+        self._opens_with(block, OPENS[0])
         marks, kinds, step, depth = self._marks(b, STRUCTURE)
         before = depth - step
         top = ((kinds == COMMA) & (depth == 1)) | ((step == 1) & (before == 0))
@@ -270,7 +269,7 @@ class ObjectScan(_Structure):
         super().__init__()
         self.batch_size, self.batch_bytes = batch_size, batch_bytes
         self.encoding = encoding or "utf-8"
-        self.started = self.ended = False
+        self.ended = False
         self.keys: list[str] = []
         self._seen: set[str] = set()  # the keys, to find one that is there twice
         self.chosen: str | None = None
@@ -284,11 +283,7 @@ class ObjectScan(_Structure):
         if not block:
             return
         b = np.frombuffer(block, dtype=np.uint8)
-        if not self.started:
-            opens = _first_byte(block, self.offset, OPENS[1])
-            if opens is False:
-                raise NotAnArray("the document does not start with '{'")
-            self.started = opens is not None
+        self._opens_with(block, OPENS[1])
         if self.ended:
             self._nothing_after(b, -1, "object")
             self.offset += len(b)
