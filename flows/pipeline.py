@@ -330,8 +330,9 @@ def _run_batches(
     ):
         inflight: deque[Any] = deque()
         group: list[PreparedBatch] = []
-        received = 0
+        received = documents = 0
         of = f"/{total}" if total else ""
+        began = time.perf_counter()
 
         def load_group() -> None:
             started = time.perf_counter()
@@ -348,7 +349,7 @@ def _run_batches(
             )
 
         def receive_one() -> None:
-            nonlocal received
+            nonlocal received, documents
             batch: PreparedBatch = inflight.popleft().result()
             # Prefect's process-pool futures sit in reference cycles (future ↔ done
             # callback) that keep each batch's pickled result; Python collects them
@@ -357,12 +358,14 @@ def _run_batches(
             # collection only after each load, the flow's peak was ~50 MB higher.
             gc.collect()
             received += 1
+            documents += batch.documents
             progress.add(batch)
             group.append(batch)
             v = batch.validated
             _say(
                 f"batch {received}{of}: {batch.documents} documents cleaned, "
-                f"{v.articles.height} articles, {v.quarantine.height} quarantined"
+                f"{v.articles.height} articles, {v.quarantine.height} quarantined; "
+                + pace(documents, received, total, time.perf_counter() - began)
             )
             if load_group_ready(sum(b.documents for b in group), sum(b.input_bytes for b in group)):
                 load_group()
@@ -386,6 +389,28 @@ def _run_batches(
             receive_one()
         if group:
             load_group()
+
+
+def pace(documents: int, batches: int, total: int | None, seconds: float) -> str:
+    """How fast a run goes so far, and about how long it has left (from the time
+    per batch so far, when the number of batches is known): a long run's progress
+    lines say when it will end."""
+    said = f"{documents / seconds:,.0f} docs/s" if seconds > 0 else ""
+    if total and batches < total and seconds > 0:
+        said += f", ~{duration(seconds / batches * (total - batches))} left"
+    return said
+
+
+def duration(seconds: float) -> str:
+    """A time span as a person reads it: 42 s, 3 min 40 s, 1 h 12 min."""
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    minutes, secs = divmod(whole, 60)
+    if minutes < 60:
+        return f"{minutes} min {secs} s" if secs else f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
 
 
 def _incremental(settings: Settings, store: Warehouse, run_id: str) -> _Progress:

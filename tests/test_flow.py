@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.pipeline import news_etl
+from flows.pipeline import duration, news_etl, pace
 from tests.conftest import SEEDS
 from warehouse import Warehouse
 
@@ -62,6 +62,9 @@ def test_batches_follow_the_byte_bound(
     assert (summary.counts.docs_read, summary.counts.articles_loaded) == (5, 5)
     cleaned = [r.getMessage() for r in caplog.records if " documents cleaned" in r.getMessage()]
     assert [m.split(":")[0] for m in cleaned] == [f"batch {k}/5" for k in range(1, 6)]
+    # Each says how fast the run goes; all but the last, about how long it has left.
+    assert all(" docs/s" in m for m in cleaned), cleaned
+    assert [" left" in m for m in cleaned] == [True] * 4 + [False], cleaned
 
 
 def test_changed_file_is_a_new_version_and_bad_input_is_quarantined(
@@ -100,3 +103,19 @@ def test_changed_file_is_a_new_version_and_bad_input_is_quarantined(
         "select count(*) from articles where source_uri = $u", {"u": str(seed)}
     ).item()
     assert versions == 2
+
+
+@pytest.mark.parametrize(
+    ("seconds", "said"),
+    [(0.4, "0 s"), (42.4, "42 s"), (60, "1 min"), (220, "3 min 40 s"), (3600, "1 h"),
+     (4330, "1 h 12 min")],
+)  # fmt: skip
+def test_a_duration_reads_as_a_person_says_it(seconds: float, said: str) -> None:
+    assert duration(seconds) == said
+
+
+def test_the_pace_says_the_rate_and_what_is_left() -> None:
+    # 3 of 10 batches, 6,000 documents in 4 s: 1,500 a second, 7 more batches at 4/3 s.
+    assert pace(6_000, 3, 10, 4.0) == "1,500 docs/s, ~9 s left"
+    assert pace(6_000, 3, None, 4.0) == "1,500 docs/s"  # the number of batches unknown
+    assert pace(6_000, 10, 10, 4.0) == "1,500 docs/s"  # the last batch: nothing left
