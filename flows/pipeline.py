@@ -41,6 +41,7 @@ from flows.ingest import RAW_SCHEMA, discover, own_outputs, plan_units
 from flows.ingest.manifest import plan_inputs
 from flows.ingest.units import Unit
 from flows.interrupts import wrapped_signal
+from flows.progress import pace
 from flows.quality import GateResult, breaches, check_gates
 from flows.report import write_report
 from flows.workers import exit_with_parent, lean_allocator_for_children
@@ -362,10 +363,11 @@ def _run_batches(
             progress.add(batch)
             group.append(batch)
             v = batch.validated
+            so_far = pace(documents, received, total, time.perf_counter() - began)
             _say(
                 f"batch {received}{of}: {batch.documents} documents cleaned, "
-                f"{v.articles.height} articles, {v.quarantine.height} quarantined; "
-                + pace(documents, received, total, time.perf_counter() - began)
+                f"{v.articles.height} articles, {v.quarantine.height} quarantined"
+                + (f"; {so_far}" if so_far else "")
             )
             if load_group_ready(sum(b.documents for b in group), sum(b.input_bytes for b in group)):
                 load_group()
@@ -389,28 +391,6 @@ def _run_batches(
             receive_one()
         if group:
             load_group()
-
-
-def pace(documents: int, batches: int, total: int | None, seconds: float) -> str:
-    """How fast a run goes so far, and about how long it has left (from the time
-    per batch so far, when the number of batches is known): a long run's progress
-    lines say when it will end."""
-    said = f"{documents / seconds:,.0f} docs/s" if seconds > 0 else ""
-    if total and batches < total and seconds > 0:
-        said += f", ~{duration(seconds / batches * (total - batches))} left"
-    return said
-
-
-def duration(seconds: float) -> str:
-    """A time span as a person reads it: 42 s, 3 min 40 s, 1 h 12 min."""
-    whole = round(seconds)
-    if whole < 60:
-        return f"{whole} s"
-    minutes, secs = divmod(whole, 60)
-    if minutes < 60:
-        return f"{minutes} min {secs} s" if secs else f"{minutes} min"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
 
 
 def _incremental(settings: Settings, store: Warehouse, run_id: str) -> _Progress:

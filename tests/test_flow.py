@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.pipeline import duration, news_etl, pace
+from flows.pipeline import news_etl
+from flows.progress import duration, pace
 from tests.conftest import SEEDS
 from warehouse import Warehouse
 
