@@ -334,6 +334,7 @@ def _run_batches(
         received = documents = 0
         of = f"/{total}" if total else ""
         began = time.perf_counter()
+        first: float | None = None  # when the first batch came in, after `began`
 
         def load_group() -> None:
             started = time.perf_counter()
@@ -350,7 +351,7 @@ def _run_batches(
             )
 
         def receive_one() -> None:
-            nonlocal received, documents
+            nonlocal received, documents, first
             batch: PreparedBatch = inflight.popleft().result()
             # Prefect's process-pool futures sit in reference cycles (future ↔ done
             # callback) that keep each batch's pickled result; Python collects them
@@ -363,7 +364,9 @@ def _run_batches(
             progress.add(batch)
             group.append(batch)
             v = batch.validated
-            so_far = pace(documents, received, total, time.perf_counter() - began)
+            now = time.perf_counter() - began
+            first = now if first is None else first
+            so_far = pace(documents, received, total, now, first)
             _say(
                 f"batch {received}{of}: {batch.documents} documents cleaned, "
                 f"{v.articles.height} articles, {v.quarantine.height} quarantined"

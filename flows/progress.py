@@ -4,13 +4,22 @@ lines and their tests agree."""
 from __future__ import annotations
 
 
-def pace(documents: int, batches: int, total: int | None, seconds: float) -> str:
-    """How fast a run goes so far, and about how long it has left (from the time
-    per batch so far, when the number of batches is known): a long run's progress
-    lines say when it will end."""
+def pace(
+    documents: int, batches: int, total: int | None, seconds: float, first: float | None = None
+) -> str:
+    """How fast a run goes so far (`documents` in `seconds`), and about how long it
+    has left when the number of batches is known: a long run's progress lines say
+    when it will end. The time left goes by the time per batch since the `first`
+    batch came in (seconds after the start), once three have: the start-up (worker
+    processes importing their code, ~3 s) then no longer counts, and the first
+    batches of a pool arrive together."""
     said = f"{documents / seconds:,.0f} docs/s" if seconds > 0 else ""
     if total and batches < total and seconds > 0:
-        said += f", ~{duration(seconds / batches * (total - batches))} left"
+        if first is not None and batches >= 3 and seconds > first:
+            per_batch = (seconds - first) / (batches - 1)
+        else:
+            per_batch = seconds / batches
+        said += f", ~{duration(per_batch * (total - batches))} left"
     return said
 
 

@@ -120,3 +120,7 @@ def test_the_pace_says_the_rate_and_what_is_left() -> None:
     assert pace(6_000, 3, 10, 4.0) == "1,500 docs/s, ~9 s left"
     assert pace(6_000, 3, None, 4.0) == "1,500 docs/s"  # the number of batches unknown
     assert pace(6_000, 10, 10, 4.0) == "1,500 docs/s"  # the last batch: nothing left
+    # From the third batch on, the start-up before the first (3 s here) is left out:
+    # 2 batches in the 1 s since it, 7 more to go.
+    assert pace(6_000, 3, 10, 4.0, first=3.0) == "1,500 docs/s, ~4 s left"
+    assert pace(4_000, 2, 10, 4.0, first=3.0) == "1,000 docs/s, ~16 s left"  # too few yet
