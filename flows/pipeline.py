@@ -319,7 +319,9 @@ def _run_batches(
     head = list(itertools.islice(items, 2))
     name, runner = task_runner(settings, len(head))
     progress.runner = name
-    window = (settings.workers or os.cpu_count() or 1) + 2
+    workers = settings.workers or os.cpu_count() or 1
+    window = workers + 2
+    lanes = 1 if isinstance(runner, ThreadPoolTaskRunner) else workers  # batches at once
     ingested_at = datetime.now()
     _say(f"run {run_id}: batches run on {name}")
     with (
@@ -366,7 +368,7 @@ def _run_batches(
             v = batch.validated
             now = time.perf_counter() - began
             first = now if first is None else first
-            so_far = pace(documents, received, total, now, first)
+            so_far = pace(documents, received, total, now, first, lanes)
             _say(
                 f"batch {received}{of}: {batch.documents} documents cleaned, "
                 f"{v.articles.height} articles, {v.quarantine.height} quarantined"

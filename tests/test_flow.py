@@ -120,7 +120,9 @@ def test_the_pace_says_the_rate_and_what_is_left() -> None:
     assert pace(6_000, 3, 10, 4.0) == "1,500 docs/s, ~9 s left"
     assert pace(6_000, 3, None, 4.0) == "1,500 docs/s"  # the number of batches unknown
     assert pace(6_000, 10, 10, 4.0) == "1,500 docs/s"  # the last batch: nothing left
-    # From the third batch on, the start-up before the first (3 s here) is left out:
-    # 2 batches in the 1 s since it, 7 more to go.
+    # The start-up before the first batch (3 s here) is left out: 2 batches in the
+    # 1 s since it, 7 more to go.
     assert pace(6_000, 3, 10, 4.0, first=3.0) == "1,500 docs/s, ~4 s left"
-    assert pace(4_000, 2, 10, 4.0, first=3.0) == "1,000 docs/s, ~16 s left"  # too few yet
+    assert pace(2_000, 1, 10, 4.0, first=4.0) == "500 docs/s, ~36 s left"  # none since
+    # Two workers: the first two batches came in together, 6 more in the 6 s since.
+    assert pace(16_000, 8, 50, 14.0, first=8.0, lanes=2) == "1,143 docs/s, ~42 s left"
