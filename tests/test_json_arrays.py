@@ -416,3 +416,15 @@ def test_more_after_a_value_that_is_no_json_lines_is_read_whole(
     units = list(plan_units([path], 4, 1 << 20))
     assert [p.whole for u in units for p in u.pieces] == [True]
     assert _read(path, 4).equals(ingest_files([path], "r", WHEN).drop("ingested_at"))
+
+
+def test_json_lines_of_api_answers_say_how_to_read_their_records(tmp_path: Path) -> None:
+    """Each line, one answer holding its records: a line is a record, and has no
+    text of its own, so it is quarantined; the reason says how to read them."""
+    path = tmp_path / "answers.jsonl"
+    answers = [{"status": "ok", "articles": _items(2)}, {"status": "ok", "hits": _items(1)}]
+    path.write_text("".join(json.dumps(a) + "\n" for a in answers))
+    errors = ingest_files([path], "r", WHEN)["error"].to_list()
+    assert "its 'articles' holds a list of 2 record(s)" in errors[0]
+    assert "jq -c '.articles[]' FILE > FILE.jsonl" in errors[0]
+    assert "its 'hits' holds a list of 1 record(s)" in errors[1]

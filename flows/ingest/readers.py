@@ -387,7 +387,7 @@ def _record_from_mapping(
         size_bytes=len(data),
     )
     if text_key is None:
-        rec.error = f"record has {no_text_field(row)}"
+        rec.error = f"record has {no_text_field(row)}{_list_hint(row)}"
     elif not_text is not None:
         rec.error = f"record's {text_key!r} field {not_text}"
     elif rec.raw_text is None:
@@ -395,6 +395,20 @@ def _record_from_mapping(
     elif is_html_page(rec.raw_text) or is_html_fragment(rec.raw_text):
         _from_page(rec, text_key)
     return rec
+
+
+def _list_hint(row: dict[str, Any]) -> str:
+    """For a record without text that holds a list of records (an API's answers
+    saved one a line, `{"status": "ok", "articles": [...]}`): how to read them."""
+    for key, value in row.items():
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            path = f".{key}[]" if key.isidentifier() else f'.["{key}"][]'
+            return (
+                f"; its {key!r} holds a list of {len(value)} record(s): save each answer "
+                f"as a .json file, which is read so, or its records one a line "
+                f"(jq -c '{path}' FILE > FILE.jsonl)"
+            )
+    return ""
 
 
 def _from_page(rec: RawRecord, key: str) -> None:
