@@ -63,9 +63,10 @@ def test_batches_follow_the_byte_bound(
     assert (summary.counts.docs_read, summary.counts.articles_loaded) == (5, 5)
     cleaned = [r.getMessage() for r in caplog.records if " documents cleaned" in r.getMessage()]
     assert [m.split(":")[0] for m in cleaned] == [f"batch {k}/5" for k in range(1, 6)]
-    # Each says how fast the run goes; all but the last, about how long it has left.
+    # Each says how fast the run goes; from the second batch (one runs at a time)
+    # to the one before last, about how long the run has left.
     assert all(" docs/s" in m for m in cleaned), cleaned
-    assert [" left" in m for m in cleaned] == [True] * 4 + [False], cleaned
+    assert [" left" in m for m in cleaned] == [False, True, True, True, False], cleaned
 
 
 def test_changed_file_is_a_new_version_and_bad_input_is_quarantined(
@@ -123,6 +124,7 @@ def test_the_pace_says_the_rate_and_what_is_left() -> None:
     # The start-up before the first batch (3 s here) is left out: 2 batches in the
     # 1 s since it, 7 more to go.
     assert pace(6_000, 3, 10, 4.0, first=3.0) == "1,500 docs/s, ~4 s left"
-    assert pace(2_000, 1, 10, 4.0, first=4.0) == "500 docs/s, ~36 s left"  # none since
+    assert pace(2_000, 1, 10, 4.0, first=4.0) == "500 docs/s"  # none since: no guess
     # Two workers: the first two batches came in together, 6 more in the 6 s since.
     assert pace(16_000, 8, 50, 14.0, first=8.0, lanes=2) == "1,143 docs/s, ~42 s left"
+    assert pace(4_000, 2, 50, 10.0, first=9.9, lanes=2) == "400 docs/s"  # the first wave
