@@ -631,6 +631,16 @@ def _stat(path: Path, opener: Opener | None) -> tuple[int, int]:
     return stat.st_size, stat.st_mtime_ns
 
 
+# The formats whose records are cut into ranges, in a file or in an archive's
+# member (`opener`): one table for both, so that they cannot drift apart.
+RECORD_SCANS = {
+    "jsonl": _scan_jsonl,
+    "json": _scan_json,
+    "csv": _scan_csv,
+    "parquet": _scan_parquet,
+}
+
+
 def _scan_member(
     archive: Path, member: Member, fmt: str, batch_size: int, batch_bytes: int
 ) -> tuple[list[Piece], int] | None:
@@ -638,11 +648,10 @@ def _scan_member(
     own stream (a Parquet member into row ranges from its footer), and its record
     count; None when it must be read whole."""
     opener = functools.partial(archives.open_member, archive, member)
-    scan = {"jsonl": _scan_jsonl, "json": _scan_json, "csv": _scan_csv, "parquet": _scan_parquet}[
-        fmt
-    ]
     try:
-        scanned = scan(member_path(archive, member.name), batch_size, batch_bytes, opener)
+        scanned = RECORD_SCANS[fmt](
+            member_path(archive, member.name), batch_size, batch_bytes, opener
+        )
     except (*archives.BROKEN, NotImplementedError, RuntimeError):
         scanned = None  # the member cannot be opened: read whole, it says why
     if scanned is None:
@@ -654,12 +663,12 @@ def _scan_member(
 def _scan_archive(
     path: Path, batch_size: int, batch_bytes: int
 ) -> tuple[list[Piece], FileState] | None:
-    """Cut a ZIP or tar archive into pieces: a JSONL, JSON-array, CSV or Parquet
-    member in line, item, record or row ranges of its own stream (`_scan_member`),
-    the other members grouped up to `batch_size` members and about `batch_bytes`,
-    in the archive's order. The manifest counts any other member read whole as one
-    record (a JSON member that is no array may hold more). None if the archive
-    cannot be listed: read whole, it says why."""
+    """Cut a ZIP or tar archive into pieces: a JSONL, JSON, CSV or Parquet member
+    in line, item, record or row ranges of its own stream (`_scan_member`), the
+    other members grouped up to `batch_size` members and about `batch_bytes`, in the
+    archive's order. The manifest counts any other member read whole as one record
+    (a JSON member read whole may hold more). None if the archive cannot be listed:
+    read whole, it says why."""
     try:
         stat = path.stat()
         listing = archives.members(path)
@@ -684,7 +693,7 @@ def _scan_archive(
     for member in listing:
         fmt = None if member.problem else format_of(member_path(path, member.name))
         scanned = None
-        if fmt in ("jsonl", "json", "csv", "parquet"):
+        if fmt in RECORD_SCANS:
             scanned = _scan_member(path, member, fmt, batch_size, batch_bytes)
         if scanned is None:
             group.append(member)
@@ -701,7 +710,7 @@ def _scan_archive(
 
 
 def _scan(path: Path, batch_size: int, batch_bytes: int) -> tuple[list[Piece], FileState] | None:
-    """The pieces of a file that is read in pieces (JSONL, CSV, plain Parquet, WARC,
+    """The pieces of a file that is read in pieces (JSONL, JSON, CSV, Parquet, WARC,
     archives), or None."""
     fmt = format_of(path)
     if fmt == "archive":
@@ -711,14 +720,8 @@ def _scan(path: Path, batch_size: int, batch_bytes: int) -> tuple[list[Piece], F
             kept_streams.forget_file(path)  # the stream `_scan_member` read a tar in
     if fmt == "warc":
         return _scan_warc(path, batch_size, batch_bytes)
-    if fmt == "jsonl":
-        return _scan_jsonl(path, batch_size, batch_bytes)
-    if fmt == "json":
-        return _scan_json(path, batch_size, batch_bytes)
-    if fmt == "parquet":
-        return _scan_parquet(path, batch_size, batch_bytes)
-    if fmt == "csv":
-        return _scan_csv(path, batch_size, batch_bytes)
+    if fmt in RECORD_SCANS:
+        return RECORD_SCANS[fmt](path, batch_size, batch_bytes)
     return None
 
 
