@@ -64,6 +64,11 @@ class Settings:
         if self.workers < 0 or self.batch_size < 1 or self.batch_bytes < 1:
             raise ValueError("workers must be >= 0, batch_size and batch_bytes >= 1")
 
+    @property
+    def worker_count(self) -> int:
+        """How many workers `workers` means: 0 is one per CPU core."""
+        return self.workers or os.cpu_count() or 1
+
     def with_overrides(self, **changes: Any) -> Settings:
         """Return a copy with the non-None keyword arguments applied."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})

@@ -12,7 +12,6 @@ import contextlib
 import gc
 import itertools
 import logging
-import os
 import signal
 import time
 import uuid
@@ -217,7 +216,7 @@ def report_task(warehouse: str, run_id: str, reports_dir: str) -> tuple[str, str
 
 def task_runner(settings: Settings, batches: int) -> tuple[str, TaskRunner]:
     """The runner for the batch tasks, and its name for the summary."""
-    workers = settings.workers or os.cpu_count() or 1
+    workers = settings.worker_count
     if settings.runner == "dask":
         try:
             from prefect_dask import DaskTaskRunner
@@ -319,9 +318,9 @@ def _run_batches(
     head = list(itertools.islice(items, 2))
     name, runner = task_runner(settings, len(head))
     progress.runner = name
-    workers = settings.workers or os.cpu_count() or 1
-    window = workers + 2
-    lanes = 1 if isinstance(runner, ThreadPoolTaskRunner) else workers  # batches at once
+    window = settings.worker_count + 2
+    # Batches that run at once: one on the flow's thread, else one per worker.
+    lanes = 1 if isinstance(runner, ThreadPoolTaskRunner) else settings.worker_count
     ingested_at = datetime.now()
     _say(f"run {run_id}: batches run on {name}")
     with (
