@@ -20,8 +20,6 @@ from flows.ingest.units import Unit
 from flows.validate import validate_batch
 from flows.workers import exit_with_parent, release_free_memory
 
-STAGES = ("ingest", "clean", "validate", "load", "gates", "report")
-
 
 def prepare_batch(
     unit: Unit | None,

@@ -19,7 +19,7 @@ import json
 import random
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -427,8 +427,3 @@ def write_corpus(
     out.mkdir(parents=True, exist_ok=True)
     (out / "corpus.json").write_text(json.dumps(summary.as_dict(), indent=2) + "\n")
     return summary
-
-
-def iter_documents(generator: CorpusGenerator, docs: int) -> Iterator[Doc]:
-    """The first `docs` documents, one at a time."""
-    return (generator.document(i) for i in range(docs))
