@@ -15,7 +15,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -97,6 +97,22 @@ def _size_arg(value: str) -> int:
         return parse_size(value)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _at_least(minimum: int) -> Callable[[str], int]:
+    """argparse type for a count of at least `minimum`: `--batch-size 0` is a usage
+    error (exit 2) before anything starts, not a failed run."""
+
+    def count(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+        if number < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, not {number}")
+        return number
+
+    return count
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -391,9 +407,6 @@ def cmd_bench_generate(args: argparse.Namespace) -> int:
     if missing:
         print(f"newsclean: source(s) not found: {', '.join(missing)}", file=sys.stderr)
         return 2
-    if args.docs < 1:
-        print("newsclean: --docs must be at least 1", file=sys.stderr)
-        return 2
     try:
         generator = CorpusGenerator(body_paragraphs(source_texts(sources)), seed=args.seed)
     except ValueError as exc:
@@ -426,9 +439,6 @@ def cmd_bench_steps(args: argparse.Namespace) -> int:
     corpus = Path(args.corpus)
     if not corpus.exists():
         print(f"newsclean: corpus not found: {corpus}", file=sys.stderr)
-        return 2
-    if args.docs < 1:
-        print("newsclean: --docs must be at least 1", file=sys.stderr)
         return 2
     print(f"reading the first {args.docs:,} documents of {corpus} …", file=sys.stderr)
     try:
@@ -576,7 +586,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run_options.add_argument(
         "--batch-size",
-        type=int,
+        type=_at_least(1),
         metavar="N",
         help="documents per batch (one task): up to N files, or N records of a JSONL, "
         "JSON, CSV or Parquet file (default 2000); batches are loaded into DuckDB "
@@ -599,7 +609,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--dask-address). The warehouse is always written by this process",
     )
     run_options.add_argument(
-        "--workers", type=int, metavar="N", help="worker processes (default: one per CPU core)"
+        "--workers",
+        type=_at_least(0),
+        metavar="N",
+        help="worker processes (default, or 0: one per CPU core)",
     )
     run_options.add_argument(
         "--dask-address",
@@ -649,7 +662,11 @@ def build_parser() -> argparse.ArgumentParser:
     when = srv.add_mutually_exclusive_group()
     when.add_argument("--cron", metavar="EXPR", help='cron schedule, e.g. "*/15 * * * *"')
     when.add_argument(
-        "--interval", type=int, default=3600, metavar="SECONDS", help="every N seconds (3600)"
+        "--interval",
+        type=_at_least(1),
+        default=3600,
+        metavar="SECONDS",
+        help="every N seconds (3600)",
     )
     srv.add_argument("--name", default="scheduled", help="deployment name (default scheduled)")
     srv.set_defaults(func=cmd_serve)
@@ -697,7 +714,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     corr.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     corr.add_argument(
-        "--show-failures", type=int, default=5, metavar="N", help="examples to print (default 5)"
+        "--show-failures",
+        type=_at_least(0),
+        default=5,
+        metavar="N",
+        help="examples to print (default 5)",
     )
     corr.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     corr.set_defaults(func=cmd_bench_corruption)
@@ -713,7 +734,9 @@ def build_parser() -> argparse.ArgumentParser:
         "only on (seed, i): the same seed gives the same bytes. corpus.json lists what "
         "was injected.",
     )
-    gen.add_argument("--docs", type=int, required=True, metavar="N", help="documents to write")
+    gen.add_argument(
+        "--docs", type=_at_least(1), required=True, metavar="N", help="documents to write"
+    )
     gen.add_argument("--out", required=True, metavar="DIR", help="output folder")
     gen.add_argument(
         "--source",
@@ -730,7 +753,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="txt: one file per document, 1,000 per folder; jsonl: shards (default both)",
     )
     gen.add_argument(
-        "--shard-docs", type=int, default=10_000, metavar="N", help="records per JSONL shard"
+        "--shard-docs",
+        type=_at_least(1),
+        default=10_000,
+        metavar="N",
+        help="records per JSONL shard",
     )
     gen.add_argument("--force", action="store_true", help="write into a non-empty folder")
     gen.set_defaults(func=cmd_bench_generate)
@@ -750,7 +777,7 @@ def build_parser() -> argparse.ArgumentParser:
     brun.add_argument("--corpus", required=True, metavar="DIR", help="from bench generate")
     brun.add_argument(
         "--peer-docs",
-        type=int,
+        type=_at_least(1),
         default=20_000,
         metavar="N",
         help="peers run on the first N documents of a larger corpus (default 20000; the "
@@ -760,8 +787,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--skip", action="append", choices=["naive", "datatrove"], help="leave a peer out"
     )
     brun.add_argument("--runner", default="auto", choices=["auto", "threads", "processes", "dask"])
-    brun.add_argument("--workers", type=int, metavar="N", help="worker processes")
-    brun.add_argument("--batch-size", type=int, metavar="N", help="documents per batch")
+    brun.add_argument("--workers", type=_at_least(0), metavar="N", help="worker processes")
+    brun.add_argument("--batch-size", type=_at_least(1), metavar="N", help="documents per batch")
     brun.add_argument(
         "--batch-bytes", type=_size_arg, metavar="SIZE", help="input per batch, e.g. 8M"
     )
@@ -780,9 +807,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     steps.add_argument("--corpus", required=True, metavar="PATH", help="corpus folder or input")
     steps.add_argument(
-        "--docs", type=int, default=2000, metavar="N", help="documents in the batch (default 2000)"
+        "--docs",
+        type=_at_least(1),
+        default=2000,
+        metavar="N",
+        help="documents in the batch (default 2000)",
     )
-    steps.add_argument("--repeats", type=int, default=3, metavar="N", help="passes (default 3)")
+    steps.add_argument(
+        "--repeats", type=_at_least(1), default=3, metavar="N", help="passes (default 3)"
+    )
     steps.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     steps.set_defaults(func=cmd_bench_steps)
 
@@ -824,8 +857,10 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument(
         "--warehouse", metavar="FILE", help="DuckDB file (default warehouse/news.duckdb)"
     )
-    q.add_argument("--max-rows", type=int, default=50, help="rows to print (default 50)")
-    q.add_argument("--width", type=int, default=60, help="characters per cell (default 60)")
+    q.add_argument("--max-rows", type=_at_least(1), default=50, help="rows to print (default 50)")
+    q.add_argument(
+        "--width", type=_at_least(1), default=60, help="characters per cell (default 60)"
+    )
     q.set_defaults(func=cmd_sql)
 
     x = sub.add_parser(

@@ -61,8 +61,9 @@ class Settings:
     def __post_init__(self) -> None:
         if self.runner not in RUNNERS:
             raise ValueError(f"runner must be one of {', '.join(RUNNERS)}, not {self.runner!r}")
-        if self.workers < 0 or self.batch_size < 1 or self.batch_bytes < 1:
-            raise ValueError("workers must be >= 0, batch_size and batch_bytes >= 1")
+        for name, least in (("workers", 0), ("batch_size", 1), ("batch_bytes", 1)):
+            if getattr(self, name) < least:
+                raise ValueError(f"{name} must be at least {least}, not {getattr(self, name)}")
 
     @property
     def worker_count(self) -> int:

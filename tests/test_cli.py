@@ -31,6 +31,34 @@ def test_a_bad_batch_size_in_bytes_is_a_usage_error(capsys: pytest.CaptureFixtur
     assert "--batch-bytes: not a size: '8X'" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["run", "--batch-size", "0"], "--batch-size: must be at least 1, not 0"),
+        (["run", "--workers", "-1"], "--workers: must be at least 0, not -1"),
+        (["run", "--batch-size", "2k"], "--batch-size: not a whole number: '2k'"),
+        (["serve", "--interval", "0"], "--interval: must be at least 1, not 0"),
+        (["sql", "select 1", "--width", "0"], "--width: must be at least 1, not 0"),
+        (["sql", "select 1", "--max-rows", "0"], "--max-rows: must be at least 1, not 0"),
+        (["bench", "generate", "--docs", "0", "--out", "x"], "--docs: must be at least 1"),
+        (["bench", "generate", "--docs", "9", "--out", "x", "--shard-docs", "0"], "--shard-docs"),
+        (["bench", "run", "--corpus", "x", "--peer-docs", "0"], "--peer-docs: must be at least 1"),
+        (["bench", "run", "--corpus", "x", "--batch-size", "0"], "--batch-size: must be at least"),
+        (["bench", "steps", "--corpus", "x", "--repeats", "0"], "--repeats: must be at least 1"),
+        (["bench", "corruption", "--show-failures", "-1"], "--show-failures: must be at least 0"),
+    ],
+)
+def test_a_count_out_of_range_is_a_usage_error_before_anything_starts(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--batch-size 0` used to start a Prefect server, then fail the run (exit 1)
+    with Settings' ValueError; `sql --width 0` ended in polars' traceback."""
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+    assert said in capsys.readouterr().err
+
+
 def test_missing_input_is_a_clear_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     code = main(["run", "--input", str(tmp_path / "nope"), "--warehouse", str(tmp_path / "w")])
     assert code == 2

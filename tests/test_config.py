@@ -32,6 +32,22 @@ def test_unknown_setting_is_an_error(tmp_path: Path) -> None:
         load_settings(cfg)
 
 
+@pytest.mark.parametrize(
+    ("env", "said"),
+    [
+        ({"NEWSCLEAN_BATCH_SIZE": "0"}, "batch_size must be at least 1, not 0"),
+        ({"NEWSCLEAN_WORKERS": "-2"}, "workers must be at least 0, not -2"),
+    ],
+)
+def test_a_setting_out_of_range_is_named(
+    env: dict[str, str], said: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    with pytest.raises(ValueError, match=said):
+        load_settings(tmp_path / "none.toml")
+
+
 def test_settings_are_immutable() -> None:
     with pytest.raises(AttributeError):
         Settings().batch_size = 3  # type: ignore[misc]
