@@ -94,6 +94,37 @@ def parse_size(value: str | int) -> int:
     return int(size)
 
 
+def _whole(value: Any) -> int:
+    """A whole number from TOML (an int) or the environment (its digits): 1.5 or
+    true is refused rather than rounded."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"not a whole number: {value!r}")
+
+
+def _share(value: Any) -> float:
+    """A threshold: a number, from TOML or the environment."""
+    if isinstance(value, bool):
+        raise ValueError(f"not a number: {value!r}")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"not a number: {value!r}") from None
+
+
+def _setting(name: str, value: Any, where: str) -> Any:
+    """`_coerce`, with an error that names the setting and where it came from."""
+    try:
+        return _coerce(name, value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{where}: setting {name}: {exc}") from None
+
+
 def _coerce(name: str, value: Any) -> Any:
     """Turn a TOML/env value into the type the field declares."""
     if name.endswith("_bytes"):
@@ -106,9 +137,17 @@ def _coerce(name: str, value: Any) -> Any:
     if isinstance(default, bool):
         return str(value).lower() in {"1", "true", "yes", "on"}
     if isinstance(default, int):
-        return int(value)
+        return _whole(value)
     if isinstance(default, dict):
-        return {str(k): float(v) for k, v in dict(value).items()}
+        if not isinstance(value, dict):
+            raise ValueError(f"expected a table of NAME = VALUE, got {value!r}")
+        limits = {}
+        for key, limit in value.items():
+            try:
+                limits[str(key)] = _share(limit)
+            except ValueError as exc:
+                raise ValueError(f"{key}: {exc}") from None
+        return limits
     return str(value)
 
 
@@ -125,16 +164,17 @@ def load_settings(config_file: str | os.PathLike[str] | None = None) -> Settings
             raise ValueError(
                 f"{path}: unknown setting(s) {sorted(unknown)}; known: {sorted(names)}"
             )
-        values.update({k: _coerce(k, v) for k, v in data.items()})
+        values.update({k: _setting(k, v, str(path)) for k, v in data.items()})
     for name in names - {"thresholds"}:
         env = os.environ.get(ENV_PREFIX + name.upper())
         if env is not None:
-            values[name] = _coerce(name, env)
+            values[name] = _setting(name, env, ENV_PREFIX + name.upper())
     threshold_env = ENV_PREFIX + "THRESHOLD_"
     env_limits = {
-        key[len(threshold_env) :].lower(): float(value)
+        name.lower(): limit
         for key, value in os.environ.items()
         if key.startswith(threshold_env)
+        for name, limit in _setting("thresholds", {key[len(threshold_env) :]: value}, key).items()
     }
     if env_limits:
         values["thresholds"] = {**values.get("thresholds", {}), **env_limits}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -33,19 +34,38 @@ def test_unknown_setting_is_an_error(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("env", "said"),
+    ("toml", "env", "said"),
     [
-        ({"NEWSCLEAN_BATCH_SIZE": "0"}, "batch_size must be at least 1, not 0"),
-        ({"NEWSCLEAN_WORKERS": "-2"}, "workers must be at least 0, not -2"),
+        ("", {"NEWSCLEAN_BATCH_SIZE": "0"}, "batch_size must be at least 1, not 0"),
+        ("", {"NEWSCLEAN_WORKERS": "-2"}, "workers must be at least 0, not -2"),
+        ("", {"NEWSCLEAN_WORKERS": "two"}, "NEWSCLEAN_WORKERS: setting workers: not a whole"),
+        ('batch_size = "abc"', {}, "c.toml: setting batch_size: not a whole number: 'abc'"),
+        ("workers = 1.5", {}, "c.toml: setting workers: not a whole number: 1.5"),
+        ("batch_size = true", {}, "setting batch_size: not a whole number: True"),
+        ('batch_bytes = "lots"', {}, "setting batch_bytes: not a size: 'lots'"),
+        ("thresholds = 3", {}, "setting thresholds: expected a table"),
+        (
+            '[thresholds]\nmax_quarantine_rate = "high"',
+            {},
+            "setting thresholds: max_quarantine_rate: not a number: 'high'",
+        ),
+        (
+            "",
+            {"NEWSCLEAN_THRESHOLD_MAX_UNDATED_SHARE": "x"},
+            "NEWSCLEAN_THRESHOLD_MAX_UNDATED_SHARE: setting thresholds",
+        ),
     ],
 )
-def test_a_setting_out_of_range_is_named(
-    env: dict[str, str], said: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+def test_a_bad_setting_is_named_with_where_it_came_from(
+    toml: str, env: dict[str, str], said: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    """Not int()'s "invalid literal for int() with base 10", and 1.5 is not rounded."""
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(toml + "\n")
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    with pytest.raises(ValueError, match=said):
-        load_settings(tmp_path / "none.toml")
+    with pytest.raises(ValueError, match=re.escape(said)):
+        load_settings(cfg)
 
 
 def test_settings_are_immutable() -> None:
