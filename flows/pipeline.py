@@ -34,7 +34,7 @@ from prefect.runtime import flow_run, task_run
 from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, ThreadPoolTaskRunner
 
-from flows.batch import PreparedBatch
+from flows.batch import FileTally, PreparedBatch
 from flows.config import Settings, load_settings
 from flows.ingest import RAW_SCHEMA, discover, own_outputs, plan_units
 from flows.ingest.manifest import plan_inputs
@@ -332,6 +332,7 @@ def _run_batches(
     ):
         inflight: deque[Any] = deque()
         group: list[PreparedBatch] = []
+        tally = FileTally()
         received = documents = 0
         of = f"/{total}" if total else ""
         began = time.perf_counter()
@@ -362,6 +363,7 @@ def _run_batches(
             gc.collect()
             received += 1
             documents += batch.documents
+            tally.add(batch)
             progress.add(batch)
             group.append(batch)
             v = batch.validated

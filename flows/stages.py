@@ -15,7 +15,7 @@ import polars as pl
 
 from flows.batch import PreparedBatch
 from flows.clean import clean_batch
-from flows.ingest import ingest_unit
+from flows.ingest import read_unit
 from flows.ingest.units import Unit
 from flows.validate import validate_batch
 from flows.workers import exit_with_parent, release_free_memory
@@ -36,8 +36,11 @@ def prepare_batch(
     seconds: dict[str, float] = {}
     start = time.perf_counter()
     manifest: pl.DataFrame | None = None
+    documents_by_file: dict[str, int] = {}
     if unit is not None:
-        raw, manifest = ingest_unit(unit, run_id, ingested_at, max_bytes, raise_transient)
+        raw, manifest, documents_by_file = read_unit(
+            unit, run_id, ingested_at, max_bytes, raise_transient
+        )
     if raw is None:
         raise ValueError("prepare_batch needs a unit to read or raw rows")
     seconds["ingest"] = time.perf_counter() - start
@@ -53,4 +56,5 @@ def prepare_batch(
         documents=raw.height,
         input_bytes=int(raw["size_bytes"].sum() or 0),
         seconds=seconds,
+        documents_by_file=documents_by_file,
     )

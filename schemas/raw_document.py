@@ -13,6 +13,7 @@ class RawDocumentModel(pa.DataFrameModel):
     doc_id: str = pa.Field(unique=True, str_length={"min_value": 8})
     source_uri: str = pa.Field(str_length={"min_value": 1})
     record_index: int = pa.Field(ge=0)
+    record_path: str = pa.Field(nullable=True)
     format: str = pa.Field(
         isin=["text", "html", "feed", "jsonl", "json", "csv", "parquet", "warc", "archive"]
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import random
 import zipfile
 from datetime import datetime
@@ -418,13 +419,142 @@ def test_more_after_a_value_that_is_no_json_lines_is_read_whole(
     assert _read(path, 4).equals(ingest_files([path], "r", WHEN).drop("ingested_at"))
 
 
-def test_json_lines_of_api_answers_say_how_to_read_their_records(tmp_path: Path) -> None:
-    """Each line, one answer holding its records: a line is a record, and has no
-    text of its own, so it is quarantined; the reason says how to read them."""
+def _answers() -> list[Any]:
+    """An API's answers, as a collector saves them: each whole, one a line."""
+    hits = _items(5)
+    hits[1] = {"url": "https://example.org/no-text", "title": "No text"}
+    return [
+        {"status": "ok", "totalResults": 3, "articles": _items(3)},
+        {"id": "plain", "text": STORY},  # a line that is one article, as before
+        {"status": "ok", "page": 2, "hits": [{**h, "id": f"h{k}"} for k, h in enumerate(hits)]},
+        {"status": "error", "message": "rate limited"},  # no text, no list of records
+        {"status": "ok", "articles": [{"title": "no id", "text": STORY}]},
+    ]
+
+
+@pytest.mark.parametrize("name", ["answers.jsonl", "answers.jsonl.gz", "answers.json"])
+def test_a_line_that_is_an_api_answer_gives_its_records(tmp_path: Path, name: str) -> None:
+    """A line with no text of its own that holds a list of records (NewsAPI's
+    `{"status": "ok", "articles": [...]}`) is read as those records, each its own
+    article: numbered like their line, told apart by `record_path`. Until session 25
+    such a line was quarantined as a record without text. A `.json` file of such
+    lines is JSON Lines too."""
+    data = "".join(json.dumps(a) + "\n" for a in _answers()).encode()
+    path = _saved(tmp_path / name, data)
+    frame = ingest_files([path], "r", WHEN)
+    rows = frame.select("record_index", "record_path", "source_id", "error").rows()
+    assert rows[:4] == [
+        (0, "articles[0]", "s0", None),
+        (0, "articles[1]", "s1", None),
+        (0, "articles[2]", "s2", None),
+        (1, None, "plain", None),
+    ]
+    assert [r[:3] for r in rows[4:9]] == [(2, f"hits[{k}]", f"h{k}") for k in range(5)]
+    assert rows[5][3].startswith("line 3, 'hits' record 2: record has no 'text' field (nor ")
+    assert rows[9][:2] == (3, None) and "has no 'text' field" in rows[9][3]
+    assert rows[10] == (4, "articles[0]", "answers:4:0", None)  # an id of its own
+    assert frame["doc_id"].n_unique() == frame.height == 11
+    loaded = frame.filter(pl.col("error").is_null())
+    assert loaded["raw_text"].to_list() == [STORY] * 9
+    assert loaded["title"][:3].to_list() == ["Story 0", "Story 1", "Story 2"]
+    # Each record is sized and hashed as itself, not as its whole line.
+    assert frame["size_bytes"][0] == len(json.dumps(_items(3)[0], ensure_ascii=False).encode())
+    assert frame["sha256"][0] != frame["sha256"][1]
+
+
+def test_api_answers_read_in_batches_give_what_reading_them_whole_gives(tmp_path: Path) -> None:
+    """Lines are cut into batches by line, so an answer's records stay together."""
     path = tmp_path / "answers.jsonl"
-    answers = [{"status": "ok", "articles": _items(2)}, {"status": "ok", "hits": _items(1)}]
-    path.write_text("".join(json.dumps(a) + "\n" for a in answers))
-    errors = ingest_files([path], "r", WHEN)["error"].to_list()
-    assert "its 'articles' holds a list of 2 record(s)" in errors[0]
-    assert "jq -c '.articles[]' FILE > FILE.jsonl" in errors[0]
-    assert "its 'hits' holds a list of 1 record(s)" in errors[1]
+    path.write_text("".join(json.dumps(a) + "\n" for a in _answers() * 7))
+    assert len(list(plan_units([path], 4, 1 << 20))) == 9
+    whole = ingest_files([path], "r", WHEN).drop("ingested_at")
+    assert whole.height == 77
+    assert _read(path, 4).equals(whole)
+
+
+@SHAPES
+def test_a_json_file_of_api_answers_gives_their_records(
+    tmp_path: Path, shape: str, word: str
+) -> None:
+    """A JSON array (or an object's list) whose items are answers: each item's
+    records, whether the file is read whole or cut between its items."""
+    answers = _answers() * 5
+    document = answers if shape == "array" else {"status": "ok", "articles": answers}
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(document, indent=1))
+    whole = ingest_files([path], "r", WHEN).drop("ingested_at")
+    assert whole.height == 55
+    assert whole["record_path"][:4].to_list() == ["articles[0]", "articles[1]", "articles[2]", None]
+    assert whole["error"][5].startswith(f"{word} 3, 'hits' record 2: record has no 'text' field")
+    assert _read(path, 4).equals(whole)
+
+
+def _newsapi(titles: list[str], day: int) -> dict[str, Any]:
+    """One answer as NewsAPI gives it."""
+    return {
+        "status": "ok",
+        "totalResults": len(titles),
+        "articles": [
+            {
+                "source": {"id": None, "name": "Coast News"},
+                "title": title,
+                "url": f"https://example.org/{day}/{k}",
+                "publishedAt": f"2024-03-{day:02d}T07:00:00Z",
+                "content": f"{title}. {STORY}",
+            }
+            for k, title in enumerate(titles)
+        ],
+    }
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_api_answers_load_one_article_each_and_a_changed_one_is_a_new_version(
+    tmp_path: Path,
+) -> None:
+    """Through the flow: every record of every answer is an article of its own in
+    `current_articles` (they share their line's record_index); an answer saved again
+    with one headline corrected loads that article only, and `current_articles`
+    holds its new version in place of the old; unchanged, its records count as
+    skipped."""
+    from flows.pipeline import news_etl
+    from warehouse import Warehouse
+
+    path = tmp_path / "in" / "newsapi.jsonl"
+    path.parent.mkdir()
+    first = [_newsapi(["Harbour wall to be rebuilt", "Ferry times change"], 5)]
+    first.append(_newsapi(["Lifeboat crew rescue two walkers", "Council budget set", "Tide"], 6))
+    second = [
+        first[0],
+        _newsapi(["Lifeboat crew rescues two walkers", *["Council budget set", "Tide"]], 6),
+    ]
+
+    def fetch(answers: list[dict[str, Any]], step: int) -> tuple[int, int, int, int]:
+        path.write_text("".join(json.dumps(a) + "\n" for a in answers))
+        os.utime(path, ns=(step * 10**9, step * 10**9))
+        counts = news_etl(
+            inputs=[str(path.parent)],
+            warehouse=str(tmp_path / "wh.duckdb"),
+            reports_dir=str(tmp_path / "reports"),
+        ).counts
+        return counts.docs_read, counts.articles_loaded, counts.quarantined, counts.skipped
+
+    assert fetch(first, 1) == (5, 5, 0, 0)
+    assert fetch(second, 2) == (5, 1, 0, 4)
+    # Unchanged (same size and time), so not read: its 5 records count as skipped,
+    # not its 2 lines, which is what the planner had counted.
+    assert fetch(second, 2) == (5, 0, 0, 5)
+    manifest = Warehouse(tmp_path / "wh.duckdb").manifest()
+    assert manifest.select("path", "records").rows() == [(str(path), 5)]
+    store = Warehouse(tmp_path / "wh.duckdb")
+    assert store.query("select count(*) from articles").item() == 6
+    current = store.query(
+        "select r.record_index, r.record_path, a.title, a.published_date::varchar "
+        "from current_articles a join raw_documents r using (doc_id) order by 1, 2"
+    )
+    assert current.rows() == [
+        (0, "articles[0]", "Harbour wall to be rebuilt", "2024-03-05"),
+        (0, "articles[1]", "Ferry times change", "2024-03-05"),
+        (1, "articles[0]", "Lifeboat crew rescues two walkers", "2024-03-06"),
+        (1, "articles[1]", "Council budget set", "2024-03-06"),
+        (1, "articles[2]", "Tide", "2024-03-06"),
+    ]

@@ -154,11 +154,12 @@ def test_failed_load_leaves_nothing_behind(warehouse_path: Path) -> None:
 
 def _load_before_008(con: duckdb.DuckDBPyConnection, run_id: str, path: Path = SEEDS) -> None:
     """Load the seeds (or `path`) as the loader did before migration 008, which added
-    articles.body_hash."""
+    articles.body_hash (and 009, raw_documents.record_path)."""
     for name, frame in {**_seed_batch(run_id, path).frames(), "batch_manifest": NO_FILES}.items():
         con.register(name, frame.to_arrow())
     old = sql("load_batch").replace("AS loaded_at, body_hash", "AS loaded_at")
-    assert "body_hash" not in old
+    old = old.replace("record_index, record_path,", "record_index,")
+    assert "body_hash" not in old and "record_path" not in old
     for statement in statements(old):
         con.execute(statement)
 

@@ -6,14 +6,17 @@
 -- leaves out articles whose input file has since been deleted (they stay in
 -- `articles`, as history). A record is its place in the file, except a feed entry,
 -- which is its guid (source_id): a re-fetched feed moves its entries down a place,
--- and the entries that fell off its end are still articles.
+-- and the entries that fell off its end are still articles. The records of a list
+-- that one line holds (an API's answer) share the line's place, and are told apart
+-- by their record_path (`articles[3]`).
 CREATE OR REPLACE VIEW current_articles AS
 SELECT a.* EXCLUDE (version_rank)
 FROM (
     SELECT a.*, row_number() OVER (
         PARTITION BY r.source_uri,
             CASE WHEN r.format = 'feed' AND r.source_id IS NOT NULL
-                 THEN 'entry ' || r.source_id ELSE r.record_index::VARCHAR END
+                 THEN 'entry ' || r.source_id ELSE r.record_index::VARCHAR END,
+            r.record_path
         ORDER BY a.loaded_at DESC, a.article_id
     ) AS version_rank
     FROM articles a JOIN raw_documents r USING (doc_id)

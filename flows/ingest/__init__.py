@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, fields
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import polars as pl
 
@@ -33,6 +33,7 @@ RAW_SCHEMA: dict[str, pl.DataType] = {
     "doc_id": pl.String(),
     "source_uri": pl.String(),
     "record_index": pl.Int64(),
+    "record_path": pl.String(),
     "format": pl.String(),
     "encoding": pl.String(),
     "sha256": pl.String(),
@@ -70,6 +71,7 @@ __all__ = [
     "ingest_unit",
     "own_outputs",
     "plan_units",
+    "read_unit",
     "records_to_frame",
 ]
 
@@ -125,6 +127,16 @@ def read_warc_piece(piece: Piece, max_bytes: int | None, raise_transient: bool) 
         return [unreadable(piece.path, "warc", exc, raise_transient, piece.first_line)]
 
 
+class UnitRead(NamedTuple):
+    """What reading a work unit gives."""
+
+    raw: pl.DataFrame  # the bronze frame
+    manifest: pl.DataFrame  # the manifest rows of the files the unit completes
+    # Records read per input file (its manifest path): the planner counts a JSONL
+    # file's lines, and a line that is an API's answer gives several records.
+    documents_by_file: dict[str, int]
+
+
 def ingest_unit(
     unit: Unit,
     run_id: str,
@@ -133,8 +145,21 @@ def ingest_unit(
     raise_transient: bool = False,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Read one work unit: (bronze frame, manifest rows of the files it completes)."""
+    read = read_unit(unit, run_id, ingested_at, max_bytes, raise_transient)
+    return read.raw, read.manifest
+
+
+def read_unit(
+    unit: Unit,
+    run_id: str,
+    ingested_at: datetime,
+    max_bytes: int | None = None,
+    raise_transient: bool = False,
+) -> UnitRead:
+    """Read one work unit (see `UnitRead`)."""
     records: list[RawRecord] = []
     states: list[FileState] = list(unit.completes)
+    documents_by_file: dict[str, int] = {}
     for piece in unit.pieces:
         if piece.error is not None:  # a compressed file's damaged end; no text column
             fmt = format_of(piece.source)
@@ -193,10 +218,12 @@ def ingest_unit(
                 piece.opener,
             )
         records.extend(recs)
+        key = str(piece.path)
+        documents_by_file[key] = documents_by_file.get(key, 0) + len(recs)
     manifest = pl.DataFrame(
         [{**asdict(st), "run_id": run_id} for st in states] or None, schema=MANIFEST_SCHEMA
     )
-    return records_to_frame(records, run_id, ingested_at), manifest
+    return UnitRead(records_to_frame(records, run_id, ingested_at), manifest, documents_by_file)
 
 
 def ingest_files(

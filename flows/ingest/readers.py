@@ -121,14 +121,22 @@ class RawRecord:
     extra: str | None = None
     error: str | None = None
     size_bytes: int = 0
+    # Which record of the list its line (or JSON item) holds, as a jq path
+    # (`articles[3]`), for a line that is an API's answer: `{"articles": [...]}`.
+    record_path: str | None = None
     # Where the record sits, for its doc_id, when that is not its index: a feed
     # entry's guid (a re-fetched feed moves its entries down a place). Not stored.
     place: str | None = None
 
     @property
     def key(self) -> int | str:
-        """The record's place in its source: its `place`, else its index."""
-        return self.place if self.place is not None else self.record_index
+        """The record's place in its source: its `place`, else its index (and its
+        path within the line or item)."""
+        if self.place is not None:
+            return self.place
+        if self.record_path is not None:
+            return f"{self.record_index}:{self.record_path}"
+        return self.record_index
 
 
 def sha256_hex(data: bytes) -> str:
@@ -387,7 +395,7 @@ def _record_from_mapping(
         size_bytes=len(data),
     )
     if text_key is None:
-        rec.error = f"record has {no_text_field(row)}{_list_hint(row)}"
+        rec.error = f"record has {no_text_field(row)}"
     elif not_text is not None:
         rec.error = f"record's {text_key!r} field {not_text}"
     elif rec.raw_text is None:
@@ -395,20 +403,6 @@ def _record_from_mapping(
     elif is_html_page(rec.raw_text) or is_html_fragment(rec.raw_text):
         _from_page(rec, text_key)
     return rec
-
-
-def _list_hint(row: dict[str, Any]) -> str:
-    """For a record without text that holds a list of records (an API's answers
-    saved one a line, `{"status": "ok", "articles": [...]}`): how to read them."""
-    for key, value in row.items():
-        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            path = f".{key}[]" if key.isidentifier() else f'.["{key}"][]'
-            return (
-                f"; its {key!r} holds a list of {len(value)} record(s): save each answer "
-                f"as a .json file, which is read so, or its records one a line "
-                f"(jq -c '{path}' FILE > FILE.jsonl)"
-            )
-    return ""
 
 
 def _from_page(rec: RawRecord, key: str) -> None:
@@ -569,7 +563,9 @@ def _jsonl_records(
             rec.raw_text, rec.encoding = line if len(line_bytes) < (1 << 20) else None, encoding
             yield rec
         else:
-            yield _record_from_mapping(path, "jsonl", encoding, number, row, line_bytes)
+            yield from _records_of_mapping(
+                path, "jsonl", encoding, number, row, line_bytes, f"line {number + 1}"
+            )
 
 
 def read_jsonl(
@@ -614,7 +610,7 @@ def read_json(path: Path, data: bytes) -> Iterator[RawRecord]:
         yield error_record(path, "json", where, data)
         return
     for index, item in enumerate(items):
-        yield _json_item(path, index, item, decoded.encoding, where)
+        yield from _json_item(path, index, item, decoded.encoding, where)
 
 
 def _one_json_array(data: bytes) -> bool:
@@ -656,8 +652,9 @@ def read_json_items(
         limit = max_bytes is not None and len(data) > max_bytes  # then sized one by one
         if not limit:
             return [
-                _json_item(path, index, item, codec, where)
+                rec
                 for index, item in enumerate(parsed, start=first_item)
+                for rec in _json_item(path, index, item, codec, where)
             ]
     try:
         items = split_items(data)
@@ -684,18 +681,52 @@ def read_json_items(
             reason = f"{where} {index + 1}: invalid JSON ({exc.msg})"
             records.append(error_record(path, "json", reason, raw, index))
             continue
-        records.append(_json_item(path, index, item, used, where))
+        records.extend(_json_item(path, index, item, used, where))
     return records
 
 
-def _json_item(path: Path, index: int, item: Any, encoding: str, where: str = "item") -> RawRecord:
-    """The record of a JSON document's record `index`; `where` names one in an error
-    ("item" of an array, "'articles' record" of an object's list)."""
-    payload = json.dumps(item, ensure_ascii=False).encode("utf-8", errors="surrogatepass")
+def _json_item(
+    path: Path, index: int, item: Any, encoding: str, where: str = "item"
+) -> list[RawRecord]:
+    """The record(s) of a JSON document's record `index`; `where` names one in an
+    error ("item" of an array, "'articles' record" of an object's list)."""
+    payload = _json_bytes(item)
     if not isinstance(item, dict):
         problem = f"{where} {index + 1}: expected a JSON object, got {type(item).__name__}"
-        return error_record(path, "json", problem, payload, index)
-    return _record_from_mapping(path, "json", encoding, index, item, payload)
+        return [error_record(path, "json", problem, payload, index)]
+    return list(
+        _records_of_mapping(path, "json", encoding, index, item, payload, f"{where} {index + 1}")
+    )
+
+
+def _json_bytes(value: Any) -> bytes:
+    """A parsed JSON value as bytes again: what a record that was part of a larger
+    document is hashed and sized by."""
+    return json.dumps(value, ensure_ascii=False).encode("utf-8", errors="surrogatepass")
+
+
+def _records_of_mapping(
+    path: Path, fmt: str, encoding: str, index: int, row: dict[str, Any], data: bytes, at: str
+) -> Iterator[RawRecord]:
+    """The record a JSON object (a line, an item) is, or, when it has no text of its
+    own and holds a list of records (an API's answer saved whole, `{"status": "ok",
+    "articles": [...]}`), one record per object of that list, taken as `_json_records`
+    takes a document's: numbered `index` like the object, told apart by their
+    `record_path` (`articles[0]`, …). `at` names the object in errors ("line 5")."""
+    found = _record_list(row) if field_name(row, "text") is None else None
+    if found is None:
+        yield _record_from_mapping(path, fmt, encoding, index, row, data)
+        return
+    key, listed = found
+    unnamed = f"{inner_path(path).stem}:{index}"  # the source_id of a record without one
+    for number, item in enumerate(listed):
+        rec = _record_from_mapping(path, fmt, encoding, index, item, _json_bytes(item))
+        rec.record_path = f"{key}[{number}]"
+        if rec.source_id == unnamed:
+            rec.source_id = f"{unnamed}:{number}"
+        if rec.error is not None:
+            rec.error = f"{at}, {key!r} record {number + 1}: {rec.error}"
+        yield rec
 
 
 def _json_records(document: Any) -> tuple[list[Any] | None, str]:
@@ -708,10 +739,19 @@ def _json_records(document: Any) -> tuple[list[Any] | None, str]:
         return None, f"expected a JSON array or object of records, got {kind}"
     if field_name(document, "text") is not None:
         return [document], "record"
+    found = _record_list(document)
+    if found is not None:
+        return found[1], f"{found[0]!r} record"
+    return None, f"JSON object with {no_text_field(document)} and no list of records"
+
+
+def _record_list(document: dict[str, Any]) -> tuple[str, list[Any]] | None:
+    """The first of an object's keys whose value is a non-empty list of objects
+    (`articles`, `results`, `hits`), and that list."""
     for key, value in document.items():
         if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            return value, f"{key!r} record"
-    return None, f"JSON object with {no_text_field(document)} and no list of records"
+            return key, value
+    return None
 
 
 def header_delimiter(text: str) -> str:

@@ -8,7 +8,8 @@ CREATE OR REPLACE TEMP TABLE new_docs AS
     SELECT doc_id FROM batch_raw ANTI JOIN raw_documents USING (doc_id);
 
 INSERT INTO raw_documents BY NAME
-    SELECT doc_id, source_uri, record_index, format, encoding, sha256, size_bytes, raw_text,
+    SELECT doc_id, source_uri, record_index, record_path, format, encoding, sha256, size_bytes,
+           raw_text,
            source_id, url, title, date, extra, error, ingested_at, run_id
     FROM batch_raw WHERE doc_id IN (SELECT doc_id FROM new_docs);
 
