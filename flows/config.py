@@ -170,12 +170,11 @@ def load_settings(config_file: str | os.PathLike[str] | None = None) -> Settings
         if env is not None:
             values[name] = _setting(name, env, ENV_PREFIX + name.upper())
     threshold_env = ENV_PREFIX + "THRESHOLD_"
-    env_limits = {
-        name.lower(): limit
-        for key, value in os.environ.items()
-        if key.startswith(threshold_env)
-        for name, limit in _setting("thresholds", {key[len(threshold_env) :]: value}, key).items()
-    }
+    env_limits: dict[str, float] = {}
+    for key, value in os.environ.items():
+        if key.startswith(threshold_env):
+            name = key[len(threshold_env) :].lower()
+            env_limits[name] = _setting("thresholds", {name: value}, key)[name]
     if env_limits:
         values["thresholds"] = {**values.get("thresholds", {}), **env_limits}
     validate_thresholds(values.get("thresholds", {}))  # a typo fails here, not mid-run

@@ -121,8 +121,8 @@ class RawRecord:
     extra: str | None = None
     error: str | None = None
     size_bytes: int = 0
-    # Which record of the list its line (or JSON item) holds, as a jq path
-    # (`articles[3]`), for a line that is an API's answer: `{"articles": [...]}`.
+    # Which record of the list its line (or JSON item) holds, for a line that is an
+    # API's answer (`{"articles": [...]}`): the list's key and its place, `articles[3]`.
     record_path: str | None = None
     # Where the record sits, for its doc_id, when that is not its index: a feed
     # entry's guid (a re-fetched feed moves its entries down a place). Not stored.
