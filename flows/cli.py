@@ -572,7 +572,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="a file or folder (recursive) to read; repeatable. Formats: .txt/.md "
         "(one article per file), .html/.htm (one per page, dated by its markup), "
-        ".rss/.atom (one per entry), .warc (one per archived page), .jsonl/.ndjson, "
+        ".rss/.atom (one per entry), .warc (one per archived page), .jsonl/.ndjson "
+        "(a line that is an API's answer gives the records its list holds), "
         ".json (an array, or an object holding a list of them), .csv, .parquet (one "
         "per record; 'text' required, 'id', 'url', 'title', 'date' optional), each "
         "also gzip/bzip2/xz/zstd-compressed (feed.jsonl.gz); .zip and "
