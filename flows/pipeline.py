@@ -420,6 +420,7 @@ def _incremental(settings: Settings, store: Warehouse, run_id: str) -> _Progress
         f"run {run_id}: {len(files)} input file(s) → {settings.warehouse}: "
         f"{len(plan.to_read)} new or changed, {plan.unchanged_files} unchanged (not read), "
         f"{len(plan.deleted)} deleted since the last run"
+        + ("; nothing to read: no files under the input(s)" if not files else "")
     )
     progress = _Progress(LoadCounts(plan.unchanged_documents, 0, 0, plan.unchanged_documents))
     # Units are small (paths and byte ranges); listing them up front gives "batch k/n".

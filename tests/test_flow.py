@@ -69,6 +69,22 @@ def test_batches_follow_the_byte_bound(
     assert [" left" in m for m in cleaned] == [False, True, True, True, False], cleaned
 
 
+def test_an_input_folder_with_no_files_says_so(
+    warehouse_path: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A run over an empty folder completes (a scheduled run may find nothing new),
+    and its first line says there was nothing to read."""
+    caplog.set_level(logging.INFO, logger="newsclean")
+    (tmp_path / "in").mkdir()
+    summary = news_etl(
+        inputs=[str(tmp_path / "in")], warehouse=str(warehouse_path),
+        reports_dir=str(tmp_path / "r"),
+    )  # fmt: skip
+    assert summary.counts.docs_read == 0
+    said = [r.getMessage() for r in caplog.records if "input file(s)" in r.getMessage()]
+    assert len(said) == 1 and said[0].endswith("; nothing to read: no files under the input(s)")
+
+
 def test_changed_file_is_a_new_version_and_bad_input_is_quarantined(
     warehouse_path: Path, tmp_path: Path
 ) -> None:
