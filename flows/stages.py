@@ -15,7 +15,7 @@ import polars as pl
 
 from flows.batch import PreparedBatch
 from flows.clean import clean_batch
-from flows.ingest import read_unit
+from flows.ingest import ingest_unit
 from flows.ingest.units import Unit
 from flows.validate import validate_batch
 from flows.workers import exit_with_parent, release_free_memory
@@ -38,7 +38,7 @@ def prepare_batch(
     manifest: pl.DataFrame | None = None
     documents_by_file: dict[str, int] = {}
     if unit is not None:
-        raw, manifest, documents_by_file = read_unit(
+        raw, manifest, documents_by_file = ingest_unit(
             unit, run_id, ingested_at, max_bytes, raise_transient
         )
     if raw is None:

@@ -83,8 +83,8 @@ def test_a_shard_read_in_pieces_equals_the_shard_read_whole(corpus: Path) -> Non
     ingested = datetime(2026, 1, 1)
     pieces = [ingest_unit(u, "r", ingested, 10 << 20) for u in units]
     whole, manifest = ingest_batch(shards, "r", ingested, 10 << 20)
-    assert pl.concat([raw for raw, _ in pieces]).equals(whole)
-    assert pl.concat([m for _, m in pieces]).sort("path").equals(manifest.sort("path"))
+    assert pl.concat([p.raw for p in pieces]).equals(whole)
+    assert pl.concat([p.manifest for p in pieces]).sort("path").equals(manifest.sort("path"))
 
 
 def test_batches_are_bounded_by_bytes_as_well_as_documents(tmp_path: Path) -> None:
@@ -129,11 +129,11 @@ def test_a_jsonl_file_in_a_wide_encoding_is_read_in_pieces(
     units = list(plan_units([path], batch_size=2))
     assert len(units) == 5
     pieces = [ingest_unit(u, "r", datetime(2026, 1, 1), 10 << 20) for u in units]
-    raw = pl.concat([r for r, _ in pieces])
+    raw = pl.concat([p.raw for p in pieces])
     assert raw["error"].null_count() == 9
     assert raw["raw_text"].to_list() == texts
     assert raw["record_index"].to_list() == [0, 1, 2, 3, 5, 6, 7, 8, 9]  # line 4 is blank
-    (manifest,) = [m for _, m in pieces if m.height]
+    (manifest,) = [p.manifest for p in pieces if p.manifest.height]
     assert manifest["records"].to_list() == [9]
     whole, whole_manifest = ingest_batch([path], "r", datetime(2026, 1, 1), None)
     assert whole["raw_text"].to_list() == texts
@@ -167,8 +167,8 @@ def test_a_csv_file_is_read_in_record_aligned_pieces_that_equal_the_whole(
         units = list(plan_units([path], batch_size, batch_bytes))
         assert len(units) > 3 and all(u.documents <= batch_size for u in units)
         pieces = [ingest_unit(u, "r", ingested, None) for u in units]
-        assert pl.concat([raw for raw, _ in pieces]).equals(whole)
-        assert pl.concat([m for _, m in pieces]).equals(manifest)
+        assert pl.concat([p.raw for p in pieces]).equals(whole)
+        assert pl.concat([p.manifest for p in pieces]).equals(manifest)
 
 
 @pytest.mark.parametrize(
@@ -198,8 +198,8 @@ def test_a_csv_file_in_utf16_or_utf32_is_read_in_pieces_too(
         units = list(plan_units([path], batch_size, batch_bytes))
         assert len(units) > 3
         pieces = [ingest_unit(u, "r", ingested, None) for u in units]
-        assert pl.concat([raw for raw, _ in pieces]).equals(whole)
-        assert pl.concat([m for _, m in pieces]).equals(manifest)
+        assert pl.concat([p.raw for p in pieces]).equals(whole)
+        assert pl.concat([p.manifest for p in pieces]).equals(manifest)
     # A row is held to the size limit, not the file: the file is 10 times the limit.
     limit = len(data) // 10
     rows = [ingest_unit(u, "r", ingested, limit)[0] for u in plan_units([path], 7)]
@@ -211,10 +211,10 @@ def test_a_long_csv_field_is_read_and_the_rows_after_it_too(tmp_path: Path) -> N
     path = tmp_path / "long.csv"
     path.write_text(f'id,text\n1,"{"word " * 40_000}"\n2,second\n3,third\n', encoding="utf-8")
     (unit,) = plan_units([path], batch_size=10)
-    raw, _ = ingest_unit(unit, "r", datetime(2026, 1, 1), 300_000)
+    raw = ingest_unit(unit, "r", datetime(2026, 1, 1), 300_000).raw
     assert raw["error"].to_list() == [None, None, None]
     assert [len(t) for t in raw["raw_text"]] == [200_000, 6, 5]
-    raw, _ = ingest_unit(unit, "r", datetime(2026, 1, 1), 100_000)  # above the limit
+    raw = ingest_unit(unit, "r", datetime(2026, 1, 1), 100_000).raw  # above the limit
     assert raw["error"][0].startswith("row 1: record too large")
     assert raw["raw_text"].to_list()[1:] == ["second", "third"]
 
@@ -263,14 +263,14 @@ def test_a_parquet_file_is_read_in_row_ranges_that_equal_the_whole(tmp_path: Pat
     units = list(plan_units([path], batch_size=4))
     assert [u.documents for u in units] == [4] * 7 + [2]
     pieces = [ingest_unit(u, "r", ingested, 10 << 20) for u in units]
-    assert pl.concat([raw for raw, _ in pieces]).equals(whole)
-    assert pl.concat([m for _, m in pieces]).equals(manifest)  # recorded once, 30 rows
+    assert pl.concat([p.raw for p in pieces]).equals(whole)
+    assert pl.concat([p.manifest for p in pieces]).equals(manifest)  # recorded once, 30 rows
     # By bytes: smaller pieces where the rows are bigger (the row group holding row 11).
     sizes = [u.documents for u in plan_units([path], batch_size=100, batch_bytes=400)]
     assert sum(sizes) == 30 and max(sizes) > min(sizes)
     # A file above max_document_bytes is read in pieces, the limit holds per row.
     pieces = [ingest_unit(u, "r", ingested, 1500) for u in units]
-    raw = pl.concat([raw for raw, _ in pieces])
+    raw = pl.concat([p.raw for p in pieces])
     assert path.stat().st_size > 1500 and raw.height == 30
     (error,) = raw["error"].drop_nulls().to_list()
     assert error.startswith("row 12: record too large")
@@ -280,13 +280,13 @@ def test_a_parquet_file_without_text_is_one_quarantined_record(tmp_path: Path) -
     path = tmp_path / "numbers.parquet"
     pl.DataFrame({"id": ["a", "b"], "words": [1, 2]}).write_parquet(path)
     (unit,) = plan_units([path], batch_size=10)
-    raw, manifest = ingest_unit(unit, "r", datetime(2026, 1, 1), None)
+    raw, manifest, _ = ingest_unit(unit, "r", datetime(2026, 1, 1), None)
     assert raw.height == 1 and "Parquet has no 'text' column" in raw["error"][0]
     assert manifest["records"].to_list() == [1]
     broken = tmp_path / "broken.parquet"
     broken.write_bytes(path.read_bytes()[:-30])  # its footer cut off: read whole, refused
     (unit,) = plan_units([broken], batch_size=10)
-    raw, _ = ingest_unit(unit, "r", datetime(2026, 1, 1), None)
+    raw = ingest_unit(unit, "r", datetime(2026, 1, 1), None).raw
     assert raw.height == 1 and "unreadable Parquet" in raw["error"][0]
 
 

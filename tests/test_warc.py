@@ -92,7 +92,7 @@ def _planned(units: list) -> list[tuple]:
     """The rows of a file read unit by unit, as the planner cut it."""
     got = []
     for unit in units:
-        frame, _ = ingest_unit(unit, "r", WHEN)
+        frame = ingest_unit(unit, "r", WHEN).raw
         got += [
             (r["record_index"], r["title"], r["date"], r["url"], r["error"])
             for r in frame.iter_rows(named=True)

@@ -72,7 +72,7 @@ def read_batch(corpus: Path, documents: int) -> pl.DataFrame:
     if not files:
         raise FileNotFoundError(f"no input files under {corpus}")
     unit = next(plan_units(files, documents, batch_bytes=1 << 62))
-    raw, _ = ingest_unit(unit, "bench-steps", datetime.now())
+    raw = ingest_unit(unit, "bench-steps", datetime.now()).raw
     return raw.head(documents)
 
 

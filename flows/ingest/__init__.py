@@ -71,7 +71,6 @@ __all__ = [
     "ingest_unit",
     "own_outputs",
     "plan_units",
-    "read_unit",
     "records_to_frame",
 ]
 
@@ -114,7 +113,8 @@ def ingest_batch(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Read every file of a batch: (bronze frame, manifest rows of the files read)."""
     unit = Unit(0, tuple(Piece(Path(path)) for path in files))
-    return ingest_unit(unit, run_id, ingested_at, max_bytes, raise_transient)
+    read = ingest_unit(unit, run_id, ingested_at, max_bytes, raise_transient)
+    return read.raw, read.manifest
 
 
 def read_warc_piece(piece: Piece, max_bytes: int | None, raise_transient: bool) -> list[RawRecord]:
@@ -143,20 +143,9 @@ def ingest_unit(
     ingested_at: datetime,
     max_bytes: int | None = None,
     raise_transient: bool = False,
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Read one work unit: (bronze frame, manifest rows of the files it completes)."""
-    read = read_unit(unit, run_id, ingested_at, max_bytes, raise_transient)
-    return read.raw, read.manifest
-
-
-def read_unit(
-    unit: Unit,
-    run_id: str,
-    ingested_at: datetime,
-    max_bytes: int | None = None,
-    raise_transient: bool = False,
 ) -> UnitRead:
-    """Read one work unit (see `UnitRead`)."""
+    """Read one work unit: its bronze frame, the manifest rows of the files it
+    completes, and how many records it read from each file (`UnitRead`)."""
     records: list[RawRecord] = []
     states: list[FileState] = list(unit.completes)
     documents_by_file: dict[str, int] = {}
