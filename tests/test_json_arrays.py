@@ -548,13 +548,13 @@ def test_api_answers_load_one_article_each_and_a_changed_one_is_a_new_version(
     store = Warehouse(tmp_path / "wh.duckdb")
     assert store.query("select count(*) from articles").item() == 6
     current = store.query(
-        "select r.record_index, r.record_path, a.title, a.published_date::varchar "
+        "select r.record_index, r.record_path, a.title, a.published_date::varchar, a.outlet "
         "from current_articles a join raw_documents r using (doc_id) order by 1, 2"
     )
     assert current.rows() == [
-        (0, "articles[0]", "Harbour wall to be rebuilt", "2024-03-05"),
-        (0, "articles[1]", "Ferry times change", "2024-03-05"),
-        (1, "articles[0]", "Lifeboat crew rescues two walkers", "2024-03-06"),
-        (1, "articles[1]", "Council budget set", "2024-03-06"),
-        (1, "articles[2]", "Tide", "2024-03-06"),
+        (0, "articles[0]", "Harbour wall to be rebuilt", "2024-03-05", "Coast News"),
+        (0, "articles[1]", "Ferry times change", "2024-03-05", "Coast News"),
+        (1, "articles[0]", "Lifeboat crew rescues two walkers", "2024-03-06", "Coast News"),
+        (1, "articles[1]", "Council budget set", "2024-03-06", "Coast News"),
+        (1, "articles[2]", "Tide", "2024-03-06", "Coast News"),
     ]

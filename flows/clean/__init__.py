@@ -19,7 +19,7 @@ import polars as pl
 from flows.clean.boilerplate import remove_boilerplate
 from flows.clean.dates import resolve_dates
 from flows.clean.fingerprint import add_body_hash
-from flows.clean.metadata import add_metadata
+from flows.clean.metadata import add_metadata, declared_outlet
 from flows.clean.reflow import reflow_paragraphs, unwrap_lines
 from flows.clean.repairs import REPAIRS
 from flows.clean.structure import extract_dateline, extract_header
@@ -90,6 +90,7 @@ def _working_frame(raw: pl.DataFrame) -> pl.DataFrame:
         pl.col("raw_text").fill_null("").alias("text"),
         pl.col("title").alias("title_hint"),
         pl.col("date").alias("date_hint"),
+        declared_outlet(pl.col("extra")).alias("outlet_hint"),
         "ingested_at",
         pl.lit([], dtype=REPAIRS).alias("repairs"),
     )
