@@ -259,7 +259,7 @@ def test_a_zip_archive_cut_short_or_empty_says_so(tmp_path: Path) -> None:
     assert record.error.endswith("zipfile cannot read its directory: zip file version 16.9")
     empty = _zip(tmp_path / "empty.zip", {"folder/": b"", ".hidden": b"x"})
     units = list(plan_units([empty], batch_size=10))
-    (frame, manifest) = ingest_unit(units[0], "r", WHEN)
+    frame, manifest, _ = ingest_unit(units[0], "r", WHEN)
     assert frame["error"].to_list() == ["zip archive without input files"]
     assert manifest["records"].to_list() == [1]
 
