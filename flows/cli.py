@@ -258,8 +258,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         return 2
     print(written.html_path)
     print(written.markdown_path)
-    if args.open:
-        webbrowser.open(written.html_path.resolve().as_uri())
+    if args.open and not webbrowser.open(written.html_path.resolve().as_uri()):
+        print(
+            "newsclean: found no web browser to open it (a server without a display?); "
+            "open the HTML file above, it needs no network",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -132,6 +132,26 @@ def test_report_command_regenerates_the_same_report(demo: Demo, tmp_path: Path) 
     assert main(["report", "--run", "nope", "--warehouse", str(demo.store.path)]) == 2
 
 
+@pytest.mark.parametrize("opened", [True, False])
+def test_report_open_says_when_no_browser_could_open_it(
+    demo: Demo,
+    tmp_path: Path,
+    opened: bool,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`--open` on a machine without a browser (webbrowser.open gives False) used to
+    say nothing; the report is written either way."""
+    asked: list[str] = []
+    monkeypatch.setattr("webbrowser.open", lambda url: asked.append(url) or opened)
+    argv = ["report", "--open", "--warehouse", str(demo.store.path), "--reports-dir", str(tmp_path)]
+    assert main(argv) == 0
+    printed = capsys.readouterr()
+    html = Path(printed.out.splitlines()[0])
+    assert html.is_file() and asked == [html.resolve().as_uri()]
+    assert ("found no web browser to open it" in printed.err) is not opened
+
+
 def test_low_threshold_fails_the_run_after_writing_the_report(demo: Demo, tmp_path: Path) -> None:
     from prefect.client.orchestration import get_client
 
