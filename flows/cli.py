@@ -311,6 +311,25 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _labelled_records(path: Path) -> list[dict[str, object]]:
+    """The records of an eval dataset (JSON Lines of {id, url, text, gold_body?,
+    gold_date?}); ValueError names the first line that is not one."""
+    records = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"line {number}: invalid JSON ({exc.msg})") from None
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            raise ValueError(f"line {number}: expected an object with a 'text' string")
+        records.append(record)
+    if not any("gold_body" in r or "gold_date" in r for r in records):
+        raise ValueError("no record has a gold_body or a gold_date: nothing to score")
+    return records
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
 
     from flows.evaluation import evaluate_records
@@ -319,9 +338,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"newsclean: no dataset at {path}", file=sys.stderr)
         return 2
-    records = [
-        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
-    ]
+    try:
+        records = _labelled_records(path)
+    except ValueError as exc:
+        print(f"newsclean eval: {path}: {exc}", file=sys.stderr)
+        return 2
     print(f"evaluating {len(records)} record(s) from {path} …", file=sys.stderr)
     report, results = evaluate_records(records)
     rows: list[tuple[str, object]] = [

@@ -91,6 +91,26 @@ def test_sql_that_duckdb_refuses_is_an_error_message_not_a_traceback(
     assert "│ 0" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize(
+    ("lines", "said"),
+    [
+        ('{"id": "a", "text": "x", "gold_date": "2024-01-02"}\nnot json\n', "line 2: invalid JSON"),
+        ("[1, 2]\n", "line 1: expected an object with a 'text' string"),
+        ('{"id": "a", "content": "x", "gold_date": "2024-01-02"}\n', "line 1: expected an object"),
+        ('{"id": "a", "text": "x"}\n', "no record has a gold_body or a gold_date"),
+    ],
+)
+def test_eval_on_a_file_that_is_no_labelled_dataset_says_why(
+    lines: str, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It ended in json's traceback, or scored nothing without saying so."""
+    path = tmp_path / "set.jsonl"
+    path.write_text(lines)
+    assert main(["eval", "--dataset", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert said in err and "Traceback" not in err
+
+
 def test_parser_has_subcommands() -> None:
     actions = [a for a in build_parser()._actions if a.dest == "command"]
     assert set(actions[0].choices) >= {"run", "sql"}
