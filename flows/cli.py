@@ -312,21 +312,17 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _labelled_records(path: Path) -> list[dict[str, object]]:
-    """The records of an eval dataset (JSON Lines of {id, url, text, gold_body?,
-    gold_date?}); ValueError names the first line that is not one."""
+    """The records of an eval dataset; ValueError (DatasetError) names the first line
+    that is not one, or says that no record has a gold label."""
+    from flows.datasets import dataset_records
+
     records = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"line {number}: invalid JSON ({exc.msg})") from None
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            raise ValueError(f"line {number}: expected an object with a 'text' string")
+    for number, record in dataset_records(path):
+        if not isinstance(record.get("text"), str):
+            raise ValueError(f"{path.name} line {number}: expected an object with a 'text' string")
         records.append(record)
     if not any("gold_body" in r or "gold_date" in r for r in records):
-        raise ValueError("no record has a gold_body or a gold_date: nothing to score")
+        raise ValueError(f"{path.name}: no record has a gold_body or a gold_date: nothing to score")
     return records
 
 
@@ -341,7 +337,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     try:
         records = _labelled_records(path)
     except ValueError as exc:
-        print(f"newsclean eval: {path}: {exc}", file=sys.stderr)
+        print(f"newsclean eval: {exc}", file=sys.stderr)
         return 2
     print(f"evaluating {len(records)} record(s) from {path} …", file=sys.stderr)
     report, results = evaluate_records(records)
@@ -382,6 +378,7 @@ def cmd_bench_corruption(args: argparse.Namespace) -> int:
     import polars as pl
 
     from flows.bench.corruption import report_frame
+    from flows.datasets import DatasetError
     from flows.evaluation import corruption_benchmark
 
     sources = [Path(p) for p in args.source] if args.source else _default_corruption_sources()
@@ -394,7 +391,11 @@ def cmd_bench_corruption(args: argparse.Namespace) -> int:
         "every version (about a minute for the dev set) …",
         file=sys.stderr,
     )
-    report = corruption_benchmark(sources, seed=args.seed)
+    try:
+        report = corruption_benchmark(sources, seed=args.seed)
+    except DatasetError as exc:  # a JSONL source with a line that is not a record
+        print(f"newsclean: {exc}", file=sys.stderr)
+        return 2
     with pl.Config(tbl_rows=20, tbl_hide_dataframe_shape=True):
         print(report_frame(report))
     print(

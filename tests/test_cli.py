@@ -95,7 +95,7 @@ def test_sql_that_duckdb_refuses_is_an_error_message_not_a_traceback(
     ("lines", "said"),
     [
         ('{"id": "a", "text": "x", "gold_date": "2024-01-02"}\nnot json\n', "line 2: invalid JSON"),
-        ("[1, 2]\n", "line 1: expected an object with a 'text' string"),
+        ("[1, 2]\n", "line 1: expected a JSON object"),
         ('{"id": "a", "content": "x", "gold_date": "2024-01-02"}\n', "line 1: expected an object"),
         ('{"id": "a", "text": "x"}\n', "no record has a gold_body or a gold_date"),
     ],
@@ -109,6 +109,25 @@ def test_eval_on_a_file_that_is_no_labelled_dataset_says_why(
     assert main(["eval", "--dataset", str(path)]) == 2
     err = capsys.readouterr().err
     assert said in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["eval", "--dataset", "{}"],
+        ["bench", "encodings", "--dataset", "{}"],
+        ["bench", "corruption", "--source", "{}"],
+        ["bench", "generate", "--docs", "3", "--out", "{}.out", "--source", "{}"],
+    ],
+)
+def test_every_command_that_reads_a_dataset_names_its_bad_line(
+    argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "set.jsonl"
+    path.write_text('{"id": "a", "text": "Some text.", "gold_date": "2024-01-02"}\n{oops\n')
+    assert main([a.format(path) for a in argv]) == 2
+    err = capsys.readouterr().err
+    assert "set.jsonl line 2: invalid JSON" in err and "Traceback" not in err
 
 
 def test_parser_has_subcommands() -> None:

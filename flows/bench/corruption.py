@@ -22,7 +22,6 @@ Pure functions over strings and polars frames: no Prefect, no DuckDB.
 from __future__ import annotations
 
 import html
-import json
 import random
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -33,6 +32,7 @@ from pathlib import Path
 import ftfy.bad_codecs  # noqa: F401  (registers the "sloppy-windows-1252" codec)
 import polars as pl
 
+from flows.datasets import dataset_records
 from schemas.text_checks import ENTITY
 
 KINDS = ("cp1252", "latin1", "double", "one_paragraph", "html_entities", "replacement_chars")
@@ -123,11 +123,9 @@ def load_texts(paths: Iterable[Path]) -> list[tuple[str, str]]:
             if f.suffix in {".txt", ".md"}:
                 out.append((f.name, f.read_text(encoding="utf-8", errors="replace")))
             elif f.suffix in {".jsonl", ".ndjson"}:
-                for i, line in enumerate(f.read_text(encoding="utf-8").splitlines()):
-                    if line.strip():
-                        rec = json.loads(line)
-                        text = rec.get("gold_body") or rec.get("text") or ""
-                        out.append((f"{f.name}:{rec.get('id', i)}", text))
+                for number, rec in dataset_records(f):
+                    text = rec.get("gold_body") or rec.get("text") or ""
+                    out.append((f"{f.name}:{rec.get('id', number - 1)}", str(text)))
     return out
 
 

@@ -11,12 +11,12 @@ or no encoding fits). `newsclean bench encodings --dataset FILE` prints the tabl
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from flows.clean.language import PREFIX_CHARS, detect_languages
+from flows.datasets import dataset_records
 from flows.ingest.encoding import decode_bytes
 
 _WESTERN = ("cp1252", "iso8859-15")
@@ -85,6 +85,5 @@ def load_texts(paths: Iterable[Path]) -> list[str]:
     """The `text` of every record of JSONL datasets (the dev set's format)."""
     texts = []
     for path in paths:
-        with path.open(encoding="utf-8") as fh:
-            texts += [t for line in fh if line.strip() and (t := json.loads(line).get("text"))]
+        texts += [t for _, rec in dataset_records(path) if isinstance(t := rec.get("text"), str)]
     return texts
