@@ -124,8 +124,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"newsclean: {exc}", file=sys.stderr)
         return 2
     inputs = args.input or list(settings.inputs)
+    if args.full and args.input:
+        print(
+            "newsclean: --full re-cleans what the warehouse holds and reads no input; "
+            "drop --input (or drop --full to read the inputs)",
+            file=sys.stderr,
+        )
+        return 2
     missing = [p for p in inputs if not Path(p).exists()]
-    if missing:
+    if missing and not args.full:
         print(f"newsclean: input path(s) not found: {', '.join(missing)}", file=sys.stderr)
         return 2
     from flows import local_server

@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -117,6 +118,21 @@ def test_full_reprocesses_raw_documents_without_reading_inputs(tmp_path: Path) -
     assert store.query("select count(*) from articles where body = 'stale'").item() == 0
     assert store.query("select count(*) from articles").item() == 5  # replaced, not doubled
     assert store.query("select mode from runs order by started_at desc limit 1").item() == "full"
+
+
+def test_run_full_from_the_command_line_needs_no_inputs_and_takes_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`newsclean run --full` refused to start where the default inputs (seeds/) did
+    not exist, though it reads none; with --input it read none either, silently."""
+    inputs = _seeds(tmp_path)
+    _run(inputs, tmp_path)
+    monkeypatch.chdir(tmp_path)  # no seeds/ here
+    wh = ["--warehouse", str(tmp_path / "wh.duckdb"), "--reports-dir", str(tmp_path / "r")]
+    assert main(["run", "--full", "--input", str(inputs), *wh]) == 2
+    assert "--full re-cleans what the warehouse holds" in capsys.readouterr().err
+    assert main(["run", "--full", *wh]) == 0
+    assert re.search(r"\ndocuments read +5\n", capsys.readouterr().out)
 
 
 def test_a_warehouse_and_reports_inside_the_input_folder_are_not_read(tmp_path: Path) -> None:
