@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flows.config import load_settings
+from flows.config import SettingsError, load_settings
 from flows.interrupts import wrapped_signal
 
 if TYPE_CHECKING:
@@ -970,6 +970,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with _sigterm_as_interrupt():
             return int(args.func(args))
+    except SettingsError as exc:  # newsclean.toml or NEWSCLEAN_*, for any command
+        print(f"newsclean: {exc}", file=sys.stderr)
+        return 2
     except (KeyboardInterrupt, Exception) as exc:
         found = wrapped_signal(exc, (Terminated, KeyboardInterrupt))
         if found is None:

@@ -151,14 +151,35 @@ def _coerce(name: str, value: Any) -> Any:
     return str(value)
 
 
+class SettingsError(ValueError):
+    """Settings that cannot be used: the command stops before it starts (exit 2)."""
+
+
 def load_settings(config_file: str | os.PathLike[str] | None = None) -> Settings:
-    """Build Settings from defaults, the TOML file (if any) and the environment."""
+    """Build Settings from defaults, the TOML file (if any) and the environment;
+    SettingsError says what is wrong with them and where."""
+    try:
+        return _load_settings(config_file)
+    except SettingsError:
+        raise
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
+
+
+def _load_settings(config_file: str | os.PathLike[str] | None) -> Settings:
     values: dict[str, Any] = {}
-    path = Path(config_file or os.environ.get(ENV_PREFIX + "CONFIG", "newsclean.toml"))
+    named = config_file or os.environ.get(ENV_PREFIX + "CONFIG")
+    path = Path(named or "newsclean.toml")
+    if named and not path.is_file():  # only the default file may be absent
+        by = "" if config_file else f" (named by {ENV_PREFIX}CONFIG)"
+        raise ValueError(f"no settings file at {path}{by}")
     names = {f.name for f in fields(Settings)}
     if path.is_file():
         with path.open("rb") as fh:
-            data = tomllib.load(fh)
+            try:
+                data = tomllib.load(fh)
+            except tomllib.TOMLDecodeError as exc:
+                raise SettingsError(f"{path}: not valid TOML ({exc})") from None
         unknown = set(data) - names
         if unknown:
             raise ValueError(

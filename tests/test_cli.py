@@ -130,6 +130,29 @@ def test_every_command_that_reads_a_dataset_names_its_bad_line(
     assert "set.jsonl line 2: invalid JSON" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [["sql", "select 1"], ["report"], ["export", "x.parquet"], ["run"], ["eval", "--dataset", "x"]],
+)
+def test_bad_settings_stop_every_command_with_a_message(
+    argv: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """sql, report and export ended in a traceback on a bad newsclean.toml."""
+    (tmp_path / "newsclean.toml").write_text("batch_size = 0\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NEWSCLEAN_CONFIG", raising=False)
+    code = main(argv)
+    err = capsys.readouterr().err
+    if argv[0] == "eval":  # reads no settings: its own error (no dataset)
+        assert code == 2 and "no dataset" in err
+        return
+    assert code == 2
+    assert "newsclean: batch_size must be at least 1, not 0" in err
+
+
 def test_parser_has_subcommands() -> None:
     actions = [a for a in build_parser()._actions if a.dest == "command"]
     assert set(actions[0].choices) >= {"run", "sql"}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.config import Settings, load_settings, parse_size
+from flows.config import Settings, SettingsError, load_settings, parse_size
 
 
 def test_defaults_are_the_seed_run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -66,6 +66,25 @@ def test_a_bad_setting_is_named_with_where_it_came_from(
         monkeypatch.setenv(key, value)
     with pytest.raises(ValueError, match=re.escape(said)):
         load_settings(cfg)
+
+
+def test_a_named_settings_file_must_exist_and_be_toml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """NEWSCLEAN_CONFIG naming no file was ignored; only the default may be absent."""
+    monkeypatch.setenv("NEWSCLEAN_CONFIG", str(tmp_path / "typo.toml"))
+    with pytest.raises(
+        SettingsError, match=r"no settings file at .*typo\.toml \(named by NEWSCLEAN_CONFIG\)"
+    ):
+        load_settings()
+    broken = tmp_path / "c.toml"
+    broken.write_text("batch_size = [\n")
+    monkeypatch.setenv("NEWSCLEAN_CONFIG", str(broken))
+    with pytest.raises(SettingsError, match=r"c.toml: not valid TOML \(Invalid value"):
+        load_settings()
+    monkeypatch.delenv("NEWSCLEAN_CONFIG")
+    monkeypatch.chdir(tmp_path)  # no newsclean.toml here: the defaults
+    assert load_settings().batch_size == Settings().batch_size
 
 
 def test_settings_are_immutable() -> None:
