@@ -167,6 +167,7 @@ def load_settings(config_file: str | os.PathLike[str] | None = None) -> Settings
 
 
 def _load_settings(config_file: str | os.PathLike[str] | None) -> Settings:
+    """`load_settings`, raising ValueError where it raises SettingsError."""
     values: dict[str, Any] = {}
     named = config_file or os.environ.get(ENV_PREFIX + "CONFIG")
     path = Path(named or "newsclean.toml")

@@ -17,14 +17,18 @@ class DatasetError(ValueError):
 def dataset_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line number, record) for each non-blank line of `path`; DatasetError names
     the first line that is not a JSON object."""
-    with path.open(encoding="utf-8") as fh:
-        for number, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DatasetError(f"{path.name} line {number}: invalid JSON ({exc.msg})") from None
-            if not isinstance(record, dict):
-                raise DatasetError(f"{path.name} line {number}: expected a JSON object")
-            yield number, record
+    try:
+        lines = path.read_bytes().decode("utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise DatasetError(f"{path.name} line {line}: not UTF-8 ({exc.reason})") from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DatasetError(f"{path.name} line {number}: invalid JSON ({exc.msg})") from None
+        if not isinstance(record, dict):
+            raise DatasetError(f"{path.name} line {number}: expected a JSON object")
+        yield number, record

@@ -124,10 +124,12 @@ def test_every_command_that_reads_a_dataset_names_its_bad_line(
     argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "set.jsonl"
-    path.write_text('{"id": "a", "text": "Some text.", "gold_date": "2024-01-02"}\n{oops\n')
-    assert main([a.format(path) for a in argv]) == 2
-    err = capsys.readouterr().err
-    assert "set.jsonl line 2: invalid JSON" in err and "Traceback" not in err
+    first = b'{"id": "a", "text": "Some text.", "gold_date": "2024-01-02"}\n'
+    for bad, said in [(b"{oops\n", "invalid JSON"), (b'{"text": "caf\xe9"}\n', "not UTF-8")]:
+        path.write_bytes(first + bad)
+        assert main([a.format(path) for a in argv]) == 2
+        err = capsys.readouterr().err
+        assert f"set.jsonl line 2: {said}" in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize(
