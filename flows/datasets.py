@@ -17,10 +17,13 @@ class DatasetError(ValueError):
 def dataset_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line number, record) for each non-blank line of `path`; DatasetError names
     the first line that is not a JSON object."""
+    data = path.read_bytes()
     try:
-        lines = path.read_bytes().decode("utf-8").splitlines()
+        # Split on line feeds only: str.splitlines() also splits at U+2028, which a
+        # JSON string may hold as it is.
+        lines = data.decode("utf-8").split("\n")
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        line = data[: exc.start].count(b"\n") + 1
         raise DatasetError(f"{path.name} line {line}: not UTF-8 ({exc.reason})") from None
     for number, line in enumerate(lines, start=1):
         if not line.strip():
