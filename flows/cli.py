@@ -14,6 +14,7 @@ import logging
 import os
 import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -115,6 +116,20 @@ def _at_least(minimum: int) -> Callable[[str], int]:
     return count
 
 
+def _unwritable_folder(folder: Path) -> str | None:
+    """Why files cannot be made in `folder` (created if missing), or None: checked
+    before the run starts its Prefect server, not found at its first load."""
+    if folder.exists() and not folder.is_dir():
+        return f"{folder} is a file, not a folder"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        return f"{folder}: {exc.strerror or exc}"
+    return None
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     _prepare_environment(args.verbose)
     try:
@@ -134,6 +149,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     missing = [p for p in inputs if not Path(p).exists()]
     if missing and not args.full:
         print(f"newsclean: input path(s) not found: {', '.join(missing)}", file=sys.stderr)
+        return 2
+    problem = _unwritable_folder(Path(args.warehouse or settings.warehouse).parent)
+    if problem:
+        print(f"newsclean: cannot write the warehouse there: {problem}", file=sys.stderr)
         return 2
     from flows import local_server
 
@@ -202,9 +221,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"newsclean: {exc}", file=sys.stderr)
         return 2
+    settings = load_settings()
+    problem = _unwritable_folder(Path(args.warehouse or settings.warehouse).parent)
+    if problem:
+        print(f"newsclean: cannot write the warehouse there: {problem}", file=sys.stderr)
+        return 2
     from flows.pipeline import news_etl
 
-    settings = load_settings()
     # Absolute paths: scheduled runs must not depend on where they are executed.
     parameters = {
         "inputs": [str(Path(p).resolve()) for p in (args.input or settings.inputs)],

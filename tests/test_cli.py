@@ -11,6 +11,7 @@ from pydantic_core import PydanticSerializationError
 
 from flows import cli
 from flows.cli import Terminated, build_parser, main
+from tests.conftest import SEEDS
 from warehouse import Warehouse, migrate
 
 
@@ -57,6 +58,21 @@ def test_a_count_out_of_range_is_a_usage_error_before_anything_starts(
         main(argv)
     assert exc.value.code == 2
     assert said in capsys.readouterr().err
+
+
+def test_a_warehouse_that_cannot_be_written_is_a_usage_error_before_anything_starts(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It failed the run at its first load ("FileNotFoundError: … .lock"), after the
+    Prefect server had started."""
+    (tmp_path / "a-file").write_text("x")
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")  # serve needs one named
+    for command in ("run", "serve"):
+        code = main([command, "--input", str(SEEDS), "--warehouse", str(tmp_path / "a-file" / "w")])
+        assert code == 2
+        err = capsys.readouterr().err
+        said = f"cannot write the warehouse there: {tmp_path / 'a-file'} is a file, not a folder"
+        assert said in err, command
 
 
 def test_missing_input_is_a_clear_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
