@@ -293,6 +293,7 @@ def test_members_the_archive_cannot_give_are_quarantined_with_why(tmp_path: Path
     assert record.error == "encrypted; unzip it with its password (unzip FILE -d DIR)"
 
 
+@pytest.mark.usefixtures("prefect_harness")
 def test_a_run_loads_an_archive_and_skips_it_when_unchanged(
     archives: dict[str, Path], tmp_path: Path
 ) -> None:

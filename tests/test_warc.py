@@ -185,6 +185,7 @@ def test_a_crawl_cut_short_loads_the_pages_before_the_cut(
     assert _planned(list(plan_units([cut], batch_size=2))) == whole
 
 
+@pytest.mark.usefixtures("prefect_harness")
 def test_a_run_loads_a_crawl_and_skips_it_when_unchanged(
     crawls: dict[str, Path], tmp_path: Path
 ) -> None:
