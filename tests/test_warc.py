@@ -185,6 +185,32 @@ def test_a_crawl_cut_short_loads_the_pages_before_the_cut(
     assert _planned(list(plan_units([cut], batch_size=2))) == whole
 
 
+@pytest.mark.parametrize("gzip_members", [False, True])
+def test_a_record_warcio_cannot_parse_is_damage_not_a_crash(
+    crawls: dict[str, Path], gzip_members: bool, tmp_path: Path
+) -> None:
+    """warcio reads a response's HTTP headers with its WARC-Target-URI and raised
+    AttributeError on one without: that stopped the whole run (found by fuzzing)."""
+    no_uri = (
+        b"WARC/1.0\r\nWARC-Type: response\r\nContent-Type: application/http\r\n"
+        b"Content-Length: 99\r\n\r\nHTTP/1.1 200 OK\r\n\r\n<html></html>"
+    )
+    path = tmp_path / ("bad.warc.gz" if gzip_members else "bad.warc")
+    good = crawls["members" if gzip_members else "plain"].read_bytes()
+    path.write_bytes(good + (gzip.compress(no_uri) if gzip_members else no_uri))
+    *pages, (index, _, _, _, error) = _rows(read_file(path))
+    assert len(pages) == 8 and pages == _rows(read_file(crawls["plain"]))
+    assert index == 14  # the records before it are read; it is where the damage is
+    assert error == (
+        "WARC damaged after record 14: a record warcio cannot parse "
+        "(AttributeError: 'NoneType' object has no attribute 'startswith')"
+    )
+    assert _planned(list(plan_units([path], batch_size=3))) == [
+        *pages,
+        (index, None, None, None, error),
+    ]
+
+
 @pytest.mark.usefixtures("prefect_harness")
 def test_a_run_loads_a_crawl_and_skips_it_when_unchanged(
     crawls: dict[str, Path], tmp_path: Path

@@ -64,6 +64,13 @@ class Truncated(ValueError):
 CUT_SHORT = "the file ends inside a record (a download cut short?)"
 
 
+class Malformed(ValueError):
+    """A record warcio could not parse: damage, said with what warcio's parser raised."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"a record warcio cannot parse ({what})")
+
+
 BROKEN = (ArchiveLoadFailed, ValueError, *DAMAGED)  # what a damaged archive raises
 
 
@@ -119,7 +126,17 @@ def _whole(archive: ArchiveIterator, size: int | None, gz: Path | None = None) -
     last gzip member of `gz` (the file, read member by member) has no end: a gzip
     member cut short ends warcio's walk without a word."""
     last, last_offset = None, None
-    for record in archive:
+    walk = iter(archive)
+    while True:
+        try:
+            record = next(walk)
+        except StopIteration:
+            break
+        except (OSError, *BROKEN):
+            raise
+        except Exception as exc:  # warcio's parser meets a malformed record with what
+            # breaks first (AttributeError for a response without WARC-Target-URI)
+            raise Malformed(f"{type(exc).__name__}: {exc}") from exc
         last = record
         yield record
         last_offset = archive.get_record_offset()  # the record is read to its end
