@@ -682,3 +682,44 @@ def test_any_printable_text_in_utf8_reads_back_as_itself(text: str) -> None:
     decoded = decode_bytes(data)
     assert decoded.text == text
     assert decoded.encoding in {"utf-8", "empty"}
+
+
+def test_a_reader_that_fails_quarantines_its_piece_and_the_run_reads_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader's bug on one file (here a JSONL reader raising KeyError) gives that
+    piece an error record saying what failed; the unit's other files are read, and
+    the machine's own errors (OSError) still reach the task, which retries them."""
+    import flows.ingest as ingest
+    from flows.ingest.units import plan_units
+
+    good, bad = tmp_path / "good.jsonl", tmp_path / "bad.jsonl"
+    for path in (good, bad):
+        path.write_text(
+            "".join(json.dumps({"id": f"{path.stem}{i}", "text": TEXT}) + "\n" for i in range(3)),
+            encoding="utf-8",
+        )
+    real = ingest.read_range
+
+    def flaky(source: Path, *args: object, **kwargs: object) -> list:
+        if source.name == "bad.jsonl":
+            raise KeyError("offset")
+        return real(source, *args, **kwargs)
+
+    monkeypatch.setattr(ingest, "read_range", flaky)
+    (unit,) = plan_units([good, bad], batch_size=10)
+    read = ingest.ingest_unit(unit, "r", datetime(2026, 12, 1))
+    rows = read.raw.select("source_id", "error").rows()
+    assert rows[:3] == [("good0", None), ("good1", None), ("good2", None)]
+    assert rows[3] == (
+        "bad",
+        "newsclean failed to read this (KeyError: 'offset'); please report it with the file",
+    )
+    assert read.documents_by_file == {str(good): 3, str(bad): 1}
+
+    def broken_disk(*args: object, **kwargs: object) -> list:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(ingest, "read_range", broken_disk)
+    with pytest.raises(OSError, match="Input/output error"):
+        ingest.ingest_unit(unit, "r", datetime(2026, 12, 1))

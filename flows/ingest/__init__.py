@@ -127,6 +127,75 @@ def read_warc_piece(piece: Piece, max_bytes: int | None, raise_transient: bool) 
         return [unreadable(piece.path, "warc", exc, raise_transient, piece.first_line)]
 
 
+def read_piece(
+    piece: Piece, max_bytes: int | None, raise_transient: bool
+) -> tuple[list[RawRecord], FileState | None]:
+    """The records of one piece of a work unit, by the kind of piece the planner cut,
+    and the manifest state of the file when the piece is a whole file."""
+    if piece.error is not None:  # a compressed file's damaged end; no text column
+        fmt = format_of(piece.source)
+        return [error_record(piece.source, fmt, piece.error, index=piece.first_line)], None
+    if piece.members and piece.whole:  # an archive's members, read whole
+        return read_archive(piece.path, piece.members, max_bytes, raise_transient), None
+    if piece.warc is not None:
+        return read_warc_piece(piece, max_bytes, raise_transient), None
+    if piece.items:  # a JSON array's items or an object's list's; also a member's
+        return read_json_items(
+            piece.source,
+            piece.start,
+            piece.end or piece.start,
+            piece.first_line,
+            max_bytes,
+            raise_transient,
+            piece.opener,
+            piece.encoding,
+            piece.items,
+        ), None
+    if piece.rows:  # a Parquet file's rows, or an archive's Parquet member's
+        return read_rows(
+            piece.source,
+            piece.start,
+            (piece.end or piece.start) - piece.start,
+            max_bytes,
+            raise_transient,
+            piece.opener,
+            piece.footer_key,
+        ), None
+    if piece.header:  # a CSV file's records, or an archive's CSV member's
+        return read_csv_range(
+            piece.source,
+            piece.start,
+            piece.end or piece.start,
+            piece.first_line,
+            piece.header,
+            max_bytes,
+            raise_transient,
+            piece.encoding,
+            piece.opener,
+        ), None
+    if piece.whole:
+        return read_input(piece.path, max_bytes, raise_transient)
+    # a JSONL file's lines, or an archive's JSONL member's
+    return read_range(
+        piece.source,
+        piece.start,
+        piece.end or piece.start,
+        piece.first_line,
+        max_bytes,
+        raise_transient,
+        piece.encoding,
+        piece.opener,
+    ), None
+
+
+def unread_piece(piece: Piece, exc: Exception) -> RawRecord:
+    """The error record of a piece whose reader failed in a way no input should make
+    it fail: what failed, for the person who reports it."""
+    what = f"{type(exc).__name__}: {exc}".strip().splitlines()[0][:300]
+    reason = f"newsclean failed to read this ({what}); please report it with the file"
+    return error_record(piece.source, format_of(piece.source), reason, index=piece.first_line)
+
+
 class UnitRead(NamedTuple):
     """What reading a work unit gives."""
 
@@ -150,62 +219,14 @@ def ingest_unit(
     states: list[FileState] = list(unit.completes)
     documents_by_file: dict[str, int] = {}
     for piece in unit.pieces:
-        if piece.error is not None:  # a compressed file's damaged end; no text column
-            fmt = format_of(piece.source)
-            recs = [error_record(piece.source, fmt, piece.error, index=piece.first_line)]
-        elif piece.members and piece.whole:  # an archive's members, read whole
-            recs = read_archive(piece.path, piece.members, max_bytes, raise_transient)
-        elif piece.warc is not None:
-            recs = read_warc_piece(piece, max_bytes, raise_transient)
-        elif piece.items:  # a JSON array's items or an object's list's; also a member's
-            recs = read_json_items(
-                piece.source,
-                piece.start,
-                piece.end or piece.start,
-                piece.first_line,
-                max_bytes,
-                raise_transient,
-                piece.opener,
-                piece.encoding,
-                piece.items,
-            )
-        elif piece.rows:  # a Parquet file's rows, or an archive's Parquet member's
-            recs = read_rows(
-                piece.source,
-                piece.start,
-                (piece.end or piece.start) - piece.start,
-                max_bytes,
-                raise_transient,
-                piece.opener,
-                piece.footer_key,
-            )
-        elif piece.header:  # a CSV file's records, or an archive's CSV member's
-            recs = read_csv_range(
-                piece.source,
-                piece.start,
-                piece.end or piece.start,
-                piece.first_line,
-                piece.header,
-                max_bytes,
-                raise_transient,
-                piece.encoding,
-                piece.opener,
-            )
-        elif piece.whole:
-            recs, state = read_input(piece.path, max_bytes, raise_transient)
-            if state is not None:
-                states.append(state)
-        else:  # a JSONL file's lines, or an archive's JSONL member's
-            recs = read_range(
-                piece.source,
-                piece.start,
-                piece.end or piece.start,
-                piece.first_line,
-                max_bytes,
-                raise_transient,
-                piece.encoding,
-                piece.opener,
-            )
+        try:
+            recs, state = read_piece(piece, max_bytes, raise_transient)
+        except (OSError, MemoryError):
+            raise  # the machine's trouble, not the input's: the task retries, or fails
+        except Exception as exc:  # a reader's bug must not stop the run: the piece is
+            recs, state = [unread_piece(piece, exc)], None  # quarantined with what failed
+        if state is not None:
+            states.append(state)
         records.extend(recs)
         key = str(piece.path)
         documents_by_file[key] = documents_by_file.get(key, 0) + len(recs)
