@@ -120,10 +120,38 @@ def test_an_entry_keeps_its_hash_where_it_sits_in_the_feed(tmp_path: Path) -> No
     assert all(after[k] == v for k, v in before.items())
 
 
+def test_character_references_to_no_character_are_read_not_fatal() -> None:
+    """feedparser raised on a reference to a surrogate or beyond U+10FFFF, and on an
+    XML declaration naming its encoding in bytes that are not UTF-8: the whole feed
+    failed its batch (found by fuzzing). A surrogate pair written as two references
+    is the character it encodes; any other reference to no character is U+FFFD."""
+    rss = (FEEDS / "coast-news.rss").read_bytes()
+    for refs, title in [
+        (b"&#55357;&#56832;", "\U0001f600"),
+        (b"&#xD83D;&#xDE00;", "\U0001f600"),
+        (b"&#xDE00;&#xD83D;", "\ufffd\ufffd"),  # the wrong way round
+        (b"&#xDFFF;", "\ufffd"),
+        (b"&#x110000;", "\ufffd"),
+        (b"&#" + b"9" * 5000 + b";", "\ufffd"),
+        (b"&#8217;", "\u2019"),
+    ]:
+        feed = read_feed_bytes(rss.replace(b"<title>", b"<title>" + refs, 1))
+        assert feed.error is None and len(feed.entries) == 3
+        assert feed.entries[0].extra["feed"] == title + "Coast News – Local"
+    bad_declaration = b"<?xml version='1.0' encoding='\xc7'?>" + rss.split(b"?>", 1)[1]
+    feed = read_feed_bytes(bad_declaration)
+    assert feed.entries == []
+    assert feed.error == (
+        "not a readable RSS/Atom feed (feedparser failed: UnicodeDecodeError: 'utf-8' codec "
+        "can't decode byte 0xc7 in position 0: unexpected end of data)"
+    )
+
+
 PIECES = st.sampled_from([b"<rss version='2.0'>", b"<channel>", b"<item>", b"</item>",
                           b"<title>", b"</title>", b"<pubDate>", b"</pubDate>", b"<feed>",
                           b"<entry>", b"<content type='html'>", b"&lt;p&gt;", b"<![CDATA[",
-                          b"]]>", b"\xff\xfe", b"\x00"])  # fmt: skip
+                          b"]]>", b"\xff\xfe", b"\x00", b"&#xD83D;", b"&#56832;", b"&#x110000;",
+                          b"<?xml version='1.0' encoding='\xc7'?>"])  # fmt: skip
 
 
 @settings(max_examples=200, deadline=None)

@@ -40,6 +40,12 @@ XML_ROOT = re.compile(
     rb"\A(?:\xef\xbb\xbf)?(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<([A-Za-z_][\w:.-]*)",
     re.S,
 )
+# Numeric character references, and two in a row that may be a UTF-16 surrogate
+# pair (high D800-DBFF, then low DC00-DFFF; loosely in decimal: `_pair` checks).
+CHAR_REF = re.compile(rb"&#(?:[xX][0-9a-fA-F]+|[0-9]+);")
+_HIGH = rb"&#(?:[xX]0*[dD][89abAB][0-9a-fA-F]{2}|0*5[56][0-9]{3});"
+_LOW = rb"&#(?:[xX]0*[dD][c-fC-F][0-9a-fA-F]{2}|0*5[67][0-9]{3});"
+SURROGATE_PAIR = re.compile(b"(" + _HIGH + b")(" + _LOW + b")")
 # Roots of XML that people keep beside news and that hold no article text.
 KNOWN_XML = {
     "urlset": "a sitemap: it lists pages, it holds none of their text",
@@ -98,9 +104,50 @@ class Feed:
     error: str | None = None
 
 
+def _code(ref: bytes) -> int:
+    """The code point a numeric character reference (`&#8217;`, `&#x2019;`) names."""
+    number = ref[2:-1]
+    hexadecimal = number[:1] in (b"x", b"X")
+    digits = number[1:] if hexadecimal else number
+    if len(digits.lstrip(b"0")) > 8:  # beyond any code point (and int()'s digit limit)
+        return 0x110000
+    return int(digits, 16) if hexadecimal else int(digits)
+
+
+def _pair(refs: re.Match[bytes]) -> bytes:
+    """Two references that are a UTF-16 surrogate pair → the one they encode."""
+    high, low = _code(refs[1]), _code(refs[2])
+    if 0xD800 <= high <= 0xDBFF and 0xDC00 <= low <= 0xDFFF:
+        return b"&#x%X;" % (0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+    return refs[0]
+
+
+def _valid_ref(ref: re.Match[bytes]) -> bytes:
+    code = _code(ref[0])
+    return ref[0] if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else b"&#xFFFD;"
+
+
+def valid_char_refs(data: bytes) -> bytes:
+    """The feed with every numeric character reference naming a character.
+
+    feedparser raises on a reference to no character: a surrogate (encoders that
+    write an emoji as UTF-16 give "&#55357;&#56832;") or a number beyond U+10FFFF.
+    A surrogate pair becomes the character it encodes, anything else U+FFFD, as
+    HTML5 reads them."""
+    if b"&#" not in data:
+        return data
+    return CHAR_REF.sub(_valid_ref, SURROGATE_PAIR.sub(_pair, data))
+
+
 def read_feed_bytes(data: bytes) -> Feed:
     """Parse a feed; never raises."""
-    parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
+    try:
+        parsed = feedparser.parse(
+            valid_char_refs(data), sanitize_html=True, resolve_relative_uris=False
+        )
+    except Exception as exc:  # feedparser meets some malformed bytes with what breaks first
+        what = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+        return Feed([], "unknown", f"not a readable RSS/Atom feed (feedparser failed: {what})")
     encoding = parsed.get("encoding") or "unknown"
     if not parsed.entries:
         if parsed.get("bozo"):
