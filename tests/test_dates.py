@@ -366,7 +366,7 @@ def test_solar_hijri_conversion_matches_convertdate() -> None:
 
     for year in (1300, 1357, 1398, 1399, 1403, 1420, 1478):
         for month in range(1, 13):
-            for day in (1, 2, 15, 29, 30, 31):
+            for day in (1, 30, 31):  # a month's first day, and where it may end
                 expected = date(*persian.to_gregorian(year, month, day))
                 assert dates._solar_hijri(year, month, day) == expected, (year, month, day)
     assert dates._solar_hijri(1398, 13, 1) is None
