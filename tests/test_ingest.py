@@ -207,6 +207,19 @@ def test_discover_recurses_skips_hidden_and_reports_missing(tmp_path: Path) -> N
     assert problems == [f"input path does not exist: {tmp_path / 'nope'}"]
 
 
+def test_a_pipe_or_device_named_as_an_input_is_quarantined_as_what_it_is(tmp_path: Path) -> None:
+    """Found in a folder, a pipe was quarantined as "not a regular file"; named on its
+    own (`--input /dev/zero`), it was refused as a path that does not exist."""
+    pipe = tmp_path / "feed.txt"
+    os.mkfifo(pipe)
+    files, problems = discover([pipe, "/dev/null", tmp_path / "gone.txt"])
+    assert files == [Path("/dev/null"), pipe] and problems == [
+        f"input path does not exist: {tmp_path / 'gone.txt'}"
+    ]
+    errors = [r.error for path in files for r in read_file(path)]
+    assert all(e and e.startswith("not a regular file") for e in errors), errors
+
+
 def test_discover_follows_folder_links_once_and_keeps_unlistable_folders(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

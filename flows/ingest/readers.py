@@ -189,6 +189,8 @@ def discover(
             files.add(path.resolve())
         elif path.is_dir():
             files.update(_walk(path, roots))
+        elif path.exists():  # a pipe, socket or device: quarantined, saying what it is
+            files.add(path.absolute())
         else:
             problems.append(f"input path does not exist: {raw}")
     return sorted(files), problems
