@@ -19,8 +19,16 @@ import polars as pl
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from polars.exceptions import PanicException
 
-from flows.ingest import RAW_SCHEMA, discover, doc_id_for, ingest_files, records_to_frame
+from flows.ingest import (
+    RAW_SCHEMA,
+    discover,
+    doc_id_for,
+    ingest_files,
+    ingest_unit,
+    records_to_frame,
+)
 from flows.ingest.encoding import TWINS, Decoded, _twin_reading, decode_bytes, sniff_binary
 from flows.ingest.readers import read_file
 from tests.conftest import SEEDS
@@ -611,6 +619,43 @@ def test_parquet_dates_and_binary_text_read_as_text(tmp_path: Path) -> None:
     assert third.raw_text is None and "holds bytes: no text encoding fits" in third.error
 
 
+def test_a_parquet_file_polars_panics_on_is_quarantined_not_fatal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """polars panics on some damaged Parquet metadata ("Thrift out of range": found by
+    fuzzing), and its PanicException is a BaseException, which `except Exception`
+    let through: the batch, and the run, failed. Each of the first 120 bytes of a
+    small file damaged in turn: read whole and in row ranges, never a raise."""
+    from flows.ingest.units import plan_units
+
+    good = tmp_path / "good.parquet"
+    rows = {"id": [f"a{i}" for i in range(20)], "text": [TEXT * 3] * 20}
+    pl.DataFrame(rows).write_parquet(good, row_group_size=5)
+    data = good.read_bytes()
+    damaged = tmp_path / "damaged.parquet"
+    for at in range(4, 124):
+        damaged.write_bytes(data[:at] + bytes([data[at] ^ 0x40]) + data[at + 1 :])
+        for record in read_file(damaged):
+            assert record.error is None or record.error.startswith("unreadable Parquet")
+        for unit in plan_units([damaged], batch_size=7):
+            ingest_unit(unit, "r", datetime(2026, 12, 1))
+
+    def panics(*args: object, **kwargs: object) -> None:
+        raise PanicException("called `Result::unwrap()` on an `Err` value: OutOfSpec")
+
+    monkeypatch.setattr(pl, "read_parquet", panics)
+    monkeypatch.setattr(pl, "scan_parquet", panics)
+    (whole,) = read_file(good)
+    assert whole.error == (
+        "unreadable Parquet: called `Result::unwrap()` on an `Err` value: OutOfSpec"
+    )
+    ranges = [ingest_unit(u, "r", datetime(2026, 12, 1)).raw for u in plan_units([good], 7)]
+    assert [frame["error"].to_list() for frame in ranges] == [
+        [f"unreadable Parquet (rows {a}-{b}): called `Result::unwrap()` on an `Err` value: "
+         "OutOfSpec"] for a, b in [(1, 7), (8, 14), (15, 20)]
+    ]  # fmt: skip
+
+
 def test_a_field_comes_from_the_first_of_its_names_that_holds_a_value(tmp_path: Path) -> None:
     # An export with both `date` and `published_at`: each row filled one of them.
     jsonl = tmp_path / "feed.jsonl"
@@ -736,3 +781,17 @@ def test_a_reader_that_fails_quarantines_its_piece_and_the_run_reads_on(
     monkeypatch.setattr(ingest, "read_range", broken_disk)
     with pytest.raises(OSError, match="Input/output error"):
         ingest.ingest_unit(unit, "r", datetime(2026, 12, 1))
+
+    def panics(*args: object, **kwargs: object) -> list:  # a Rust library's panic is
+        raise PanicException("index out of bounds")  # a BaseException, not an Exception
+
+    monkeypatch.setattr(ingest, "read_range", panics)
+    errors = ingest.ingest_unit(unit, "r", datetime(2026, 12, 1)).raw["error"].to_list()
+    assert (
+        errors
+        == [
+            "newsclean failed to read this (PanicException: index out of bounds); "
+            "please report it with the file"
+        ]
+        * 2
+    )

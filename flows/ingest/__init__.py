@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import polars as pl
+from polars.exceptions import PanicException
 
 from flows.ingest.readers import (
     FileState,
@@ -188,7 +189,7 @@ def read_piece(
     ), None
 
 
-def unread_piece(piece: Piece, exc: Exception) -> RawRecord:
+def unread_piece(piece: Piece, exc: BaseException) -> RawRecord:
     """The error record of a piece whose reader failed in a way no input should make
     it fail: what failed, for the person who reports it."""
     what = f"{type(exc).__name__}: {exc}".strip().splitlines()[0][:300]
@@ -223,8 +224,9 @@ def ingest_unit(
             recs, state = read_piece(piece, max_bytes, raise_transient)
         except (OSError, MemoryError):
             raise  # the machine's trouble, not the input's: the task retries, or fails
-        except Exception as exc:  # a reader's bug must not stop the run: the piece is
-            recs, state = [unread_piece(piece, exc)], None  # quarantined with what failed
+        except (Exception, PanicException) as exc:  # a reader's bug (or a library's
+            # panic) must not stop the run: the piece is quarantined with what failed
+            recs, state = [unread_piece(piece, exc)], None
         if state is not None:
             states.append(state)
         records.extend(recs)

@@ -27,6 +27,7 @@ from stat import S_ISDIR, S_ISREG
 from typing import IO, Any
 
 import polars as pl
+from polars.exceptions import PanicException
 
 from flows.ingest.archives import (
     BROKEN,
@@ -901,7 +902,8 @@ def read_parquet(path: Path, data: bytes, max_bytes: int | None = None) -> Itera
     row above `max_bytes` is an error record of its own."""
     try:
         frame = pl.read_parquet(io.BytesIO(data))
-    except Exception as exc:  # polars raises several error types for bad files
+    except (Exception, PanicException) as exc:  # polars raises several error types for
+        # bad files, and panics on some damaged metadata ("Thrift out of range")
         yield error_record(path, "parquet", f"unreadable Parquet: {exc}", data)
         return
     if field_name(frame.columns, "text") is None:
@@ -931,7 +933,8 @@ def read_rows(
             frame = pl.scan_parquet(path).slice(first_row, count).collect()
         else:
             frame = stream_rows(opener, first_row, count, where)
-    except Exception as exc:  # polars and pyarrow raise several error types for bad files
+    except (Exception, PanicException) as exc:  # polars and pyarrow raise several error
+        # types for bad files, and polars panics on some damaged metadata
         if isinstance(exc, OSError) and (opener is None or is_io_error(exc)):
             return [unreadable(path, "parquet", exc, raise_transient, first_row)]
         # Damage in the archive's stream; pyarrow's own errors (bad pages) are plain
