@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 import polars as pl
 from polars.exceptions import PanicException
 
+from flows.ingest.failures import what_failed
 from flows.ingest.readers import (
     FileState,
     RawRecord,
@@ -192,8 +193,7 @@ def read_piece(
 def unread_piece(piece: Piece, exc: BaseException) -> RawRecord:
     """The error record of a piece whose reader failed in a way no input should make
     it fail: what failed, for the person who reports it."""
-    what = f"{type(exc).__name__}: {exc}".strip().splitlines()[0][:300]
-    reason = f"newsclean failed to read this ({what}); please report it with the file"
+    reason = f"newsclean failed to read this ({what_failed(exc)}); please report it with the file"
     return error_record(piece.source, format_of(piece.source), reason, index=piece.first_line)
 
 

@@ -26,6 +26,7 @@ from typing import Any
 
 import feedparser
 
+from flows.ingest.failures import what_failed
 from flows.ingest.html import read_page
 
 FEED_SUFFIXES = {".rss", ".atom"}
@@ -146,8 +147,8 @@ def read_feed_bytes(data: bytes) -> Feed:
             valid_char_refs(data), sanitize_html=True, resolve_relative_uris=False
         )
     except Exception as exc:  # feedparser meets some malformed bytes with what breaks first
-        what = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
-        return Feed([], "unknown", f"not a readable RSS/Atom feed (feedparser failed: {what})")
+        reason = f"not a readable RSS/Atom feed (feedparser failed: {what_failed(exc, 200)})"
+        return Feed([], "unknown", reason)
     encoding = parsed.get("encoding") or "unknown"
     if not parsed.entries:
         if parsed.get("bozo"):

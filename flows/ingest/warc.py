@@ -42,6 +42,7 @@ from flows.ingest.compressed import (
     open_decompressed,
 )
 from flows.ingest.encoding import decode_bytes
+from flows.ingest.failures import first_line, what_failed
 from flows.ingest.html import charset_codec, declared_charset
 from flows.ingest.readers import RawRecord, error_record, file_record, page_record
 
@@ -136,7 +137,7 @@ def _whole(archive: ArchiveIterator, size: int | None, gz: Path | None = None) -
             raise
         except Exception as exc:  # warcio's parser meets a malformed record with what
             # breaks first (AttributeError for a response without WARC-Target-URI)
-            raise Malformed(f"{type(exc).__name__}: {exc}") from exc
+            raise Malformed(what_failed(exc)) from exc
         last = record
         yield record
         last_offset = archive.get_record_offset()  # the record is read to its end
@@ -247,10 +248,6 @@ def _read_exactly(fh: Any, size: int) -> bytes:
     return b"".join(parts)
 
 
-def _first_line(exc: BaseException) -> str:
-    return next((line.strip() for line in str(exc).splitlines() if line.strip()), repr(exc))
-
-
 # --- reading ------------------------------------------------------------------------
 
 
@@ -270,7 +267,7 @@ def read_span(
         except BROKEN as exc:
             if is_io_error(exc):
                 raise
-            reason = f"WARC damaged after record {first}: {_first_line(exc)}"
+            reason = f"WARC damaged after record {first}: {first_line(exc)}"
             return [error_record(path, "warc", reason, index=first)]
     return list(records(path, io.BytesIO(data), first, max_bytes, len(data)))
 
@@ -320,7 +317,7 @@ def records(
             raise
         if isinstance(exc, Truncated) and said:
             return
-        reason = f"WARC damaged after record {index}: {_first_line(exc)}"
+        reason = f"WARC damaged after record {index}: {first_line(exc)}"
         yield error_record(path, "warc", reason, index=index)
 
 
@@ -345,7 +342,7 @@ def _document(path: Path, index: int, record: Any, max_bytes: int | None) -> Raw
         stream = record.content_stream()  # its read(-1) reads nothing
         payload = stream.read() if max_bytes is None else stream.read(max_bytes + 1)
     except Exception as exc:  # chunked or gzip transfer encodings can be broken
-        payload, problem = b"", problem or f"payload could not be read ({_first_line(exc)})"
+        payload, problem = b"", problem or f"payload could not be read ({first_line(exc)})"
     if max_bytes is not None and len(payload) > max_bytes:
         problem = problem or (
             f"record too large (over {max_bytes / 1e6:.1f} MB > max_document_bytes; "
