@@ -19,6 +19,7 @@ from warcio.warcwriter import WARCWriter
 from flows.ingest import ingest_unit
 from flows.ingest.readers import format_of, read_file
 from flows.ingest.units import plan_units
+from flows.ingest.warc import OVERRUN
 from flows.pipeline import news_etl
 from warehouse import Warehouse
 
@@ -209,6 +210,70 @@ def test_a_record_warcio_cannot_parse_is_damage_not_a_crash(
         *pages,
         (index, None, None, None, error),
     ]
+
+
+def _shortened(data: bytes, record: int, by: int, gzip_members: bool) -> bytes:
+    """`data`, a crawl, with record `record`'s Content-Length `by` bytes too small."""
+    archive = ArchiveIterator(io.BytesIO(data))
+    spans = [(archive.get_record_offset(), archive.get_record_length()) for _ in archive]
+    start, length = spans[record]
+    raw = data[start : start + length]
+    body = gzip.decompress(raw) if gzip_members else raw
+    head, _, rest = body.partition(b"Content-Length: ")
+    digits, _, tail = rest.partition(b"\r\n")
+    body = head + b"Content-Length: %d\r\n" % (int(digits) - by) + tail
+    raw = gzip.compress(body) if gzip_members else body
+    return data[:start] + raw + data[start + length :]
+
+
+@pytest.mark.parametrize("gzip_members", [False, True])
+@pytest.mark.parametrize("by", [10, 300])
+def test_a_record_longer_than_its_content_length_is_quarantined_not_cut(
+    crawls: dict[str, Path],
+    gzip_members: bool,
+    by: int,
+    tmp_path: Path,
+    capfd: pytest.CaptureFixture,
+) -> None:
+    """warcio reads such a record cut at its Content-Length, writes a warning to stderr
+    and reads on: the page lost its end (300 bytes: article text) without a reason."""
+    good = crawls["members" if gzip_members else "plain"]
+    path = tmp_path / good.name
+    path.write_bytes(_shortened(good.read_bytes(), 8, by, gzip_members))
+    expected = _rows(read_file(good))
+    got = _rows(read_file(path))
+    index, _, _, url, error = got[3]
+    assert (index, url) == (8, "https://gazette.test/2020/03/04/story-3")
+    assert error == (
+        f"{url}: the record runs on past its Content-Length, so the page read from it is "
+        "cut short (the archive's record lengths are wrong; rewrite or re-fetch it)"
+    )
+    assert got[:3] + got[4:] == expected[:3] + expected[4:]  # the others read as before
+    assert _planned(list(plan_units([path], batch_size=2))) == got
+    assert "Content-Length is invalid" not in capfd.readouterr().err
+
+
+def test_lines_after_a_too_short_record_are_damage_after_it(tmp_path: Path) -> None:
+    """More than a line past the Content-Length: warcio takes the second for the next
+    record's start and cannot read on, so the archive ends there, saying so."""
+    path = tmp_path / "lines.warc"
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=False)
+        for i in range(4):
+            html = f"<html><title>T{i}</title><body>\n" + f"<p>{STORY}</p>\n" * 6 + "</body>"
+            _response(
+                writer,
+                f"https://x.test/{i}",
+                "200 OK",
+                [("Content-Type", "text/html")],
+                html.encode(),
+            )
+    path.write_bytes(_shortened(path.read_bytes(), 1, 400, gzip_members=False))
+    got = [(r.record_index, r.error) for r in read_file(path)]
+    assert got[0] == (0, None)
+    assert got[1] == (1, f"https://x.test/1: {OVERRUN}")
+    assert got[2][0] == 2 and got[2][1].startswith("WARC damaged after record 2: ")
+    assert len(got) == 3
 
 
 @pytest.mark.usefixtures("prefect_harness")

@@ -24,6 +24,7 @@ cut at offsets of its decompressed stream.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import zlib
@@ -73,6 +74,18 @@ class Malformed(ValueError):
 
 
 BROKEN = (ArchiveLoadFailed, ValueError, *DAMAGED)  # what a damaged archive raises
+
+OVERRUN = (
+    "the record runs on past its Content-Length, so the page read from it is cut short "
+    "(the archive's record lengths are wrong; rewrite or re-fetch it)"
+)
+
+
+class _Archive(ArchiveIterator):
+    """warcio's iterator without its warning on stderr when bytes follow a record's
+    Content-Length: `err_count` counts those, and the document says so itself."""
+
+    INC_RECORD = ""
 
 
 def _one_gzip_stream(exc: BaseException) -> bool:
@@ -185,7 +198,7 @@ def _cut_short(record: Any) -> bool:
 def _walk(fh: IO[bytes], size: int | None, gz: Path | None) -> Iterator[tuple[int, str]]:
     """(offset, type) of each record, payloads unparsed; raises what a damaged
     archive raises, after the records before the damage."""
-    archive = ArchiveIterator(fh, no_record_parse=True)
+    archive = _Archive(fh, no_record_parse=True)
     for record in _whole(archive, size, gz):
         yield archive.get_record_offset(), record.rec_type
 
@@ -301,24 +314,45 @@ def records(
     says where (but for a document cut short, which says so itself). Raises
     ArchiveLoadFailed for a file gzipped as one stream."""
     index = first
-    archive = ArchiveIterator(fh)
+    archive = _Archive(fh)
     said = False  # whether the last document said it was cut short
+    # A document waits until its record is read to the end: only then does warcio
+    # count bytes after its Content-Length (`err_count`), which mean the page is cut.
+    pending: RawRecord | None = None
+    errors = 0
     try:
         for record in _whole(archive, size, gz):
+            if pending is not None:
+                yield _checked(pending, archive.err_count > errors)
+                pending = None
+            errors = archive.err_count
             if record.rec_type in DOCUMENTS:
-                rec = _document(path, index, record, max_bytes)
-                said = bool(rec.error and rec.error.endswith(CUT_SHORT))
-                yield rec
+                pending = _document(path, index, record, max_bytes)
+                said = bool(pending.error and pending.error.endswith(CUT_SHORT))
             index += 1
     except BROKEN as exc:
         if is_io_error(exc):
             raise
         if _one_gzip_stream(exc):
             raise
+        if pending is not None:
+            yield _checked(pending, archive.err_count > errors)
         if isinstance(exc, Truncated) and said:
             return
         reason = f"WARC damaged after record {index}: {first_line(exc)}"
         yield error_record(path, "warc", reason, index=index)
+    else:
+        if pending is not None:
+            yield _checked(pending, archive.err_count > errors)
+
+
+def _checked(rec: RawRecord, overran: bool) -> RawRecord:
+    """`rec`, quarantined with the reason when its record ran on past its
+    Content-Length (warcio reads it cut there and skips the rest with a warning); a
+    document that is already an error keeps its own reason."""
+    if not overran or rec.error is not None:
+        return rec
+    return dataclasses.replace(rec, error=f"{rec.url}: {OVERRUN}" if rec.url else OVERRUN)
 
 
 def _document(path: Path, index: int, record: Any, max_bytes: int | None) -> RawRecord:
