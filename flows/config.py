@@ -160,8 +160,6 @@ def load_settings(config_file: str | os.PathLike[str] | None = None) -> Settings
     SettingsError says what is wrong with them and where."""
     try:
         return _load_settings(config_file)
-    except SettingsError:
-        raise
     except ValueError as exc:
         raise SettingsError(str(exc)) from None
 
@@ -180,7 +178,7 @@ def _load_settings(config_file: str | os.PathLike[str] | None) -> Settings:
             try:
                 data = tomllib.load(fh)
             except tomllib.TOMLDecodeError as exc:
-                raise SettingsError(f"{path}: not valid TOML ({exc})") from None
+                raise ValueError(f"{path}: not valid TOML ({exc})") from None
         unknown = set(data) - names
         if unknown:
             raise ValueError(
