@@ -186,6 +186,9 @@ def test_a_short_sentence_after_a_list_of_links_is_article_text() -> None:
         "The Associated Press",
         "FILE - In this June 20, 2020, file photo, the old bridge is closed for repairs.",
         "The bridge deck is replaced. (Photo Credit : PTI File Photo )",
+        "Engineers at the bridge on June 28, 2019. (Photo by Jane Doe/Getty Images for City)",
+        "Engineers inspect the old bridge deck on Tuesday. (AP Photo/Jane Doe)",
+        "The old bridge in 1911. (AFP Photo)",
     ],
 )
 def test_photo_captions_inside_the_article_leave_the_body(caption: str) -> None:
