@@ -116,6 +116,19 @@ def _at_least(minimum: int) -> Callable[[str], int]:
     return count
 
 
+def _unusable_warehouse(path: Path) -> str | None:
+    """Why a run cannot write the warehouse at `path`, or None: its folder cannot be
+    written, or the file there is not a DuckDB database. Checked before the run
+    starts its Prefect server, not found at its first load."""
+    from warehouse.store import not_a_database
+
+    problem = _unwritable_folder(path.parent)
+    if problem:
+        return f"cannot write the warehouse there: {problem}"
+    problem = not_a_database(path)
+    return f"cannot use the warehouse: {problem}" if problem else None
+
+
 def _unwritable_folder(folder: Path) -> str | None:
     """Why files cannot be made in `folder` (created if missing), or None: checked
     before the run starts its Prefect server, not found at its first load."""
@@ -150,9 +163,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if missing and not args.full:
         print(f"newsclean: input path(s) not found: {', '.join(missing)}", file=sys.stderr)
         return 2
-    problem = _unwritable_folder(Path(args.warehouse or settings.warehouse).parent)
+    problem = _unusable_warehouse(Path(args.warehouse or settings.warehouse))
     if problem:
-        print(f"newsclean: cannot write the warehouse there: {problem}", file=sys.stderr)
+        print(f"newsclean: {problem}", file=sys.stderr)
         return 2
     from flows import local_server
 
@@ -222,9 +235,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"newsclean: {exc}", file=sys.stderr)
         return 2
     settings = load_settings()
-    problem = _unwritable_folder(Path(args.warehouse or settings.warehouse).parent)
+    problem = _unusable_warehouse(Path(args.warehouse or settings.warehouse))
     if problem:
-        print(f"newsclean: cannot write the warehouse there: {problem}", file=sys.stderr)
+        print(f"newsclean: {problem}", file=sys.stderr)
         return 2
     from flows.pipeline import news_etl
 
@@ -999,6 +1012,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (KeyboardInterrupt, Exception) as exc:
         found = wrapped_signal(exc, (Terminated, KeyboardInterrupt))
         if found is None:
+            from warehouse.store import WarehouseUnreadable
+
+            if isinstance(exc, WarehouseUnreadable):  # a read command's --warehouse
+                print(f"newsclean: {exc}", file=sys.stderr)
+                return 2
             raise
         if found is Terminated or isinstance(found, Terminated):
             print("newsclean: terminated", file=sys.stderr)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -73,6 +74,64 @@ def test_a_warehouse_that_cannot_be_written_is_a_usage_error_before_anything_sta
         err = capsys.readouterr().err
         said = f"cannot write the warehouse there: {tmp_path / 'a-file'} is a file, not a folder"
         assert said in err, command
+
+
+def _not_duckdb_files(folder: Path) -> dict[str, tuple[Path, str]]:
+    """Paths a user may give as --warehouse that DuckDB cannot open, and what
+    newsclean says of each."""
+    import sqlite3
+
+    junk = folder / "notes.duckdb"
+    junk.write_text("not a database, some notes\n" * 3)
+    lite = folder / "lite.db"
+    with contextlib.closing(sqlite3.connect(lite)) as con:
+        con.execute("create table t (a)")
+        con.commit()
+    there = folder / "a-folder"
+    there.mkdir()
+    made = "name a new file, or a warehouse newsclean made"
+    return {
+        "junk": (junk, f"{junk} is not a DuckDB database: {made}"),
+        "sqlite": (lite, f"{lite} is a SQLite database, not a DuckDB one: {made}"),
+        "folder": (there, f"{there} is a folder, not a DuckDB file"),
+    }
+
+
+def test_a_warehouse_path_that_is_no_duckdb_file_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each read command ended in DuckDB's traceback ("IOException: … exists, but it is
+    not a valid DuckDB database file"), a run failed after its Prefect server had
+    started, and DuckDB took a SQLite file for one to open through an extension it
+    tried to download."""
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")  # serve needs one named
+    for kind, (path, said) in _not_duckdb_files(tmp_path).items():
+        for args in (
+            ["sql", "--warehouse", str(path), "select 1"],
+            ["report", "--warehouse", str(path)],
+            ["export", "--warehouse", str(path), str(tmp_path / "out.jsonl")],
+            ["run", "--input", str(SEEDS), "--warehouse", str(path)],
+            ["serve", "--input", str(SEEDS), "--warehouse", str(path)],
+        ):
+            assert main(args) == 2, (kind, args[0])
+            assert said in capsys.readouterr().err, (kind, args[0])
+        assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_an_empty_warehouse_file_is_no_warehouse_yet_and_a_run_makes_it_one(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`touch w.duckdb` or mktemp's file: DuckDB refuses an empty file."""
+    empty = tmp_path / "w.duckdb"
+    empty.touch()
+    assert main(["sql", "--warehouse", str(empty), "select 1"]) == 2
+    assert f"{empty} is empty: no warehouse yet; run `newsclean run` first" in (
+        capsys.readouterr().err
+    )
+    store = Warehouse(empty)
+    with store.connect() as con:  # a writer, as a run's first load opens it
+        assert con.execute("select count(*) from articles").fetchall() == [(0,)]
+    assert main(["sql", "--warehouse", str(empty), "select count(*) as n from runs"]) == 0
 
 
 def test_missing_input_is_a_clear_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -376,3 +376,29 @@ def test_the_sql_fingerprint_of_migration_008_is_the_cleaning_s() -> None:
            for b in bodies]  # fmt: skip
     assert got == [body_fingerprint(b) for b in bodies]
     assert script.count("md5(") == 1
+
+
+def test_a_file_duckdb_cannot_open_says_so_in_duckdbs_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warehouse written by a newer DuckDB, or a read error: not a traceback."""
+    from warehouse import WarehouseUnreadable
+
+    path = tmp_path / "w.duckdb"
+    with Warehouse(path).connect():  # made by this DuckDB
+        pass
+
+    def newer(*args: object, **kwargs: object) -> None:
+        raise duckdb.IOException(
+            "IO Error: Trying to read a database file with version number 99, but we can "
+            "only read version 64.\nThe database file was created with a newer version"
+        )
+
+    monkeypatch.setattr(duckdb, "connect", newer)
+    for read_only in (True, False):
+        with pytest.raises(WarehouseUnreadable) as caught:
+            Warehouse(path).query("select 1", read_only=read_only)
+        assert str(caught.value) == (
+            f"cannot open the warehouse {path}: Trying to read a database file with "
+            "version number 99, but we can only read version 64."
+        )

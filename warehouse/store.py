@@ -250,6 +250,39 @@ class QueryError(ValueError):
     not the warehouse."""
 
 
+class WarehouseUnreadable(ValueError):
+    """The warehouse path names what DuckDB cannot open as a database (another kind
+    of file, a folder, a file it may not read): the command stops, saying why."""
+
+
+# Bytes 8-11 of every DuckDB database file (its main header's magic).
+DUCKDB_MAGIC = b"DUCK"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def not_a_database(path: Path) -> str | None:
+    """Why the existing `path` cannot be a DuckDB database, told from its first
+    bytes, or None (no file, or an empty one: a new warehouse). Looked at before
+    DuckDB opens it: DuckDB says only "not a valid DuckDB database file", and takes
+    a SQLite file for one to attach through its sqlite extension, which it tries to
+    download."""
+    if not path.exists():
+        return None
+    if path.is_dir():
+        return f"{path} is a folder, not a DuckDB file"
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        return f"{path}: {exc.strerror or exc}"
+    if not head or head[8:12] == DUCKDB_MAGIC:
+        return None
+    what = (
+        "a SQLite database, not a DuckDB one" if head == SQLITE_MAGIC else "not a DuckDB database"
+    )
+    return f"{path} is {what}: name a new file, or a warehouse newsclean made"
+
+
 class Warehouse:
     """A DuckDB warehouse file; every method opens and closes its own connection
     (except while a run holds its writer, see `batch_writer`).
@@ -273,6 +306,15 @@ class Warehouse:
         self.memory_limit = memory_limit
 
     def _open(self, read_only: bool) -> duckdb.DuckDBPyConnection:
+        problem = not_a_database(self.path)
+        if problem:
+            raise WarehouseUnreadable(problem)
+        if self.path.is_file() and self.path.stat().st_size == 0:
+            if read_only:  # `touch warehouse.duckdb`, or mktemp's file
+                raise WarehouseUnreadable(
+                    f"{self.path} is empty: no warehouse yet; run `newsclean run` first"
+                )
+            self.path.unlink()  # DuckDB refuses an empty file; it holds nothing to keep
         deadline = time.monotonic() + self.busy_timeout
         told = False
         while True:
@@ -283,7 +325,12 @@ class Warehouse:
                     )
                 return self._attach_for_writing()
             except duckdb.IOException as exc:
-                if not _is_busy(exc) or time.monotonic() >= deadline:
+                if not _is_busy(exc):  # a file of another DuckDB version, a read error …
+                    said = str(exc).splitlines()[0].removeprefix("IO Error: ")
+                    raise WarehouseUnreadable(
+                        f"cannot open the warehouse {self.path}: {said}"
+                    ) from exc
+                if time.monotonic() >= deadline:
                     raise
                 if self.on_busy and not told:
                     self.on_busy(
