@@ -116,17 +116,21 @@ def _at_least(minimum: int) -> Callable[[str], int]:
     return count
 
 
-def _unusable_warehouse(path: Path) -> str | None:
-    """Why a run cannot write the warehouse at `path`, or None: its folder cannot be
-    written, or the file there is not a DuckDB database. Checked before the run
-    starts its Prefect server, not found at its first load."""
+def _unusable_outputs(warehouse: Path, reports: Path) -> str | None:
+    """Why a run cannot write the warehouse at `warehouse` or its report in
+    `reports`, or None: a folder that cannot be written, or a file there that is
+    not a DuckDB database. Checked before the run starts its Prefect server, not
+    found at its first load (or, for the report, after the whole run)."""
     from warehouse.store import not_a_database
 
-    problem = _unwritable_folder(path.parent)
+    problem = _unwritable_folder(warehouse.parent)
     if problem:
         return f"cannot write the warehouse there: {problem}"
-    problem = not_a_database(path)
-    return f"cannot use the warehouse: {problem}" if problem else None
+    problem = not_a_database(warehouse)
+    if problem:
+        return f"cannot use the warehouse: {problem}"
+    problem = _unwritable_folder(reports)
+    return f"cannot write the run's report there: {problem}" if problem else None
 
 
 def _unwritable_folder(folder: Path) -> str | None:
@@ -163,7 +167,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if missing and not args.full:
         print(f"newsclean: input path(s) not found: {', '.join(missing)}", file=sys.stderr)
         return 2
-    problem = _unusable_warehouse(Path(args.warehouse or settings.warehouse))
+    problem = _unusable_outputs(
+        Path(args.warehouse or settings.warehouse), Path(args.reports_dir or settings.reports_dir)
+    )
     if problem:
         print(f"newsclean: {problem}", file=sys.stderr)
         return 2
@@ -235,7 +241,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"newsclean: {exc}", file=sys.stderr)
         return 2
     settings = load_settings()
-    problem = _unusable_warehouse(Path(args.warehouse or settings.warehouse))
+    problem = _unusable_outputs(
+        Path(args.warehouse or settings.warehouse), Path(args.reports_dir or settings.reports_dir)
+    )
     if problem:
         print(f"newsclean: {problem}", file=sys.stderr)
         return 2
@@ -289,6 +297,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     settings = load_settings()
     store = _existing_warehouse(args.warehouse)
     if store is None:
+        return 2
+    problem = _unwritable_folder(Path(args.reports_dir or settings.reports_dir))
+    if problem:
+        print(f"newsclean: cannot write the report there: {problem}", file=sys.stderr)
         return 2
     run_id = args.run or latest_run_id(store)
     if run_id is None:

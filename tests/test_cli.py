@@ -76,6 +76,42 @@ def test_a_warehouse_that_cannot_be_written_is_a_usage_error_before_anything_sta
         assert said in err, command
 
 
+def test_a_reports_folder_that_is_a_file_is_a_usage_error_before_anything_starts(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run cleaned and loaded everything, then failed writing its report
+    (FileExistsError); `report` ended in that traceback."""
+    taken = tmp_path / "taken"
+    taken.write_text("x")
+    warehouse = tmp_path / "w.duckdb"
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")  # serve needs one named
+    for command in ("run", "serve"):
+        args = [command, "--input", str(SEEDS), "--warehouse", str(warehouse)]
+        assert main([*args, "--reports-dir", str(taken)]) == 2, command
+        said = f"cannot write the run's report there: {taken} is a file, not a folder"
+        assert said in capsys.readouterr().err, command
+    assert not warehouse.exists()  # nothing started
+    with Warehouse(warehouse).connect():
+        pass
+    assert main(["report", "--warehouse", str(warehouse), "--reports-dir", str(taken)]) == 2
+    said = f"cannot write the report there: {taken} is a file, not a folder"
+    assert said in capsys.readouterr().err
+
+
+def test_an_empty_sql_statement_says_there_is_nothing_to_show(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """DuckDB answers "" and a lone comment with no relation: an AttributeError."""
+    warehouse = tmp_path / "w.duckdb"
+    with Warehouse(warehouse).connect():
+        pass
+    for statement in ("", "-- the articles"):
+        assert main(["sql", "--warehouse", str(warehouse), statement]) == 1
+        assert "no rows to show: the statement is empty or returns no result" in (
+            capsys.readouterr().err
+        )
+
+
 def _not_duckdb_files(folder: Path) -> dict[str, tuple[Path, str]]:
     """Paths a user may give as --warehouse that DuckDB cannot open, and what
     newsclean says of each."""

@@ -524,9 +524,12 @@ class Warehouse:
         DuckDB refuses raises QueryError with DuckDB's own words."""
         with self.connect(read_only=read_only) as con:
             try:
-                return con.sql(statement, params=dict(params or {})).pl()
+                relation = con.sql(statement, params=dict(params or {}))
+                if relation is not None:  # None: DuckDB's answer to "", "-- a comment", SET
+                    return relation.pl()  # a SELECT runs here, and may fail here
             except REFUSED as exc:
                 raise QueryError(str(exc)) from exc
+        raise QueryError("no rows to show: the statement is empty or returns no result")
 
     def named(self, name: str, **params: Any) -> pl.DataFrame:
         """Run the named query `queries/<name>.sql` read-only."""
