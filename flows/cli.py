@@ -116,6 +116,21 @@ def _at_least(minimum: int) -> Callable[[str], int]:
     return count
 
 
+def _cron(value: str) -> str:
+    """A cron expression Prefect's schedule takes; refused here, not by a traceback
+    from the server's client after the deployment was announced."""
+    from prefect.client.schemas.schedules import CronSchedule
+
+    try:
+        CronSchedule(cron=value)
+    except ValueError:  # pydantic's ValidationError
+        raise argparse.ArgumentTypeError(
+            f"not a cron expression: {value!r} (five fields: minute hour day-of-month "
+            'month day-of-week, e.g. "*/15 * * * *" or "0 6 * * 1-5")'
+        ) from None
+    return value
+
+
 def _unusable_outputs(warehouse: Path, reports: Path) -> str | None:
     """Why a run cannot write the warehouse at `warehouse` or its report in
     `reports`, or None: a folder that cannot be written, or a file there that is
@@ -246,6 +261,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )
     if problem:
         print(f"newsclean: {problem}", file=sys.stderr)
+        return 2
+    from flows.local_server import answers
+
+    url = os.environ["PREFECT_API_URL"]
+    if not answers(url):  # else Prefect's client ends in a ConnectError traceback
+        print(
+            f"newsclean: no Prefect server answers at {url} (its /health); start one with\n"
+            "  prefect server start --host 127.0.0.1 --port 4200\n"
+            "or point PREFECT_API_URL at the one you run",
+            file=sys.stderr,
+        )
         return 2
     from flows.pipeline import news_etl
 
@@ -742,7 +768,9 @@ def build_parser() -> argparse.ArgumentParser:
         "PREFECT_API_URL pointing at a Prefect server (see README, Operating newsclean).",
     )
     when = srv.add_mutually_exclusive_group()
-    when.add_argument("--cron", metavar="EXPR", help='cron schedule, e.g. "*/15 * * * *"')
+    when.add_argument(
+        "--cron", type=_cron, metavar="EXPR", help='cron schedule, e.g. "*/15 * * * *"'
+    )
     when.add_argument(
         "--interval",
         type=_at_least(1),

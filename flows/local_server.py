@@ -87,7 +87,8 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _answers(url: str) -> bool:
+def answers(url: str) -> bool:
+    """Whether a Prefect server answers its health check at API `url`."""
     with (
         contextlib.suppress(urllib.error.URLError, OSError),
         urllib.request.urlopen(f"{url}/health", timeout=2) as response,
@@ -116,7 +117,7 @@ class LocalServer:
         when it exits or stays silent."""
         deadline = time.monotonic() + timeout
         while self.process.poll() is None and time.monotonic() < deadline:
-            if _answers(self.url):
+            if answers(self.url):
                 return
             time.sleep(0.1)
         code = self.process.poll()

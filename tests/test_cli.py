@@ -40,6 +40,8 @@ def test_a_bad_batch_size_in_bytes_is_a_usage_error(capsys: pytest.CaptureFixtur
         (["run", "--workers", "-1"], "--workers: must be at least 0, not -1"),
         (["run", "--batch-size", "2k"], "--batch-size: not a whole number: '2k'"),
         (["serve", "--interval", "0"], "--interval: must be at least 1, not 0"),
+        (["serve", "--cron", "bad cron"], "--cron: not a cron expression: 'bad cron'"),
+        (["serve", "--cron", "61 * * * *"], "--cron: not a cron expression: '61 * * * *'"),
         (["sql", "select 1", "--width", "0"], "--width: must be at least 1, not 0"),
         (["sql", "select 1", "--max-rows", "0"], "--max-rows: must be at least 1, not 0"),
         (["bench", "generate", "--docs", "0", "--out", "x"], "--docs: must be at least 1"),
@@ -110,6 +112,19 @@ def test_an_empty_sql_statement_says_there_is_nothing_to_show(
         assert "no rows to show: the statement is empty or returns no result" in (
             capsys.readouterr().err
         )
+
+
+def test_serve_without_a_server_answering_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Prefect's client ended in httpx's ConnectError traceback, after newsclean had
+    announced the deployment."""
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")  # nothing listens on 9
+    code = main(["serve", "--cron", "*/5 * * * *", "--warehouse", str(tmp_path / "w.duckdb")])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "no Prefect server answers at http://127.0.0.1:9/api (its /health)" in err
+    assert "serving deployment" not in err
 
 
 def _not_duckdb_files(folder: Path) -> dict[str, tuple[Path, str]]:
