@@ -4,18 +4,24 @@ text-level repairs are idempotent (cleaning cleaned text changes nothing)."""
 from __future__ import annotations
 
 import re
+import time
 from datetime import datetime
 
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from flows.clean import clean_batch
 from flows.clean.boilerplate import main_block
-from flows.clean.dates import resolve
+from flows.clean.dates import _Taken, resolve
+from flows.clean.headline import shorter_readings
 from flows.clean.reflow import LINE_SPACE, SPACE_RUN, join_drop_caps, reflow_paragraphs, unwrap
 from flows.clean.repairs import REPAIRS, changed_window
 from flows.clean.structure import split_header, tidy_body
 from flows.clean.unicode import repair_unicode
+from flows.evaluation import bronze_frame
+from flows.validate import validate_batch
 
 # Text with the characters that matter: newlines, NBSP, mojibake-prone Latin-1,
 # curly quotes, U+FFFD, digits and date punctuation.
@@ -130,3 +136,58 @@ def test_dates_total(text: str, url: str | None) -> None:
     assert sum(1 for c in out["date_candidates"] if c["chosen"]) <= 1
     if out["published_date"] is not None:
         assert out["published_date"] <= datetime(2026, 11, 25).date()
+
+
+# Pieces of page titles: words, the separators of a site suffix, runs of whitespace.
+TITLE_PIECES = st.lists(
+    st.sampled_from(
+        ["News", "Storm", "hits", "the", "coast", " ", "   ", "\t", " - ", " | ", "-", "»"]
+    ),
+    max_size=14,
+).map("".join)
+OLD_SITE_SUFFIX = re.compile(r"\s+[-|–—:·»]\s+[^-|–—:·»]{2,60}$")  # before session 27
+
+
+@SETTINGS
+@given(TITLE_PIECES)
+def test_the_site_suffix_is_found_where_it_was_before_matches_started_at_a_space_run(
+    title: str,
+) -> None:
+    """PAGE_SITE_SUFFIX now starts a match only where a whitespace run starts, which
+    the leftmost match always did: the same readings of every title."""
+    assert list(shorter_readings(title)) == list(shorter_readings(title, OLD_SITE_SUFFIX))
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 8)), max_size=40))
+def test_taken_spans_answer_overlaps_as_a_scan_of_them_all_did(spans: list) -> None:
+    """`_Taken` keeps the date spans sorted and bisects; the scan it replaced."""
+    taken, plain = _Taken(), []
+    for start, length in spans:
+        end = start + length
+        overlaps = any(s < end and start < e for s, e in plain)
+        assert taken.overlaps(start, end) == overlaps
+        if not overlaps:
+            taken.add(start, end)
+            plain.append((start, end))
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (
+            "a line of 200,000 spaces (boilerplate's headline match: 5 min)",
+            "a" + " " * 200_000 + "b",
+        ),
+        ("60,000 dates (each new one checked against all before it: ~2 min)", "1/2/2020 " * 60_000),
+    ],
+)
+def test_a_pathological_page_is_cleaned_not_stalled(name: str, text: str) -> None:
+    """A guard against a hang, not a speed target: each page took minutes before its
+    fix (quadratic in the run of spaces, or in the dates found) and under a second
+    after; 60 s leaves room for any machine."""
+    raw = bronze_frame([{"id": "x", "url": "https://x.test/2020/01/02/a", "text": text}])
+    began = time.perf_counter()
+    result = validate_batch(raw, clean_batch(raw))
+    assert time.perf_counter() - began < 60, name
+    assert result.articles.height + result.quarantine.height == 1

@@ -658,6 +658,27 @@ def date_windows(text: str, anchor: Anchor = ANY_RUN) -> list[tuple[int, int]]:
     return batch_windows([text], [anchor])[0][anchor]
 
 
+class _Taken:
+    """The spans of the text already read as dates: disjoint, kept in order, so that
+    whether a new match overlaps one is two bisections. Scanning the whole list each
+    time made a page of 20,000 dates take 14 s."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        at = bisect.bisect_right(self.starts, start)
+        return (at > 0 and self.ends[at - 1] > start) or (
+            at < len(self.starts) and self.starts[at] < end
+        )
+
+    def add(self, start: int, end: int) -> None:
+        at = bisect.bisect_right(self.starts, start)
+        self.starts.insert(at, start)
+        self.ends.insert(at, end)
+
+
 def text_candidates(
     text: str,
     header_end: int,
@@ -683,20 +704,20 @@ def text_candidates(
         text = text.translate(NATIVE_DIGITS)
     spans = _headline_spans(text)
     zones = _byline_zones(text, spans)
-    taken: list[tuple[int, int]] = []
+    taken = _Taken()
     for (kind, pattern), stretches in zip(PATTERNS, plan, strict=True):
         if not stretches:  # most patterns have nothing to scan on a page
             continue
         for m in [m for a, b in stretches for m in pattern.finditer(text, a, b)]:
             start, end = m.span()
-            if taken and any(s < end and start < e for s, e in taken):
+            if taken.overlaps(start, end):
                 continue
             line_before = _label_before(text, start)
             origin = _origin(text, start, end, header_end, zones, may_cite, line_before)
             raw = original[start:end].strip()
             if kind == "partial":
                 found.append(_candidate(raw, origin, start, None, note="no year"))
-                taken.append((start, end))
+                taken.add(start, end)
                 continue
             if kind == "intl":
                 readings = _intl_readings(m.group(1), (m.group(2), m.group(3)), m.group(4))
@@ -706,7 +727,7 @@ def text_candidates(
                 readings = _readings(kind, m.groups())
             if not readings:
                 continue
-            taken.append((start, end))
+            taken.add(start, end)
             label = (
                 "updated"
                 if UPDATED_LABEL.search(line_before)
