@@ -180,6 +180,12 @@ def test_taken_spans_answer_overlaps_as_a_scan_of_them_all_did(spans: list) -> N
             "a" + " " * 200_000 + "b",
         ),
         ("60,000 dates (each new one checked against all before it: ~2 min)", "1/2/2020 " * 60_000),
+        (
+            "1,600 long lines that start alike (each compared with the whole page: 225 s)",
+            "\n".join(
+                f"{'The bridge will close for repairs next week. ' * 17}{i}" for i in range(1600)
+            ),
+        ),
     ],
 )
 def test_a_pathological_page_is_cleaned_not_stalled(name: str, text: str) -> None:
