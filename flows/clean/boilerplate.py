@@ -105,9 +105,9 @@ FOLLOW = re.compile(
 FOLLOW_MAX_WORDS = 25
 # A photo caption or credit line: "Image caption …", "Photo: A. Name, AP", "Image 3
 # of 5", "… (Image: GETTY)", "… (Photo by A. Name/Getty Images for …)", "… Credit:
-# Reuters", "Photograph by …/Getty Images". On
-# the dev set's pages 74 of 78 such lines were not article text; every one of the 12
-# lines that say "file photo" on the dev set's 297 pages is a caption.
+# Reuters", "Photograph by …/Getty Images". On the dev set's pages 74 of 78 such
+# lines were not article text; every one of the 12 lines that say "file photo" on
+# the dev set's 297 pages is a caption.
 CAPTION = re.compile(
     r"(?i)^(?:image (?:caption|copyright)(?:\W|$)|photo(?:graph)?(?::| by\W)|image \d+ of \d+$|"
     r"caption$)|\((?:image|photo|picture)s?(?: credit)?(?::| by\s)[^()]*\)$|"
