@@ -6,6 +6,7 @@ import bz2
 import csv
 import gzip
 import io
+import itertools
 import json
 import lzma
 import os
@@ -563,6 +564,16 @@ def test_a_posts_front_matter_gives_its_fields(tmp_path: Path, name: str, front:
         "---\n\n" + POST,  # a Markdown rule, never closed
         "---\nJust a line between rules.\n---\n" + POST,  # not a mapping
         "---\ntitle: [unclosed\n---\n" + POST,  # not YAML
+        "---\ntitle: " + "[" * 5000 + "]" * 5000 + "\n---\n" + POST,  # deeper than PyYAML
+        "+++\ntitle = " + "[" * 5000 + "]" * 5000 + "\n+++\n" + POST,  # … or tomllib reach
+        # The "billion laughs": each alias a reference in YAML, the fields' JSON took
+        # 24 GB and the process with it. Aliases are refused.
+        "---\na: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+        + "".join(
+            f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in itertools.pairwise("abcdefghi")
+        )
+        + "---\n"
+        + POST,
     ],
 )
 def test_text_that_only_looks_like_front_matter_is_read_as_it_is(tmp_path: Path, text: str) -> None:
@@ -790,3 +801,78 @@ def test_a_reader_that_fails_quarantines_its_piece_and_the_run_reads_on(
     errors = ingest.ingest_unit(unit, "r", datetime(2026, 12, 1)).raw["error"].to_list()
     panicked = "newsclean failed to read this (PanicException: index out of bounds)"
     assert errors == [f"{panicked}; please report it with the file"] * 2
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "said"),
+    [
+        ("deep.jsonl", "[" * 100_000 + "]" * 100_000 + "\n", "line 1: invalid JSON ({})"),
+        (
+            "deepobj.jsonl",
+            '{"text": "x", "a": ' + "[" * 50_000 + "]" * 50_000 + "}\n",
+            "line 1: invalid JSON ({})",
+        ),
+        ("deep.json", "[" + "[" * 100_000 + "]" * 100_000 + "]", "item 1: invalid JSON ({})"),
+    ],
+)
+def test_json_nested_beyond_the_parser_is_invalid_json_not_the_end_of_the_run(
+    tmp_path: Path, name: str, data: str, said: str
+) -> None:
+    """Python's parser raises RecursionError past ~1,000 levels, which the readers'
+    `except ValueError` let through; in a JSON Lines file the planner's own check
+    raised it, outside any reader, and the run stopped."""
+    from flows.ingest.json_values import TOO_DEEP
+    from flows.ingest.units import plan_units
+
+    path = tmp_path / name
+    path.write_text(
+        data + json.dumps({"id": "ok", "text": TEXT}) + "\n" if name.endswith("l") else data
+    )
+    rows = [
+        row
+        for unit in plan_units([path], batch_size=10)
+        for row in ingest_unit(unit, "r", datetime(2026, 12, 1))
+        .raw.select("source_id", "error")
+        .rows()
+    ]
+    assert rows[0][1] == said.format(TOO_DEEP)
+    assert rows[1:] == ([("ok", None)] if name.endswith("l") else [])
+
+
+def test_a_scanner_that_fails_quarantines_its_file_and_the_plan_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug in the planner's scan of one file ended the run before any batch; the
+    file is now one error record, left out of the manifest (tried again next run),
+    and the other files are planned as before. The machine's errors still stop it."""
+    from flows.ingest import units
+
+    good, bad = tmp_path / "good.jsonl", tmp_path / "bad.jsonl"
+    for path in (good, bad):
+        path.write_text(json.dumps({"id": path.stem, "text": TEXT}) + "\n", encoding="utf-8")
+    real = units._scan
+
+    def flaky(path: Path, *args: object) -> object:
+        if path.name == "bad.jsonl":
+            raise PanicException("index out of bounds")
+        return real(path, *args)
+
+    monkeypatch.setattr(units, "_scan", flaky)
+    (unit,) = units.plan_units([good, bad], batch_size=10)
+    assert [state.path for state in unit.completes] == [str(good)]
+    rows = ingest_unit(unit, "r", datetime(2026, 12, 1)).raw.select("source_id", "error").rows()
+    assert rows == [
+        ("good", None),
+        (
+            "bad",
+            "newsclean failed to plan how to read this (PanicException: index out of "
+            "bounds); please report it with the file",
+        ),
+    ]
+
+    def broken_disk(*args: object) -> object:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(units, "_scan", broken_disk)
+    with pytest.raises(OSError, match="Input/output error"):
+        list(units.plan_units([good], batch_size=10))

@@ -38,6 +38,8 @@ from inscriptis.model.config import ParserConfig
 from lxml import etree
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
+from flows.ingest import json_values
+
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 # Where a page declares its encoding: <meta charset="…"> or the http-equiv form,
 # in the first bytes (HTML requires the declaration in the first 1,024).
@@ -175,7 +177,7 @@ def _json_ld_articles(tree: HtmlElement) -> list[dict]:
     found: list[dict] = []
     for block in tree.xpath(JSON_LD):
         try:
-            found += _articles(json.loads(block))
+            found += _articles(json_values.loads(block))
         except (ValueError, RecursionError):
             continue
     return found

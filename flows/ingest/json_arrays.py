@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import codecs
 import itertools
-import json
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from flows.ingest import json_values
 
 QUOTE, BACKSLASH, COMMA, COLON, NEWLINE = 0x22, 0x5C, 0x2C, 0x3A, 0x0A
 OPENS = (0x5B, 0x7B)  # [ {
@@ -343,7 +344,7 @@ class ObjectScan(_Structure):
         raw = bytes(self._key_head) + block[self._key_start : colon]
         self._key_start, self._key_head = None, bytearray()
         try:
-            key = json.loads(raw.decode(self.encoding))
+            key = json_values.loads(raw.decode(self.encoding))
         except ValueError as exc:
             raise NotAnArray(f"a key of the object is not a JSON string ({exc})") from None
         if not isinstance(key, str) or key in self._seen:  # json.loads keeps the last

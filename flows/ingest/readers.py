@@ -29,6 +29,7 @@ from typing import IO, Any
 import polars as pl
 from polars.exceptions import PanicException
 
+from flows.ingest import json_values
 from flows.ingest.archives import (
     BROKEN,
     Member,
@@ -554,7 +555,7 @@ def _jsonl_records(
             problem = _too_large(f"line {number + 1}", len(line_bytes), max_bytes)
         else:
             try:
-                row = json.loads(line)
+                row = json_values.loads(line)
             except json.JSONDecodeError as exc:
                 problem = f"line {number + 1}: invalid JSON ({exc.msg})"
             else:
@@ -599,7 +600,7 @@ def read_json(path: Path, data: bytes) -> Iterator[RawRecord]:
         return
     text = decoded.text
     try:
-        document = json.loads(text)
+        document = json_values.loads(text)
     except json.JSONDecodeError as exc:
         if exc.msg == "Extra data" and text[exc.pos - 1 : exc.pos] == "\n":
             # A whole value, then more after a line break: JSON Lines.
@@ -619,7 +620,7 @@ def read_json(path: Path, data: bytes) -> Iterator[RawRecord]:
 def _one_json_array(data: bytes) -> bool:
     """Whether `data` is one JSON array (not JSON Lines whose first line is one)."""
     try:
-        return isinstance(json.loads(data), list)
+        return isinstance(json_values.loads(data), list)
     except ValueError:
         return False
 
@@ -648,7 +649,7 @@ def read_json_items(
         return [_span_error(path, "json", exc, raise_transient, first_item, where, opener)]
     codec = encoding or "utf-8"
     try:  # valid JSON in its encoding, as almost every piece is: one parse for all
-        parsed = json.loads("[" + data.decode(codec) + "]")
+        parsed = json_values.loads("[" + data.decode(codec) + "]")
     except ValueError:  # the items one by one, so that only a bad one is an error
         pass
     else:
@@ -679,7 +680,7 @@ def read_json_items(
             decoded = decode_bytes(raw, encoding)
             text, used = decoded.text or "", decoded.encoding
         try:
-            item = json.loads(text)
+            item = json_values.loads(text)
         except json.JSONDecodeError as exc:
             reason = f"{where} {index + 1}: invalid JSON ({exc.msg})"
             records.append(error_record(path, "json", reason, raw, index))

@@ -27,7 +27,6 @@ import csv
 import functools
 import hashlib
 import io
-import json
 import math
 import os
 from collections.abc import Iterable, Iterator
@@ -38,9 +37,10 @@ from typing import IO
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from polars.exceptions import PanicException
 
 from flows.config import Settings
-from flows.ingest import archives, kept_streams, warc
+from flows.ingest import archives, json_values, kept_streams, warc
 from flows.ingest.archives import Member, member_path
 from flows.ingest.compressed import (
     DAMAGED,
@@ -51,6 +51,7 @@ from flows.ingest.compressed import (
     read_some,
 )
 from flows.ingest.encoding import decode_bytes, piece_hint, wide_encoding
+from flows.ingest.failures import what_failed
 from flows.ingest.json_arrays import (
     ArrayScan,
     Cuts,
@@ -411,7 +412,7 @@ def _valid_json_head(path: Path, end: int, opener: Opener | None) -> bool:
         with open_stream(path, opener) as fh:
             head = fh.read(end)
         text = decode_bytes(head).text
-        json.loads(text if text is not None else "")
+        json_values.loads(text if text is not None else "")
     except (*DAMAGED, ValueError):
         return False
     return True
@@ -725,6 +726,24 @@ def _scan(path: Path, batch_size: int, batch_bytes: int) -> tuple[list[Piece], F
     return None
 
 
+def _planned(path: Path, batch_size: int, batch_bytes: int) -> tuple[list[Piece], FileState | None]:
+    """A file's pieces, and its manifest state when it is read in pieces. A scanner
+    that fails in a way no input should make it (a bug, newsclean's or a library's)
+    does not stop the run: the file is one error record, kept out of the manifest
+    so that the next run tries it again."""
+    try:
+        scanned = _scan(path, batch_size, batch_bytes)
+    except (OSError, MemoryError):
+        raise  # the machine's trouble, not the file's
+    except (Exception, PanicException) as exc:
+        reason = (
+            f"newsclean failed to plan how to read this ({what_failed(exc)}); "
+            "please report it with the file"
+        )
+        return [Piece(path, error=reason)], None
+    return ([Piece(path)], None) if scanned is None else scanned
+
+
 def plan_units(
     files: Iterable[Path], batch_size: int, batch_bytes: int = DEFAULT_BATCH_BYTES
 ) -> Iterator[Unit]:
@@ -743,11 +762,7 @@ def plan_units(
         return unit
 
     for path in files:
-        scanned = _scan(path, batch_size, batch_bytes)
-        if scanned is None:
-            pieces, state = [Piece(path)], None
-        else:
-            pieces, state = scanned
+        pieces, state = _planned(path, batch_size, batch_bytes)
         for k, piece in enumerate(pieces):
             if piece.nbytes is not None:
                 piece_bytes = piece.nbytes
