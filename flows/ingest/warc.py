@@ -320,6 +320,7 @@ def records(
     # count bytes after its Content-Length (`err_count`), which mean the page is cut.
     pending: RawRecord | None = None
     errors = 0
+    damage: BaseException | None = None
     try:
         for record in _whole(archive, size, gz):
             if pending is not None:
@@ -331,19 +332,15 @@ def records(
                 said = bool(pending.error and pending.error.endswith(CUT_SHORT))
             index += 1
     except BROKEN as exc:
-        if is_io_error(exc):
-            raise
-        if _one_gzip_stream(exc):
-            raise
-        if pending is not None:
-            yield _checked(pending, archive.err_count > errors)
-        if isinstance(exc, Truncated) and said:
-            return
-        reason = f"WARC damaged after record {index}: {first_line(exc)}"
-        yield error_record(path, "warc", reason, index=index)
-    else:
-        if pending is not None:
-            yield _checked(pending, archive.err_count > errors)
+        if is_io_error(exc) or _one_gzip_stream(exc):
+            raise  # the file system's error; or a file the caller reads again as a stream
+        damage = exc
+    if pending is not None:
+        yield _checked(pending, archive.err_count > errors)
+    if damage is None or (isinstance(damage, Truncated) and said):
+        return
+    reason = f"WARC damaged after record {index}: {first_line(damage)}"
+    yield error_record(path, "warc", reason, index=index)
 
 
 def _checked(rec: RawRecord, overran: bool) -> RawRecord:
