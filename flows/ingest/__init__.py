@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 import polars as pl
 from polars.exceptions import PanicException
 
-from flows.ingest.failures import what_failed
+from flows.ingest.failures import our_failure
 from flows.ingest.readers import (
     FileState,
     RawRecord,
@@ -193,7 +193,7 @@ def read_piece(
 def unread_piece(piece: Piece, exc: BaseException) -> RawRecord:
     """The error record of a piece whose reader failed in a way no input should make
     it fail: what failed, for the person who reports it."""
-    reason = f"newsclean failed to read this ({what_failed(exc)}); please report it with the file"
+    reason = our_failure("read", exc)
     return error_record(piece.source, format_of(piece.source), reason, index=piece.first_line)
 
 

@@ -13,3 +13,9 @@ def first_line(exc: BaseException) -> str:
 def what_failed(exc: BaseException, limit: int = 300) -> str:
     """The exception as "KeyError: 'offset'", at most `limit` characters."""
     return f"{type(exc).__name__}: {first_line(exc)}"[:limit]
+
+
+def our_failure(doing: str, exc: BaseException) -> str:
+    """The quarantine reason for a failure no input should cause (newsclean's bug or
+    a library's) while `doing` ("read", "plan how to read") a file."""
+    return f"newsclean failed to {doing} this ({what_failed(exc)}); please report it with the file"

@@ -51,7 +51,7 @@ from flows.ingest.compressed import (
     read_some,
 )
 from flows.ingest.encoding import decode_bytes, piece_hint, wide_encoding
-from flows.ingest.failures import what_failed
+from flows.ingest.failures import our_failure
 from flows.ingest.json_arrays import (
     ArrayScan,
     Cuts,
@@ -736,11 +736,7 @@ def _planned(path: Path, batch_size: int, batch_bytes: int) -> tuple[list[Piece]
     except (OSError, MemoryError):
         raise  # the machine's trouble, not the file's
     except (Exception, PanicException) as exc:
-        reason = (
-            f"newsclean failed to plan how to read this ({what_failed(exc)}); "
-            "please report it with the file"
-        )
-        return [Piece(path, error=reason)], None
+        return [Piece(path, error=our_failure("plan how to read", exc))], None
     return ([Piece(path)], None) if scanned is None else scanned
 
 
