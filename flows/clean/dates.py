@@ -442,9 +442,6 @@ class Intervals:
         self.starts = [a for a, _ in ordered]
         self.reach = list(itertools.accumulate((b for _, b in ordered), max))
 
-    def __bool__(self) -> bool:
-        return bool(self.starts)
-
     def holds(self, point: int) -> bool:
         """Whether a span holds `point` (start <= point < end)."""
         at = bisect.bisect_right(self.starts, point)
